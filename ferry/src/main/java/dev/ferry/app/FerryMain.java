@@ -1,0 +1,30 @@
+package dev.ferry.app;
+
+import dev.ferry.app.cli.CheckCommand;
+import dev.ferry.app.cli.GetCommand;
+import dev.ferry.app.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ferry} command: {@code serve}, {@code check}, {@code get}. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
+        description = "An HTTP/3 and QUIC relay",
+        subcommands = {ServeCommand.class, CheckCommand.class, GetCommand.class})
+public final class FerryMain implements Runnable {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new FerryMain()).execute(args);
+        if (code != 0 || !isServe(args)) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean isServe(String[] args) {
+        return args.length > 0 && "serve".equals(args[0]);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.ferry.app.cli;
+
+import dev.ferry.app.config.ConfigException;
+import dev.ferry.app.config.ConfigLoader;
+import dev.ferry.app.config.FerryConfig;
+import dev.ferry.app.config.ListenerConfig;
+import dev.ferry.app.origin.BuiltinOrigin;
+import dev.ferry.app.server.FerryServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ferry serve [--config FILE]}: runs the relay until interrupted. Without a file it runs the built-in
+ * default: HTTP/3 on 127.0.0.1:8443 with a certificate generated into the state directory, in front of a small
+ * built-in HTTP/1.1 origin on an ephemeral loopback port.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the relay (the built-in default when no --config is given)")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "With the built-in default: listen here instead of 127.0.0.1:8443")
+    String listen;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "With the built-in default: keep generated certificates here")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            FerryConfig effective;
+            if (config != null) {
+                effective = ConfigLoader.load(config);
+            } else {
+                BuiltinOrigin origin = BuiltinOrigin.builder()
+                        .address(new InetSocketAddress("127.0.0.1", 0)).build().start();
+                resources.add(origin);
+                effective = builtinDefault(origin.address());
+            }
+            FerryServer server = FerryServer.create(effective).start();
+            resources.add(0, server);
+            printBanner(effective, server, config == null);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                err.println("ferry: shutting down");
+                closeAll(resources);
+                stopped.countDown();
+            }, "ferry-shutdown"));
+            stopped.await();
+            return 0;
+        } catch (ConfigException e) {
+            err.println("ferry serve: invalid configuration " + config + ":");
+            e.problems().forEach(p -> err.println("  " + p));
+            closeAll(resources);
+            return 2;
+        } catch (Exception e) {
+            err.println("ferry serve: " + e.getMessage());
+            closeAll(resources);
+            return 1;
+        }
+    }
+
+    private FerryConfig builtinDefault(InetSocketAddress origin) {
+        FerryConfig base = FerryConfig.defaults(origin);
+        ListenerConfig listener = base.listeners().get(0);
+        if (listen != null) {
+            listener = new ListenerConfig(listener.name(), parseAddress(listen), listener.tls(), listener.quic());
+        }
+        return new FerryConfig(base.proxyName(), stateDir != null ? stateDir : base.stateDir(), base.eventLoops(),
+                List.of(listener), base.routes(), base.origins(), base.headers(), base.accessLog());
+    }
+
+    private static InetSocketAddress parseAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--listen: " + hostPort + " (expected: host:port)");
+        }
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private static void printBanner(FerryConfig config, FerryServer server, boolean builtin) {
+        PrintStream out = System.err;
+        for (InetSocketAddress address : server.listenerAddresses()) {
+            String authority = address.getAddress().getHostAddress() + ":" + address.getPort();
+            if (address.getAddress() instanceof java.net.Inet6Address) {
+                authority = "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+            }
+            out.println("ferry: listening on https://" + authority + " (HTTP/3 over QUIC, UDP)");
+            if (builtin) {
+                out.println("ferry: built-in origin behind it: "
+                        + config.origins().values().iterator().next().endpoints().get(0));
+                out.println("ferry: try it:  bin/ferry get -k https://" + authority + "/");
+            }
+        }
+        out.println("ferry: press Ctrl-C to stop");
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception ignored) {
+                // Shutting down: nothing more useful to do with a failure here.
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.ferry.app.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads a Ferry YAML configuration file into a {@link FerryConfig}.
+ *
+ * <p>The YAML is parsed into a Jackson tree and walked by hand rather than bound to the records. Binding would stop at
+ * the first error and word it in Jackson's terms ("Cannot deserialize value of type..."); walking the tree gives each
+ * problem its exact key path and a message in the file's own vocabulary, and lets the loader report every problem in
+ * one run. The walk is split by section: {@link ListenerReader}, {@link OriginReader}, and routes, headers and access
+ * log here.
+ *
+ * <p>Defaults fill omitted keys, but an empty file is refused: a configuration without origins has nowhere to send
+ * requests, and an empty file is more likely a failed template or a wrong path than a wish for all defaults.
+ */
+public final class ConfigLoader {
+    static final String NAME_EXPECTED = "letters, digits, - and _, starting with a letter or digit";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    /** An RFC 9110 token that is also a valid RFC 8941 sf-token, as Via and Proxy-Status both need. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,63}");
+    private static final Pattern PATH_PREFIX = Pattern.compile("/[^\\s?#]*");
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Reads and validates {@code file}. Relative paths inside it are taken from the file's directory.
+     *
+     * @throws ConfigException listing every problem, including an unreadable file
+     */
+    public static FerryConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of(file + ": no such file"));
+        } catch (MalformedInputException e) {
+            throw new ConfigException(file.toString(), List.of(file + ": not UTF-8 text"));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(file + ": cannot read (" + e + ")"));
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), dir == null ? Path.of("").toAbsolutePath() : dir);
+    }
+
+    /**
+     * Parses configuration text. {@code sourceName} labels problems about the file as a whole; relative paths are
+     * taken from the working directory.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static FerryConfig parse(String yaml, String sourceName) {
+        return parse(yaml, sourceName, Path.of("").toAbsolutePath());
+    }
+
+    static FerryConfig parse(String yaml, String sourceName, Path baseDir) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(sourceName, List.of(syntaxError(sourceName, e)));
+        }
+        List<String> problems = new ArrayList<>();
+        ConfigNode root = ConfigNode.root(tree, sourceName, problems);
+        if (!root.present()) {
+            root.report("empty (expected: a YAML map with at least origins; defaults are not applied to an "
+                    + "empty file)");
+            throw new ConfigException(sourceName, problems);
+        }
+        if (!root.isMap("a YAML map with at least origins")) {
+            throw new ConfigException(sourceName, problems);
+        }
+        root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
+                "access-log");
+        FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
+        String proxyName = root.child("proxy-name").string(d.proxyName(),
+                "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
+        Path stateDir = root.child("state-dir").file(d.stateDir(), baseDir);
+        int eventLoops = (int) root.child("event-loops").integer(0, 0, 4096,
+                "an integer from 0 to 4096; 0 means one per core");
+        List<ListenerConfig> listeners = ListenerReader.read(root.child("listeners"), baseDir);
+        List<String> originNames = root.child("origins").keys();
+        List<RouteConfig> routes = readRoutes(root.child("routes"), originNames);
+        Map<String, OriginConfig> origins = OriginReader.read(root.child("origins"), baseDir);
+        HeadersConfig headers = readHeaders(root.child("headers"));
+        AccessLogConfig accessLog = readAccessLog(root.child("access-log"), baseDir);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(sourceName, problems);
+        }
+        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog);
+    }
+
+    static boolean isName(String s) {
+        return NAME.matcher(s).matches();
+    }
+
+    /**
+     * One line for a YAML syntax error. SnakeYAML's own mark and problem text are preferred when present: they
+     * point at the offending token, where Jackson's first line often names only the construct being parsed.
+     */
+    private static String syntaxError(String sourceName, JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null && y.getProblem() != null) {
+            String context = y.getContext() == null ? "" : " (" + y.getContext()
+                    + (y.getContextMark() == null ? "" : " started at line " + (y.getContextMark().getLine() + 1))
+                    + ")";
+            return sourceName + ": line " + (y.getProblemMark().getLine() + 1) + ", column "
+                    + (y.getProblemMark().getColumn() + 1) + ": invalid YAML: " + y.getProblem() + context;
+        }
+        String detail = e.getOriginalMessage();
+        int newline = detail.indexOf('\n');
+        detail = (newline < 0 ? detail : detail.substring(0, newline)).trim();
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+        return sourceName + ": " + where + "invalid YAML: " + detail;
+    }
+
+    private static List<RouteConfig> readRoutes(ConfigNode node, List<String> originNames) {
+        List<RouteConfig> out = new ArrayList<>();
+        int before = node.problemCount();
+        String originExpected = "the name of an origin: " + String.join(", ", originNames);
+        for (ConfigNode item : node.elements("a list of routes")) {
+            if (!item.isMap("a map with keys authority, path-prefix, origin")) {
+                continue;
+            }
+            item.allowKeys("authority", "path-prefix", "origin");
+            int itemBefore = item.problemCount();
+            String authority = item.child("authority").string(RouteConfig.ANY_AUTHORITY,
+                    "an exact host, *.suffix or *", ConfigLoader::isAuthority);
+            String prefix = item.child("path-prefix").string(RouteConfig.ROOT_PREFIX,
+                    "a path starting with / (no query)", s -> PATH_PREFIX.matcher(s).matches());
+            ConfigNode originNode = item.child("origin");
+            // With no origins declared, that is the problem to report, not every route's origin.
+            String origin = originNode.string(null, originExpected,
+                    name -> originNames.isEmpty() || originNames.contains(name));
+            if (!originNode.present()) {
+                originNode.missing(originExpected);
+            }
+            if (item.problemCount() == itemBefore) {
+                out.add(new RouteConfig(authority, prefix, origin));
+            }
+        }
+        if (out.isEmpty() && originNames.size() > 1 && node.problemCount() == before) {
+            String expected = "at least one route, since there is more than one origin";
+            if (node.present()) {
+                node.problem(expected);
+            } else {
+                node.missing(expected);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isAuthority(String s) {
+        return s.equals(RouteConfig.ANY_AUTHORITY)
+                || (s.startsWith("*.") && AddressParser.isHostName(s.substring(2)))
+                || AddressParser.isHostName(s) || AddressParser.isIpLiteral(s);
+    }
+
+    private static HeadersConfig readHeaders(ConfigNode node) {
+        HeadersConfig d = HeadersConfig.defaults();
+        if (!node.isMap("a map with keys via, forwarding, forwarding-style")) {
+            return d;
+        }
+        node.allowKeys("via", "forwarding", "forwarding-style");
+        return new HeadersConfig(node.child("via").bool(d.via()),
+                node.child("forwarding").choice(d.forwarding(), HeadersConfig.FORWARDING),
+                node.child("forwarding-style").choice(d.forwardingStyle(), HeadersConfig.FORWARDING_STYLES));
+    }
+
+    private static AccessLogConfig readAccessLog(ConfigNode node, Path baseDir) {
+        AccessLogConfig d = AccessLogConfig.defaults();
+        if (!node.isMap("a map with keys enabled, path")) {
+            return d;
+        }
+        node.allowKeys("enabled", "path");
+        boolean enabled = node.child("enabled").bool(d.enabled());
+        String path = node.child("path").string(d.path(), "- for standard output, or a file path",
+                s -> !s.isBlank());
+        if (!path.equals(AccessLogConfig.STDOUT)) {
+            path = ConfigNode.expand(path, baseDir).toString();
+        }
+        return new AccessLogConfig(enabled, path);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ferry.app.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The whole configuration of a Ferry process, as read by {@link ConfigLoader} or built in code. Immutable; lists and
+ * the origin map keep file order.
+ *
+ * @param proxyName  {@code proxy-name}, default {@code ferry}: the token Ferry names itself by in {@code Via} and
+ *                   {@code Proxy-Status}; pick something that does not reveal the host name
+ * @param stateDir   {@code state-dir}, default {@code ~/.local/state/ferry}: where generated certificates are kept
+ *                   so that clients see the same certificate after a restart
+ * @param eventLoops {@code event-loops}, default 0: number of event-loop threads; 0 means one per available core
+ * @param listeners  {@code listeners}, default one listener (see {@link ListenerConfig#defaults()})
+ * @param routes     {@code routes}, default none: tried in order, first match wins; when there are none and there is
+ *                   exactly one origin, everything goes to it (see {@link #effectiveRoutes()})
+ * @param origins    {@code origins}, required: origin name to origin, at least one
+ * @param headers    {@code headers}, default {@link HeadersConfig#defaults()}
+ * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}
+ */
+public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                          List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                          AccessLogConfig accessLog) {
+    public static final String DEFAULT_PROXY_NAME = "ferry";
+    /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
+    public static final String BUILTIN_ORIGIN = "builtin";
+
+    public FerryConfig {
+        Objects.requireNonNull(proxyName, "proxyName");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Checks.range(eventLoops, 0, Integer.MAX_VALUE, "eventLoops");
+        listeners = List.copyOf(listeners);
+        routes = List.copyOf(routes);
+        origins = Collections.unmodifiableMap(new LinkedHashMap<>(origins));
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(accessLog, "accessLog");
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("at least one listener is needed");
+        }
+        Set<String> names = new HashSet<>();
+        for (ListenerConfig l : listeners) {
+            if (!names.add(l.name())) {
+                throw new IllegalArgumentException("duplicate listener name " + l.name());
+            }
+        }
+        if (origins.isEmpty()) {
+            throw new IllegalArgumentException("at least one origin is needed");
+        }
+        origins.forEach((name, origin) -> {
+            if (!name.equals(origin.name())) {
+                throw new IllegalArgumentException("origin key " + name + " holds origin " + origin.name());
+            }
+        });
+        for (RouteConfig r : routes) {
+            if (!origins.containsKey(r.origin())) {
+                throw new IllegalArgumentException("route to unknown origin " + r.origin());
+            }
+        }
+        if (routes.isEmpty() && origins.size() > 1) {
+            throw new IllegalArgumentException("routes are needed when there is more than one origin");
+        }
+    }
+
+    /**
+     * The configuration used without a file: one listener on 127.0.0.1:8443 with a generated certificate, one h1
+     * origin named {@value #BUILTIN_ORIGIN} at {@code builtinOrigin}, no explicit routes, everything else default.
+     */
+    public static FerryConfig defaults(InetSocketAddress builtinOrigin) {
+        return new FerryConfig(DEFAULT_PROXY_NAME, defaultStateDir(), 0, List.of(ListenerConfig.defaults()),
+                List.of(), Map.of(BUILTIN_ORIGIN, OriginConfig.of(BUILTIN_ORIGIN, builtinOrigin)),
+                HeadersConfig.defaults(), AccessLogConfig.defaults());
+    }
+
+    /** {@code ~/.local/state/ferry}, following the XDG base directory convention for state. */
+    public static Path defaultStateDir() {
+        return Path.of(System.getProperty("user.home"), ".local", "state", "ferry");
+    }
+
+    /** The routes to use: the explicit ones, or a catch-all to the only origin when there are none. */
+    public List<RouteConfig> effectiveRoutes() {
+        if (!routes.isEmpty()) {
+            return routes;
+        }
+        return List.of(RouteConfig.catchAll(origins.keySet().iterator().next()));
+    }
+}

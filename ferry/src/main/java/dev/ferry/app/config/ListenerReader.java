@@ -1,0 +1,117 @@
+package dev.ferry.app.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the {@code listeners} section into {@link ListenerConfig}s. */
+final class ListenerReader {
+    static final String ADDRESS_EXPECTED = "host:port or [v6]:port, port 0 for any free port";
+
+    private ListenerReader() {
+    }
+
+    static List<ListenerConfig> read(ConfigNode node, Path baseDir) {
+        if (!node.present()) {
+            return List.of(ListenerConfig.defaults());
+        }
+        List<ConfigNode> items = node.elements("a list of listeners");
+        if (items.isEmpty()) {
+            if (node.shown().equals("[]")) {
+                node.problem("at least one listener, or leave listeners out for the default");
+            }
+            return List.of(ListenerConfig.defaults());
+        }
+        List<ListenerConfig> out = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        Map<InetSocketAddress, String> addresses = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode item = items.get(i);
+            if (!item.isMap("a map with keys name, address, tls, quic")) {
+                continue;
+            }
+            item.allowKeys("name", "address", "tls", "quic");
+            ListenerConfig l = readOne(item, i, baseDir);
+            String previous = names.putIfAbsent(l.name(), item.path());
+            if (previous != null) {
+                item.child("name").report(l.name() + " (expected: a name not already used by " + previous + ")");
+            }
+            if (l.address().getPort() != 0) {
+                previous = addresses.putIfAbsent(l.address(), item.path());
+                if (previous != null) {
+                    item.child("address").report(AddressParser.format(l.address())
+                            + " (expected: an address not already used by " + previous + ")");
+                }
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static ListenerConfig readOne(ConfigNode item, int index, Path baseDir) {
+        String name = item.child("name").string("listener-" + index, ConfigLoader.NAME_EXPECTED,
+                ConfigLoader::isName);
+        ConfigNode addressNode = item.child("address");
+        InetSocketAddress address = ListenerConfig.defaultAddress();
+        if (addressNode.present()) {
+            String text = addressNode.string(null, ADDRESS_EXPECTED, s -> true);
+            try {
+                address = text == null ? address : AddressParser.parse(text, true);
+            } catch (IllegalArgumentException e) {
+                addressNode.problem(ADDRESS_EXPECTED);
+            }
+        }
+        return new ListenerConfig(name, address, readTls(item.child("tls"), baseDir), readQuic(item.child("quic")));
+    }
+
+    private static TlsFilesConfig readTls(ConfigNode tls, Path baseDir) {
+        if (!tls.isMap("a map with keys certificate, private-key")) {
+            return TlsFilesConfig.defaults();
+        }
+        tls.allowKeys("certificate", "private-key");
+        ConfigNode certNode = tls.child("certificate");
+        ConfigNode keyNode = tls.child("private-key");
+        Path cert = readableFile(certNode, baseDir, "a readable PEM certificate file");
+        Path key = readableFile(keyNode, baseDir, "a readable PEM private key file");
+        if (certNode.present() && !keyNode.present()) {
+            keyNode.missing("a PEM private key file, since certificate is set; set both or neither");
+        } else if (keyNode.present() && !certNode.present()) {
+            certNode.missing("a PEM certificate file, since private-key is set; set both or neither");
+        }
+        return cert != null && key != null ? new TlsFilesConfig(cert, key) : TlsFilesConfig.defaults();
+    }
+
+    /** A file that must exist now: a missing certificate should fail {@code ferry check}, not the first client. */
+    static Path readableFile(ConfigNode node, Path baseDir, String expected) {
+        Path file = node.file(null, baseDir);
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            node.problem(expected + ", looked for " + file);
+            return null;
+        }
+        return file;
+    }
+
+    private static QuicConfig readQuic(ConfigNode quic) {
+        QuicConfig d = QuicConfig.defaults();
+        if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
+                + "max-concurrent-streams")) {
+            return d;
+        }
+        quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams");
+        Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
+        long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
+        long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
+                QuicConfig.MAX_VARINT);
+        long streams = quic.child("max-concurrent-streams").integer(d.maxConcurrentStreams(), 1,
+                QuicConfig.MAX_STREAMS, "an integer from 1 to 2^60");
+        return new QuicConfig(idle, maxData, maxStreamData, streams);
+    }
+}

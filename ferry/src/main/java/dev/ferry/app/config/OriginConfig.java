@@ -1,0 +1,49 @@
+package dev.ferry.app.config;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named upstream that routes send requests to: a protocol and one or more endpoints serving the same content.
+ *
+ * @param name      the key under {@code origins}; used in routes, logs and metrics
+ * @param protocol  {@code protocol}, default h1
+ * @param endpoints {@code endpoints}, required, at least one {@code host:port}; host names are resolved when
+ *                  connecting, not when the file is read
+ * @param tls       {@code tls}, default {@link OriginTlsConfig#defaults()}
+ * @param timeouts  {@code timeouts}, default {@link TimeoutsConfig#defaults()}
+ * @param pool      {@code pool}, default {@link PoolConfig#defaults()}
+ */
+public record OriginConfig(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
+                           OriginTlsConfig tls, TimeoutsConfig timeouts, PoolConfig pool) {
+    public OriginConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(protocol, "protocol");
+        endpoints = List.copyOf(endpoints);
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("origin " + name + " needs at least one endpoint");
+        }
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(pool, "pool");
+        if (protocol == OriginProtocol.H2C && tls.enabled()) {
+            throw new IllegalArgumentException("origin " + name + ": h2c never uses TLS");
+        }
+    }
+
+    /** An h1 origin with every other setting at its default. */
+    public static OriginConfig of(String name, InetSocketAddress... endpoints) {
+        return new OriginConfig(name, OriginProtocol.H1, List.of(endpoints), OriginTlsConfig.defaults(),
+                TimeoutsConfig.defaults(), PoolConfig.defaults());
+    }
+
+    /** Whether connections to this origin use TLS: always for h2, for h1 when enabled, never for h2c. */
+    public boolean usesTls() {
+        return switch (protocol) {
+            case H2 -> true;
+            case H1 -> tls.enabled();
+            case H2C -> false;
+        };
+    }
+}

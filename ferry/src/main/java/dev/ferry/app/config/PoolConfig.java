@@ -1,0 +1,25 @@
+package dev.ferry.app.config;
+
+import java.time.Duration;
+
+/**
+ * Connection pooling towards one origin. Pools are per event loop (an exchange and its origin connection share a
+ * loop, so no locks), which is why the limits are per loop: multiply by {@code event-loops} for the total.
+ *
+ * @param maxConnectionsPerLoop {@code max-connections-per-loop}, default 64: open connections at most; beyond it
+ *                              requests wait (h1) or share a connection (h2)
+ * @param maxIdlePerLoop        {@code max-idle-per-loop}, default 16: idle connections kept for reuse; at most
+ *                              {@code max-connections-per-loop}
+ * @param idleTimeout           {@code idle-timeout}, default 60s: an idle pooled connection is closed after this
+ */
+public record PoolConfig(int maxConnectionsPerLoop, int maxIdlePerLoop, Duration idleTimeout) {
+    public PoolConfig {
+        Checks.range(maxConnectionsPerLoop, 1, Integer.MAX_VALUE, "maxConnectionsPerLoop");
+        Checks.range(maxIdlePerLoop, 0, maxConnectionsPerLoop, "maxIdlePerLoop");
+        Checks.positive(idleTimeout, "idleTimeout");
+    }
+
+    public static PoolConfig defaults() {
+        return new PoolConfig(64, 16, Duration.ofSeconds(60));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.ferry.app.config;
+
+import java.time.Duration;
+
+/**
+ * QUIC transport parameters a listener offers its clients (RFC 9000 section 18.2).
+ *
+ * @param maxIdleTimeout       {@code max-idle-timeout}, default 30s: a connection with no packets either way for this
+ *                             long is closed silently
+ * @param initialMaxData       {@code initial-max-data}, default 16MiB: bytes a client may send on all streams of a
+ *                             connection before the relay grants more
+ * @param initialMaxStreamData {@code initial-max-stream-data}, default 1MiB: the same limit per stream
+ * @param maxConcurrentStreams {@code max-concurrent-streams}, default 256: bidirectional streams (requests) a client
+ *                             may have open at once on one connection
+ */
+public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                         long maxConcurrentStreams) {
+    /** The largest value a QUIC variable-length integer holds, 2^62 - 1. */
+    public static final long MAX_VARINT = (1L << 62) - 1;
+    /** The largest stream count RFC 9000 allows, 2^60. */
+    public static final long MAX_STREAMS = 1L << 60;
+
+    public QuicConfig {
+        Checks.positive(maxIdleTimeout, "maxIdleTimeout");
+        Checks.range(initialMaxData, 1, MAX_VARINT, "initialMaxData");
+        Checks.range(initialMaxStreamData, 1, MAX_VARINT, "initialMaxStreamData");
+        Checks.range(maxConcurrentStreams, 1, MAX_STREAMS, "maxConcurrentStreams");
+    }
+
+    public static QuicConfig defaults() {
+        return new QuicConfig(Duration.ofSeconds(30), 16L << 20, 1L << 20, 256);
+    }
+}

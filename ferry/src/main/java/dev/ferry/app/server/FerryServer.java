@@ -1,0 +1,126 @@
+package dev.ferry.app.server;
+
+import dev.ferry.app.config.FerryConfig;
+import dev.ferry.app.config.HeadersConfig;
+import dev.ferry.app.config.ListenerConfig;
+import dev.ferry.app.config.OriginConfig;
+import dev.ferry.app.hooks.AccessLogHook;
+import dev.ferry.bridge.builtin.ForwardingHook;
+import dev.ferry.bridge.exchange.ExchangeDriver;
+import dev.ferry.bridge.exchange.OriginSelector.SelectedOrigin;
+import dev.ferry.bridge.headers.ForwardingPolicy;
+import dev.ferry.bridge.hook.ProxyHook;
+import dev.ferry.ingress.Http3Listener;
+import dev.ferry.ingress.QuicListenerSettings;
+import dev.ferry.origin.HttpOriginConnector;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.quic.Quic;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A running relay built from a {@link FerryConfig}: one event loop group, one HTTP/3 listener per configured
+ * listener, one connector per origin, and the hook chain (user hooks first, then forwarding, then the access log).
+ * Thin by design: each piece it wires lives in its own module.
+ */
+public final class FerryServer implements AutoCloseable {
+    private final FerryConfig config;
+    private final List<ProxyHook> userHooks;
+    private final Consumer<String> accessLog;
+    private final EventLoopGroup group;
+    private final List<Http3Listener> listeners = new ArrayList<>();
+    private final List<HttpOriginConnector> connectors = new ArrayList<>();
+
+    private FerryServer(FerryConfig config, List<ProxyHook> userHooks, Consumer<String> accessLog) {
+        this.config = config;
+        this.userHooks = List.copyOf(userHooks);
+        this.accessLog = accessLog;
+        int threads = config.eventLoops() == 0 ? Runtime.getRuntime().availableProcessors() : config.eventLoops();
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    }
+
+    /**
+     * A server for {@code config}. Hooks given here run before the built-in ones; {@code accessLog} receives
+     * one JSON line per exchange when the configuration enables the access log (null: standard output).
+     */
+    public static FerryServer create(FerryConfig config, List<ProxyHook> hooks, Consumer<String> accessLog) {
+        return new FerryServer(config, hooks, accessLog);
+    }
+
+    public static FerryServer create(FerryConfig config) {
+        return create(config, List.of(), null);
+    }
+
+    /** Binds every listener; on failure releases everything already started and rethrows. */
+    public FerryServer start() throws InterruptedException {
+        Quic.ensureAvailability();
+        try {
+            ExchangeDriver driver = new ExchangeDriver(hooks(), routes(),
+                    new ExchangeDriver.Settings(config.proxyName(), config.headers().via()));
+            for (ListenerConfig listener : config.listeners()) {
+                ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());
+                QuicListenerSettings quic = new QuicListenerSettings(listener.quic().maxIdleTimeout(),
+                        listener.quic().initialMaxData(), listener.quic().initialMaxStreamData(),
+                        listener.quic().maxConcurrentStreams());
+                listeners.add(Http3Listener.create(listener.address(), ListenerTls.context(files), quic, driver,
+                        group).start());
+            }
+            return this;
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private List<ProxyHook> hooks() {
+        List<ProxyHook> hooks = new ArrayList<>(userHooks);
+        HeadersConfig headers = config.headers();
+        ForwardingPolicy.Mode mode = ForwardingPolicy.Mode.valueOf(headers.forwarding().toUpperCase(Locale.ROOT));
+        ForwardingPolicy.Style style = ForwardingPolicy.Style.valueOf(
+                headers.forwardingStyle().toUpperCase(Locale.ROOT).replace('-', '_'));
+        hooks.add(ForwardingHook.create(ForwardingPolicy.of(mode, style), config.proxyName()));
+        if (config.accessLog().enabled()) {
+            hooks.add(AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog())));
+        }
+        return hooks;
+    }
+
+    private RouteTable routes() {
+        Map<String, SelectedOrigin> origins = new LinkedHashMap<>();
+        for (OriginConfig origin : config.origins().values()) {
+            HttpOriginConnector connector = HttpOriginConnector.create(OriginFactory.settings(origin));
+            connectors.add(connector);
+            origins.put(origin.name(), new SelectedOrigin(origin.name(), connector,
+                    origin.timeouts().response().toMillis(), origin.timeouts().idle().toMillis()));
+        }
+        return new RouteTable(config.effectiveRoutes(), origins);
+    }
+
+    /** The bound address of each listener, in configuration order (real ports when port 0 was asked for). */
+    public List<InetSocketAddress> listenerAddresses() {
+        return listeners.stream().map(Http3Listener::localAddress).toList();
+    }
+
+    public FerryConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        for (Http3Listener listener : listeners) {
+            listener.close();
+        }
+        for (HttpOriginConnector connector : connectors) {
+            connector.close();
+        }
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

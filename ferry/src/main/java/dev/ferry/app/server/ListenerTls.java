@@ -1,0 +1,33 @@
+package dev.ferry.app.server;
+
+import dev.ferry.app.config.ListenerConfig;
+import dev.ferry.app.tls.SelfSignedCertificate;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+
+import java.nio.file.Path;
+
+/** The QUIC TLS context of a listener: from the configured PEM files, or a certificate generated and kept. */
+final class ListenerTls {
+    private ListenerTls() {
+    }
+
+    /** The certificate and key files actually used, for printing where they are. */
+    record Files(Path certificate, Path privateKey) {
+    }
+
+    static Files files(ListenerConfig listener, Path stateDir) {
+        if (!listener.tls().generate()) {
+            return new Files(listener.tls().certificate(), listener.tls().privateKey());
+        }
+        SelfSignedCertificate cert = SelfSignedCertificate.loadOrGenerate(stateDir, "listener-" + listener.name());
+        return new Files(cert.certificatePath(), cert.privateKeyPath());
+    }
+
+    static QuicSslContext context(Files files) {
+        return QuicSslContextBuilder.forServer(files.privateKey().toFile(), null, files.certificate().toFile())
+                .applicationProtocols(Http3.supportedApplicationProtocols())
+                .build();
+    }
+}

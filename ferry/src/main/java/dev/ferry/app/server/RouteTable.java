@@ -1,0 +1,56 @@
+package dev.ferry.app.server;
+
+import dev.ferry.app.config.RouteConfig;
+import dev.ferry.bridge.error.ProxyErrorType;
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.exchange.OriginSelector;
+import dev.ferry.bridge.exchange.RequestHead;
+import dev.ferry.bridge.hook.ExchangeContext;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routing from configuration: routes are tried in order, the first whose authority and path prefix match wins.
+ * No match answers 404 with {@code Proxy-Status: ...; error=destination_not_found}: the relay has no origin for
+ * that name, which is the client's problem rather than an origin failure.
+ */
+final class RouteTable implements OriginSelector {
+    private final List<RouteConfig> routes;
+    private final Map<String, SelectedOrigin> origins;
+
+    RouteTable(List<RouteConfig> routes, Map<String, SelectedOrigin> origins) {
+        this.routes = List.copyOf(routes);
+        this.origins = Map.copyOf(origins);
+    }
+
+    @Override
+    public SelectedOrigin select(ExchangeContext ctx, RequestHead request) {
+        String host = hostOf(request.authority());
+        String path = request.path() == null ? "/" : request.path();
+        for (RouteConfig route : routes) {
+            if (route.matches(host, path)) {
+                return origins.get(route.origin());
+            }
+        }
+        throw new ProxyException(ProxyErrorType.DESTINATION_NOT_FOUND, ProxyException.Side.CLIENT, true,
+                "no route for " + (host == null ? "(no authority)" : host));
+    }
+
+    /** The host part of an authority: without port, without IPv6 brackets' port, lower case. */
+    static String hostOf(String authority) {
+        if (authority == null) {
+            return null;
+        }
+        String a = authority;
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            return end > 0 ? a.substring(0, end + 1).toLowerCase(java.util.Locale.ROOT) : a;
+        }
+        int colon = a.lastIndexOf(':');
+        if (colon >= 0) {
+            a = a.substring(0, colon);
+        }
+        return a.toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,352 @@
+package dev.ferry.app.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+    /** The smallest valid file; most invalid snippets add one bad key to it. */
+    private static final String ORIGIN = "origins: {backend: {endpoints: ['127.0.0.1:8080']}}\n";
+    private static final String TWO_ORIGINS =
+            "origins: {backend: {endpoints: ['127.0.0.1:8080']}, static: {endpoints: ['127.0.0.1:8081']}}\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsEveryKeyOfAFullFile() throws IOException {
+        Files.writeString(dir.resolve("cert.pem"), "cert");
+        Files.writeString(dir.resolve("key.pem"), "key");
+        Files.writeString(dir.resolve("ca.pem"), "ca");
+        Path file = dir.resolve("ferry.yaml");
+        Files.writeString(file, """
+                proxy-name: edge-1
+                state-dir: state
+                event-loops: 4
+                listeners:
+                  - name: main
+                    address: 0.0.0.0:443
+                    tls:
+                      certificate: cert.pem
+                      private-key: %s
+                    quic:
+                      max-idle-timeout: 45s
+                      initial-max-data: 32MiB
+                      initial-max-stream-data: 512KiB
+                      max-concurrent-streams: 100
+                  - address: "[::1]:0"
+                routes:
+                  - authority: "*.Example.com"
+                    path-prefix: /api
+                    origin: api
+                  - origin: web
+                origins:
+                  api:
+                    protocol: h2
+                    endpoints: [api.internal:8443, "[2001:db8::1]:8443"]
+                    tls:
+                      verify: false
+                      ca-file: ca.pem
+                      server-name: API.example.com
+                    timeouts: {connect: 250ms, response: 2m, idle: 1h}
+                    pool: {max-connections-per-loop: 8, max-idle-per-loop: 2, idle-timeout: 90s}
+                  web:
+                    protocol: H2C
+                    endpoints: [127.0.0.1:8080]
+                headers:
+                  via: false
+                  forwarding: append
+                  forwarding-style: both
+                access-log:
+                  enabled: false
+                  path: logs/access.log
+                """.formatted(dir.resolve("key.pem")));
+
+        FerryConfig c = ConfigLoader.load(file);
+
+        assertEquals("edge-1", c.proxyName());
+        assertEquals(dir.resolve("state"), c.stateDir());
+        assertEquals(4, c.eventLoops());
+        assertEquals(2, c.listeners().size());
+        ListenerConfig main = c.listeners().get(0);
+        assertEquals("main", main.name());
+        assertEquals(new InetSocketAddress("0.0.0.0", 443), main.address());
+        assertFalse(main.address().isUnresolved());
+        assertEquals(new TlsFilesConfig(dir.resolve("cert.pem"), dir.resolve("key.pem")), main.tls());
+        assertFalse(main.tls().generate());
+        assertEquals(new QuicConfig(Duration.ofSeconds(45), 32L << 20, 512L << 10, 100), main.quic());
+        ListenerConfig second = c.listeners().get(1);
+        assertEquals("listener-1", second.name());
+        assertEquals(new InetSocketAddress("::1", 0), second.address());
+        assertTrue(second.tls().generate());
+        assertEquals(QuicConfig.defaults(), second.quic());
+
+        assertEquals(List.of(new RouteConfig("*.example.com", "/api", "api"), new RouteConfig("*", "/", "web")),
+                c.routes());
+        assertEquals(List.of("api", "web"), List.copyOf(c.origins().keySet()));
+        OriginConfig api = c.origins().get("api");
+        assertEquals(OriginProtocol.H2, api.protocol());
+        assertEquals(List.of(InetSocketAddress.createUnresolved("api.internal", 8443),
+                new InetSocketAddress("2001:db8::1", 8443)), api.endpoints());
+        assertTrue(api.endpoints().get(0).isUnresolved());
+        assertEquals(new OriginTlsConfig(true, false, dir.resolve("ca.pem"), "api.example.com"), api.tls());
+        assertTrue(api.usesTls());
+        assertEquals(new TimeoutsConfig(Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofHours(1)),
+                api.timeouts());
+        assertEquals(new PoolConfig(8, 2, Duration.ofSeconds(90)), api.pool());
+        OriginConfig web = c.origins().get("web");
+        assertEquals(OriginProtocol.H2C, web.protocol());
+        assertFalse(web.usesTls());
+        assertEquals(new HeadersConfig(false, "append", "both"), c.headers());
+        assertEquals(new AccessLogConfig(false, dir.resolve("logs/access.log").toString()), c.accessLog());
+    }
+
+    @Test
+    void appliesDefaultsForOmittedKeys() {
+        FerryConfig c = ConfigLoader.parse(ORIGIN, "min.yaml");
+
+        FerryConfig expected = FerryConfig.defaults(new InetSocketAddress("127.0.0.1", 8080));
+        assertEquals("ferry", c.proxyName());
+        assertEquals(Path.of(System.getProperty("user.home"), ".local/state/ferry"), c.stateDir());
+        assertEquals(0, c.eventLoops());
+        assertEquals(List.of(ListenerConfig.defaults()), c.listeners());
+        assertEquals("default", c.listeners().get(0).name());
+        assertEquals(new InetSocketAddress("127.0.0.1", 8443), c.listeners().get(0).address());
+        assertTrue(c.listeners().get(0).tls().generate());
+        assertEquals(new QuicConfig(Duration.ofSeconds(30), 16L << 20, 1L << 20, 256), c.listeners().get(0).quic());
+        assertEquals(List.of(), c.routes());
+        assertEquals(List.of(RouteConfig.catchAll("backend")), c.effectiveRoutes());
+        OriginConfig backend = c.origins().get("backend");
+        assertEquals(OriginProtocol.H1, backend.protocol());
+        assertEquals(new OriginTlsConfig(false, true, null, null), backend.tls());
+        assertFalse(backend.usesTls());
+        assertEquals(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                backend.timeouts());
+        assertEquals(new PoolConfig(64, 16, Duration.ofSeconds(60)), backend.pool());
+        assertEquals(new HeadersConfig(true, "replace", "forwarded"), c.headers());
+        assertEquals(new AccessLogConfig(true, "-"), c.accessLog());
+        assertEquals(expected.headers(), c.headers());
+        assertEquals(expected.listeners(), c.listeners());
+    }
+
+    @Test
+    void expandsTildeToTheHomeDirectory() {
+        FerryConfig c = ConfigLoader.parse("state-dir: ~/ferry-state\n" + ORIGIN, "t.yaml");
+        assertEquals(Path.of(System.getProperty("user.home"), "ferry-state"), c.stateDir());
+    }
+
+    @Test
+    void enablesTlsForH2WhenTheFileLeavesItOut() {
+        FerryConfig c = ConfigLoader.parse("origins: {b: {protocol: h2, endpoints: ['origin.example:443']}}",
+                "t.yaml");
+        assertTrue(c.origins().get("b").tls().enabled());
+        assertTrue(c.origins().get("b").usesTls());
+    }
+
+    static Stream<Arguments> invalidSnippets() {
+        return Stream.of(
+                Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
+                        "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("origins: {backend: {protocol: h3, endpoints: ['127.0.0.1:8080']}}",
+                        "origins.backend.protocol: h3 (expected: one of h1, h2, h2c)"),
+                Arguments.of("routes: [{origin: backend}, {origin: nope}]\n" + TWO_ORIGINS,
+                        "routes[1].origin: nope (expected: the name of an origin: backend, static)"),
+                Arguments.of("listeners: [{quci: {}}]\n" + ORIGIN,
+                        "listeners[0].quci: unknown key (expected one of: name, address, tls, quic)"),
+                Arguments.of("origins: {backend: {protocol: h1}}",
+                        "origins.backend.endpoints: missing (expected: a list of host:port)"),
+                Arguments.of("origins: {backend: {endpoints: ['127.0.0.1:8080'], timeouts: {connect: 5}}}",
+                        "origins.backend.timeouts.connect: 5 (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("origins: {backend: {endpoints: ['127.0.0.1:8080'], timeouts: {idle: 0s}}}",
+                        "origins.backend.timeouts.idle: 0s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("listeners: [{quic: {initial-max-data: 16MB}}]\n" + ORIGIN,
+                        "listeners[0].quic.initial-max-data: 16MB (expected: a size > 0 such as 1024, 64KiB or 16MiB)"),
+                Arguments.of("listeners: [{quic: {max-concurrent-streams: 0}}]\n" + ORIGIN,
+                        "listeners[0].quic.max-concurrent-streams: 0 (expected: an integer from 1 to 2^60)"),
+                Arguments.of("listeners: [{address: localhost}]\n" + ORIGIN,
+                        "listeners[0].address: localhost (expected: host:port or [v6]:port, port 0 for any free port)"),
+                Arguments.of("origins: {backend: {endpoints: ['127.0.0.1:0']}}",
+                        "origins.backend.endpoints[0]: 127.0.0.1:0 (expected: host:port or [v6]:port such as "
+                                + "127.0.0.1:8080)"),
+                Arguments.of("origins: {backend: {endpoints: ['::1:8080']}}",
+                        "origins.backend.endpoints[0]: ::1:8080 (expected: host:port or [v6]:port such as "
+                                + "127.0.0.1:8080)"),
+                Arguments.of("origins: {backend: {endpoints: '127.0.0.1:8080'}}",
+                        "origins.backend.endpoints: 127.0.0.1:8080 (expected: a list of host:port)"),
+                Arguments.of("origins: {backend: {endpoints: []}}",
+                        "origins.backend.endpoints: [] (expected: at least one host:port)"),
+                Arguments.of("headers: {forwarding: drop}\n" + ORIGIN,
+                        "headers.forwarding: drop (expected: one of append, replace, omit)"),
+                Arguments.of("headers: {forwarding-style: x-real-ip}\n" + ORIGIN,
+                        "headers.forwarding-style: x-real-ip (expected: one of forwarded, x-forwarded-for, both)"),
+                Arguments.of("headers: {via: 'yes'}\n" + ORIGIN, "headers.via: yes (expected: true or false)"),
+                Arguments.of("event-loops: -1\n" + ORIGIN,
+                        "event-loops: -1 (expected: an integer from 0 to 4096; 0 means one per core)"),
+                Arguments.of("proxy-name: my proxy\n" + ORIGIN,
+                        "proxy-name: my proxy (expected: a token: a letter, then letters, digits or "
+                                + "!#$%&'*+-.^_`|~)"),
+                Arguments.of("listener: []\n" + ORIGIN,
+                        "listener: unknown key (expected one of: proxy-name, state-dir, event-loops, listeners, "
+                                + "routes, origins, headers, access-log)"),
+                Arguments.of("origins: {backend: {protocol: h2c, endpoints: ['127.0.0.1:8080'], tls: {enabled: true}}}",
+                        "origins.backend.tls.enabled: true (expected: false or leave it out, since h2c never uses TLS;"
+                                + " use h2 for TLS)"),
+                Arguments.of("origins: {backend: {protocol: h2, endpoints: ['127.0.0.1:8080'], tls: {enabled: false}}}",
+                        "origins.backend.tls.enabled: false (expected: true or leave it out, since h2 always uses TLS;"
+                                + " use h2c for cleartext)"),
+                Arguments.of("origins: {backend: {endpoints: ['127.0.0.1:8080'], tls: {verify: false}}}",
+                        "origins.backend.tls.verify: set, but this origin does not use TLS (expected: tls.enabled: "
+                                + "true, protocol h2, or no verify)"),
+                Arguments.of(TWO_ORIGINS, "routes: missing (expected: at least one route, since there is more than "
+                        + "one origin)"),
+                Arguments.of("routes: [{authority: '*example.com', origin: backend}]\n" + ORIGIN,
+                        "routes[0].authority: *example.com (expected: an exact host, *.suffix or *)"),
+                Arguments.of("routes: [{path-prefix: api, origin: backend}]\n" + ORIGIN,
+                        "routes[0].path-prefix: api (expected: a path starting with / (no query))"),
+                Arguments.of("routes: [{path-prefix: /api}]\n" + ORIGIN,
+                        "routes[0].origin: missing (expected: the name of an origin: backend)"),
+                Arguments.of("origins: {}", "origins: {} (expected: at least one origin)"),
+                Arguments.of("proxy-name: ferry\n",
+                        "origins: missing (expected: a map of origin name to origin; a configuration needs at least "
+                                + "one)"),
+                Arguments.of("listeners: []\n" + ORIGIN,
+                        "listeners: [] (expected: at least one listener, or leave listeners out for the default)"),
+                Arguments.of("listeners: {name: a}\n" + ORIGIN, "listeners: a map (expected: a list of listeners)"),
+                Arguments.of("listeners: [{name: a, address: '127.0.0.1:1'}, {name: a, address: '127.0.0.1:2'}]\n"
+                        + ORIGIN, "listeners[1].name: a (expected: a name not already used by listeners[0])"),
+                Arguments.of("listeners: [{name: a}, {name: b}]\n" + ORIGIN,
+                        "listeners[1].address: 127.0.0.1:8443 (expected: an address not already used by "
+                                + "listeners[0])"),
+                Arguments.of("origins: {backend: {endpoints: ['127.0.0.1:8080'], pool: {max-connections-per-loop: 4, "
+                                + "max-idle-per-loop: 5}}}",
+                        "origins.backend.pool.max-idle-per-loop: 5 (expected: at most max-connections-per-loop, 4)"),
+                Arguments.of("origins: {bad.name: {endpoints: ['127.0.0.1:8080']}}",
+                        "origins.bad.name: not a valid origin name (expected: letters, digits, - and _, starting "
+                                + "with a letter or digit)"),
+                Arguments.of("access-log: {path: ''}\n" + ORIGIN,
+                        "access-log.path: \"\" (expected: - for standard output, or a file path)"),
+                Arguments.of("listeners: [{tls: {certificate: /nonexistent/cert.pem, private-key: "
+                                + "/nonexistent/key.pem}}]\n" + ORIGIN,
+                        "listeners[0].tls.certificate: /nonexistent/cert.pem (expected: a readable PEM certificate "
+                                + "file, looked for /nonexistent/cert.pem)\n"
+                                + "listeners[0].tls.private-key: /nonexistent/key.pem (expected: a readable PEM "
+                                + "private key file, looked for /nonexistent/key.pem)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidSnippets")
+    void reportsTheExactProblem(String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
+        assertEquals(expected, e.getMessage());
+        assertEquals(List.of(expected.split("\n")), e.problems());
+    }
+
+    @Test
+    void collectsEveryProblemInOneRun() {
+        String yaml = """
+                proxy-name: "a b"
+                listeners:
+                  - quic: {max-idle-timeout: 10}
+                    quci: {}
+                routes:
+                  - origin: nope
+                origins:
+                  backend:
+                    protocol: h3
+                headers: {forwarding: drop}
+                """;
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
+        assertEquals(List.of(
+                "proxy-name: a b (expected: a token: a letter, then letters, digits or !#$%&'*+-.^_`|~)",
+                "listeners[0].quci: unknown key (expected one of: name, address, tls, quic)",
+                "listeners[0].quic.max-idle-timeout: 10 (expected: a duration > 0 such as 30s or 250ms)",
+                "routes[0].origin: nope (expected: the name of an origin: backend)",
+                "origins.backend.protocol: h3 (expected: one of h1, h2, h2c)",
+                "origins.backend.endpoints: missing (expected: a list of host:port)",
+                "headers.forwarding: drop (expected: one of append, replace, omit)"), e.problems());
+        assertEquals(String.join("\n", e.problems()), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   \n\n", "# only a comment\n", "---\n"})
+    void refusesAnEmptyFileInsteadOfApplyingDefaults(String yaml) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "empty.yaml"));
+        assertEquals(List.of("empty.yaml: empty (expected: a YAML map with at least origins; defaults are not "
+                + "applied to an empty file)"), e.problems());
+    }
+
+    @Test
+    void refusesAFileThatIsNotAMap() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("- a\n- b\n", "l.yaml"));
+        assertEquals(List.of("l.yaml: a list (expected: a YAML map with at least origins)"), e.problems());
+    }
+
+    @ParameterizedTest
+    @MethodSource("syntaxErrors")
+    void reportsLineAndColumnOfAYamlSyntaxError(String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "s.yaml"));
+        assertEquals(List.of(expected), e.problems());
+    }
+
+    static Stream<Arguments> syntaxErrors() {
+        return Stream.of(
+                Arguments.of("origins:\n  a: b: c\n",
+                        "s.yaml: line 2, column 7: invalid YAML: mapping values are not allowed here"),
+                Arguments.of("origins:\n  b:\n    endpoints: ['127.0.0.1:8080'\n    protocol: h1\n",
+                        "s.yaml: line 4, column 5: invalid YAML: expected ',' or ']', but got <scalar> "
+                                + "(while parsing a flow sequence started at line 3)"));
+    }
+
+    @Test
+    void refusesDuplicateKeys() {
+        String yaml = "origins:\n  a: {endpoints: ['127.0.0.1:1']}\n  a: {endpoints: ['127.0.0.1:2']}\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "d.yaml"));
+        assertTrue(e.problems().get(0).startsWith("d.yaml: line 3, column "), e.problems().get(0));
+        assertTrue(e.problems().get(0).contains("Duplicate field 'a'"), e.problems().get(0));
+    }
+
+    @Test
+    void namesTheMissingHalfOfACertificatePair() throws IOException {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "cert");
+        String yaml = "listeners: [{tls: {certificate: '" + cert + "'}}]\n" + ORIGIN;
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
+        assertEquals(List.of("listeners[0].tls.private-key: missing (expected: a PEM private key file, since "
+                + "certificate is set; set both or neither)"), e.problems());
+    }
+
+    @Test
+    void reportsAMissingFile() {
+        Path file = dir.resolve("absent.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(List.of(file + ": no such file"), e.problems());
+        assertEquals(file.toString(), e.source());
+    }
+
+    @Test
+    void resolvesHostNamesLaterAndIpLiteralsNow() {
+        FerryConfig c = ConfigLoader.parse(
+                "origins: {b: {endpoints: ['Origin.Example:80', '10.0.0.1:80', '[::1]:80']}}", "t.yaml");
+        List<InetSocketAddress> endpoints = c.origins().get("b").endpoints();
+        assertTrue(endpoints.get(0).isUnresolved());
+        assertEquals("origin.example", endpoints.get(0).getHostString());
+        assertFalse(endpoints.get(1).isUnresolved());
+        assertFalse(endpoints.get(2).isUnresolved());
+        assertNull(c.origins().get("b").tls().serverName());
+    }
+}

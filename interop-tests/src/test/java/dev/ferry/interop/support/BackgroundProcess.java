@@ -1,0 +1,96 @@
+package dev.ferry.interop.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A long-running program (a server) with stdout and stderr merged into a log file, killed on {@link #close()}.
+ */
+public final class BackgroundProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+
+  private BackgroundProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code command} in {@code dir}; its output goes to {@code dir/<name>.log}. */
+  public static BackgroundProcess start(List<String> command, Path dir, String name) {
+    Path log = dir.resolve(name + ".log");
+    try {
+      Files.createDirectories(dir);
+      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(log.toFile()).start();
+      return new BackgroundProcess(process, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  /**
+   * Waits until something accepts TCP connections on 127.0.0.1:{@code port}.
+   *
+   * @return true once the port accepts, false if the process exited first
+   * @throws IllegalStateException if neither happens within {@code timeout}
+   */
+  public boolean awaitTcpPort(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return true;
+      } catch (IOException notYet) {
+        sleep(50);
+      }
+    }
+    throw new IllegalStateException("port " + port + " not open after " + timeout + "; log:\n" + logText());
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public String logText() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    Processes.kill(process);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

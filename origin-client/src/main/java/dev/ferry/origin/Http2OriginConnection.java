@@ -1,0 +1,71 @@
+package dev.ferry.origin;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The HTTP/2 connection to one endpoint from one event loop, multiplexing every exchange of that loop. A closed
+ * connection is replaced on the next request. Streams beyond the origin's concurrency limit are queued by the
+ * codec rather than refused.
+ */
+final class Http2OriginConnection {
+    private final EventLoop loop;
+    private final InetSocketAddress endpoint;
+    private final OriginBootstraps bootstraps;
+    private Future<Channel> connection;
+
+    Http2OriginConnection(EventLoop loop, InetSocketAddress endpoint, OriginBootstraps bootstraps) {
+        this.loop = loop;
+        this.endpoint = endpoint;
+        this.bootstraps = bootstraps;
+    }
+
+    /** Opens a new stream whose pipeline holds {@code exchange}. */
+    void openStream(Http2OriginExchange exchange) {
+        Future<Channel> current = connection;
+        if (current == null || (current.isDone() && (!current.isSuccess() || !current.getNow().isActive()))) {
+            current = connect();
+        }
+        current.addListener(f -> {
+            if (!f.isSuccess()) {
+                exchange.fail(f.cause());
+                return;
+            }
+            Channel parent = (Channel) f.getNow();
+            new Http2StreamChannelBootstrap(parent).handler(exchange).open().addListener(s -> {
+                if (s.isSuccess()) {
+                    exchange.attach((Http2StreamChannel) s.getNow());
+                } else {
+                    exchange.fail(s.cause());
+                }
+            });
+        });
+    }
+
+    private Future<Channel> connect() {
+        Promise<Channel> ready = loop.newPromise();
+        ChannelFuture connect = bootstraps.http2(loop, endpoint).connect(endpoint);
+        bootstraps.whenReady(connect, ready);
+        connection = ready;
+        connect.channel().closeFuture().addListener(f -> {
+            if (connection == ready) {
+                connection = null;
+            }
+        });
+        return ready;
+    }
+
+    void close() {
+        Future<Channel> current = connection;
+        if (current != null && current.isSuccess()) {
+            current.getNow().close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.ferry.bridge.exchange;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * The client's side of one exchange, implemented by an ingress (an HTTP/3 request stream, for instance). The driver
+ * calls it only on {@link #eventLoop()}.
+ */
+public interface ClientStream {
+
+    EventLoop eventLoop();
+
+    ByteBufAllocator alloc();
+
+    /** Sends the response head; with {@code endOfStream} the response has no body. */
+    void writeHead(ResponseHead head, boolean endOfStream);
+
+    /** Sends response body bytes; takes ownership of {@code data}. */
+    void writeBody(ByteBuf data);
+
+    /** Ends the response, with trailers when not null. */
+    void writeEnd(HttpHeaders trailers);
+
+    /** False while the client cannot take more bytes; the driver then stops reading the origin. */
+    boolean isWritable();
+
+    /** Starts or stops reading the request body, which is how backpressure reaches the client. */
+    void setReading(boolean reading);
+
+    /**
+     * Aborts the stream after the response head has left, or instead of any response.
+     *
+     * @param originSawRequest false when the origin never received the request, so the client may retry it
+     */
+    void reset(boolean originSawRequest);
+}

@@ -1,0 +1,404 @@
+package dev.ferry.bridge.exchange;
+
+import dev.ferry.bridge.error.ErrorResponses;
+import dev.ferry.bridge.error.ProxyErrorType;
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.headers.ResponseTranslator;
+import dev.ferry.bridge.headers.ViaField;
+import dev.ferry.bridge.hook.ExchangeContext;
+import dev.ferry.bridge.hook.ExchangeOutcome;
+import dev.ferry.bridge.hook.HookDecision;
+import dev.ferry.bridge.hook.ProxyHook;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One proxied exchange, from the client request head to {@code onComplete}: runs the hook phases in order, opens
+ * the origin, and streams bodies both ways.
+ *
+ * <p>Two invariants hold here and everywhere this class is called from:
+ * <ul>
+ *   <li><b>One event loop per exchange.</b> Every method runs on the client stream's event loop, and the origin
+ *   connection is registered on that same loop, so there are no locks and no volatile fields.</li>
+ *   <li><b>Backpressure end to end.</b> A side is read only while the other side is writable: request body
+ *   reading stops while the origin is not writable (or not yet connected), response body reading stops while the
+ *   client is not writable. Bodies are never held whole.</li>
+ * </ul>
+ */
+final class Exchange implements ClientStreamListener, OriginListener {
+    private static final Object END = new Object();
+
+    private final ExchangeDriver driver;
+    private final ClientStream client;
+    private final ExchangeContext ctx;
+    private final RequestHead clientRequest;
+    private final ArrayDeque<Object> pendingRequest = new ArrayDeque<>(4);
+    private HttpHeaders pendingTrailers;
+
+    private OriginSelector.SelectedOrigin origin;
+    private OriginExchange originExchange;
+    private ScheduledFuture<?> responseTimer;
+    private ScheduledFuture<?> idleTimer;
+    private long lastActivityNanos;
+
+    private boolean requestEnded;
+    private boolean requestSent;
+    private boolean headSent;
+    private boolean completed;
+    private int status;
+    private long requestBodyBytes;
+    private long responseBodyBytes;
+    private long headNanos = -1;
+
+    Exchange(ExchangeDriver driver, ClientStream client, ExchangeContext ctx, RequestHead clientRequest) {
+        this.driver = driver;
+        this.client = client;
+        this.ctx = ctx;
+        this.clientRequest = clientRequest;
+    }
+
+    void start() {
+        // Hold the request body until an origin exists to take it.
+        client.setReading(false);
+        if (driver.settings().via() && ViaField.seenBefore(clientRequest.headers(), driver.settings().proxyName())) {
+            fail(new ProxyException(ProxyErrorType.PROXY_LOOP_DETECTED, ProxyException.Side.PROXY, false,
+                    "request already passed through this proxy"));
+            return;
+        }
+        runRequestHooks(0);
+    }
+
+    // ---- request phases -------------------------------------------------------------------------------------
+
+    private void runRequestHooks(int from) {
+        List<ProxyHook> hooks = driver.hooks();
+        for (int i = from; i < hooks.size() && !completed; i++) {
+            HookDecision decision;
+            try {
+                decision = hooks.get(i).onRequest(ctx, clientRequest);
+            } catch (ProxyException e) {
+                fail(e);
+                return;
+            } catch (RuntimeException e) {
+                fail(hookFailure(e));
+                return;
+            }
+            if (decision instanceof HookDecision.Respond respond) {
+                respondLocally(respond.head(), respond.body());
+                return;
+            }
+            if (decision instanceof HookDecision.Defer defer) {
+                int next = i + 1;
+                defer.later().whenComplete((later, error) -> client.eventLoop().execute(() -> {
+                    if (completed) {
+                        return;
+                    }
+                    if (error != null) {
+                        fail(error instanceof ProxyException pe ? pe : hookFailure(error));
+                    } else if (later instanceof HookDecision.Respond respond) {
+                        respondLocally(respond.head(), respond.body());
+                    } else {
+                        runRequestHooks(next);
+                    }
+                }));
+                return;
+            }
+        }
+        if (!completed) {
+            openOrigin();
+        }
+    }
+
+    private void openOrigin() {
+        try {
+            origin = driver.selector().select(ctx, clientRequest);
+            ctx.originName(origin.name());
+            RequestHead.Builder originRequest = clientRequest.toBuilder();
+            if (driver.settings().via()) {
+                ViaField.append(originRequest.headers(), ctx.clientProtocol(), driver.settings().proxyName());
+            }
+            for (ProxyHook hook : driver.hooks()) {
+                hook.onOriginRequest(ctx, originRequest);
+            }
+            originExchange = origin.connector().open(client.eventLoop(), originRequest.build(), this);
+        } catch (ProxyException e) {
+            fail(e);
+            return;
+        } catch (RuntimeException e) {
+            fail(hookFailure(e));
+            return;
+        }
+        touch();
+        if (origin.idleTimeoutMillis() > 0) {
+            idleTimer = client.eventLoop().schedule(this::checkIdle, origin.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        drainPendingRequest();
+    }
+
+    private void drainPendingRequest() {
+        Object item;
+        while ((item = pendingRequest.poll()) != null) {
+            if (item == END) {
+                originExchange.writeEnd(pendingTrailers);
+                pendingTrailers = null;
+            } else {
+                originExchange.writeBody((ByteBuf) item);
+            }
+        }
+        updateClientReading();
+    }
+
+    private void updateClientReading() {
+        if (!requestEnded && !completed) {
+            client.setReading(originExchange != null && originExchange.isWritable());
+        }
+    }
+
+    // ---- client events ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onRequestBody(ByteBuf data) {
+        if (completed) {
+            data.release();
+            return;
+        }
+        requestBodyBytes += data.readableBytes();
+        touch();
+        if (originExchange == null) {
+            pendingRequest.add(data);
+            client.setReading(false);
+            return;
+        }
+        originExchange.writeBody(data);
+        if (!originExchange.isWritable()) {
+            client.setReading(false);
+        }
+    }
+
+    @Override
+    public void onRequestEnd(HttpHeaders trailers) {
+        if (completed || requestEnded) {
+            return;
+        }
+        requestEnded = true;
+        touch();
+        if (originExchange == null) {
+            pendingTrailers = trailers;
+            pendingRequest.add(END);
+        } else {
+            originExchange.writeEnd(trailers);
+        }
+    }
+
+    @Override
+    public void onClientWritabilityChanged() {
+        if (originExchange != null && !completed) {
+            originExchange.setReading(client.isWritable());
+        }
+    }
+
+    @Override
+    public void onClientAbort(Throwable cause) {
+        if (completed) {
+            return;
+        }
+        if (originExchange != null) {
+            originExchange.abort();
+        }
+        complete(new ProxyException(ProxyErrorType.CONNECTION_TERMINATED, ProxyException.Side.CLIENT, false,
+                "client aborted: " + (cause == null ? "stream closed" : cause.getMessage())));
+    }
+
+    // ---- origin events ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onRequestSent() {
+        requestSent = true;
+        if (origin.responseTimeoutMillis() > 0 && responseTimer == null) {
+            responseTimer = client.eventLoop().schedule(() -> fail(new ProxyException(
+                    ProxyErrorType.HTTP_RESPONSE_TIMEOUT, ProxyException.Side.ORIGIN, false,
+                    "no response head within " + origin.responseTimeoutMillis() + " ms")),
+                    origin.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void onResponseHead(int originStatus, HttpHeaders headers, String protocolVersion) {
+        if (completed) {
+            return;
+        }
+        cancel(responseTimer);
+        touch();
+        ResponseHead.Builder head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
+                driver.settings().proxyName(), driver.settings().via());
+        List<ProxyHook> hooks = driver.hooks();
+        try {
+            for (int i = hooks.size() - 1; i >= 0; i--) {
+                hooks.get(i).onOriginResponse(ctx, head);
+            }
+            for (int i = hooks.size() - 1; i >= 0; i--) {
+                hooks.get(i).onResponse(ctx, head);
+            }
+        } catch (RuntimeException e) {
+            originExchange.abort();
+            fail(hookFailure(e));
+            return;
+        }
+        sendHead(head.build(), false);
+        originExchange.setReading(client.isWritable());
+    }
+
+    @Override
+    public void onResponseBody(ByteBuf data) {
+        if (completed) {
+            data.release();
+            return;
+        }
+        responseBodyBytes += data.readableBytes();
+        touch();
+        client.writeBody(data);
+        if (!client.isWritable()) {
+            originExchange.setReading(false);
+        }
+    }
+
+    @Override
+    public void onResponseEnd(HttpHeaders trailers) {
+        if (completed) {
+            return;
+        }
+        client.writeEnd(trailers == null || trailers.isEmpty() ? null : ResponseTranslator.trailersFromOrigin(trailers));
+        complete(null);
+    }
+
+    @Override
+    public void onOriginWritabilityChanged() {
+        updateClientReading();
+    }
+
+    @Override
+    public void onOriginFailure(ProxyException failure) {
+        fail(failure);
+    }
+
+    // ---- endings ---------------------------------------------------------------------------------------------
+
+    private void respondLocally(ResponseHead head, byte[] body) {
+        ResponseHead.Builder clientResponse = head.toBuilder();
+        List<ProxyHook> hooks = driver.hooks();
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            hooks.get(i).onResponse(ctx, clientResponse);
+        }
+        sendHead(clientResponse.build(), body.length == 0);
+        if (body.length > 0) {
+            responseBodyBytes += body.length;
+            client.writeBody(Unpooled.wrappedBuffer(body));
+            client.writeEnd(null);
+        }
+        complete(null);
+    }
+
+    private void fail(ProxyException error) {
+        if (completed) {
+            return;
+        }
+        if (originExchange != null) {
+            originExchange.abort();
+        }
+        if (!headSent) {
+            byte[] body = ErrorResponses.body(error);
+            ResponseHead.Builder head = ErrorResponses.head(driver.settings().proxyName(), error, body.length);
+            List<ProxyHook> hooks = driver.hooks();
+            for (int i = hooks.size() - 1; i >= 0; i--) {
+                try {
+                    hooks.get(i).onResponse(ctx, head);
+                } catch (RuntimeException ignored) {
+                    // An error answer must still go out when a hook misbehaves on it.
+                }
+            }
+            sendHead(head.build(), false);
+            responseBodyBytes += body.length;
+            client.writeBody(Unpooled.wrappedBuffer(body));
+            client.writeEnd(null);
+        } else {
+            client.reset(requestSent);
+        }
+        complete(error);
+    }
+
+    private void sendHead(ResponseHead head, boolean endOfStream) {
+        headSent = true;
+        status = head.status();
+        headNanos = System.nanoTime() - ctx.startNanos();
+        client.writeHead(head, endOfStream);
+    }
+
+    private void complete(ProxyException error) {
+        if (completed) {
+            return;
+        }
+        completed = true;
+        cancel(responseTimer);
+        cancel(idleTimer);
+        Object item;
+        while ((item = pendingRequest.poll()) != null) {
+            ReferenceCountUtil.release(item == END ? null : item);
+        }
+        ExchangeOutcome outcome = new ExchangeOutcome(clientRequest, status, requestBodyBytes, responseBodyBytes,
+                headNanos, System.nanoTime() - ctx.startNanos(), error == null ? null : error.type(),
+                error == null ? null : error.getMessage());
+        notifyComplete(driver.hooks(), ctx, outcome);
+    }
+
+    static void reportRejected(List<ProxyHook> hooks, ExchangeContext ctx, ProxyException error) {
+        notifyComplete(hooks, ctx, new ExchangeOutcome(null, 0, 0, 0, -1, 0, error.type(), error.getMessage()));
+    }
+
+    private static void notifyComplete(List<ProxyHook> hooks, ExchangeContext ctx, ExchangeOutcome outcome) {
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            try {
+                hooks.get(i).onComplete(ctx, outcome);
+            } catch (RuntimeException ignored) {
+                // onComplete is a report; one failing hook must not keep the others from hearing it.
+            }
+        }
+    }
+
+    // ---- timers ----------------------------------------------------------------------------------------------
+
+    private void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    private void checkIdle() {
+        if (completed) {
+            return;
+        }
+        long idleMillis = origin.idleTimeoutMillis();
+        long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
+        if (quietMillis >= idleMillis) {
+            fail(new ProxyException(ProxyErrorType.CONNECTION_READ_TIMEOUT, ProxyException.Side.ORIGIN, false,
+                    "no bytes either way for " + idleMillis + " ms"));
+        } else {
+            idleTimer = client.eventLoop().schedule(this::checkIdle, idleMillis - quietMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private static ProxyException hookFailure(Throwable e) {
+        return new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, true,
+                "hook failed: " + e, e);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ferry.bridge.exchange;
+
+import dev.ferry.bridge.hook.ExchangeContext;
+import dev.ferry.bridge.hook.ProxyHook;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Starts exchanges: the shared, immutable part (hooks, routing, settings) that every {@link Exchange} reads.
+ * One driver serves every listener and event loop; it holds no per-exchange state.
+ */
+public final class ExchangeDriver {
+    private final List<ProxyHook> hooks;
+    private final OriginSelector selector;
+    private final Settings settings;
+    private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * Settings of the exchange path.
+     *
+     * @param proxyName the pseudonym written in Via and Proxy-Status (a token)
+     * @param via       whether to append Via to requests and responses
+     */
+    public record Settings(String proxyName, boolean via) {
+        public Settings {
+            Objects.requireNonNull(proxyName, "proxyName");
+        }
+
+        public static Settings defaults() {
+            return new Settings("ferry", true);
+        }
+    }
+
+    public ExchangeDriver(List<ProxyHook> hooks, OriginSelector selector, Settings settings) {
+        this.hooks = List.copyOf(hooks);
+        this.selector = Objects.requireNonNull(selector, "selector");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Starts an exchange for a valid client request head. The caller feeds request body events to the returned
+     * listener; everything happens on {@code client.eventLoop()}.
+     *
+     * @param clientProtocol the client's protocol version as written in Via ("3", "2", "1.1")
+     */
+    public ClientStreamListener start(ClientStream client, InetSocketAddress clientAddress, String clientProtocol,
+                                      RequestHead clientRequest) {
+        ExchangeContext ctx = new ExchangeContext(ids.incrementAndGet(), clientAddress, clientProtocol,
+                System.nanoTime());
+        Exchange exchange = new Exchange(this, client, ctx, clientRequest);
+        exchange.start();
+        return exchange;
+    }
+
+    /** Reports a request that never became an exchange (malformed) to the hooks' {@code onComplete}. */
+    public void reportRejected(InetSocketAddress clientAddress, String clientProtocol,
+                               dev.ferry.bridge.error.ProxyException error) {
+        ExchangeContext ctx = new ExchangeContext(ids.incrementAndGet(), clientAddress, clientProtocol,
+                System.nanoTime());
+        Exchange.reportRejected(hooks, ctx, error);
+    }
+
+    List<ProxyHook> hooks() {
+        return hooks;
+    }
+
+    OriginSelector selector() {
+        return selector;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+}

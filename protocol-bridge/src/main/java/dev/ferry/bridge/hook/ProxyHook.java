@@ -1,0 +1,33 @@
+package dev.ferry.bridge.hook;
+
+import dev.ferry.bridge.exchange.RequestHead;
+import dev.ferry.bridge.exchange.ResponseHead;
+
+/**
+ * The one extension point of an exchange. Every phase is a no-op by default, so a hook overrides only what it
+ * needs. Request phases run in registration order, response phases in reverse. All phases run on the exchange's
+ * event loop and must not block: a hook that must wait returns {@link HookDecision#defer}.
+ */
+public interface ProxyHook {
+
+    /** The client request head arrived and is valid. May answer locally. */
+    default HookDecision onRequest(ExchangeContext ctx, RequestHead clientRequest) {
+        return HookDecision.proceed();
+    }
+
+    /** The request about to go to the origin; edit it in place. */
+    default void onOriginRequest(ExchangeContext ctx, RequestHead.Builder originRequest) {
+    }
+
+    /** The origin's response head, already translated to protocol-neutral form; edit it in place. */
+    default void onOriginResponse(ExchangeContext ctx, ResponseHead.Builder originResponse) {
+    }
+
+    /** The head about to go to the client, locally generated answers and errors included; edit it in place. */
+    default void onResponse(ExchangeContext ctx, ResponseHead.Builder clientResponse) {
+    }
+
+    /** The exchange ended, successfully or not. Called exactly once per exchange. */
+    default void onComplete(ExchangeContext ctx, ExchangeOutcome outcome) {
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The HTTP/3 ingress: {@link dev.ferry.ingress.Http3Listener} binds a UDP socket with Netty's QUIC and HTTP/3
+ * codecs; {@link dev.ferry.ingress.Http3ExchangeHandler} turns each request stream into a bridge exchange.
+ * This package knows nothing of origins.
+ */
+package dev.ferry.ingress;
