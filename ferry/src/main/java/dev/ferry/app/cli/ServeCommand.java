@@ -103,11 +103,15 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("ferry: listening on https://" + authority + " (HTTP/3 over QUIC, UDP)");
             if (builtin) {
                 out.println("ferry: built-in origin behind it: "
-                        + config.origins().values().iterator().next().endpoints().get(0));
+                        + hostPort(config.origins().values().iterator().next().endpoints().get(0)));
                 out.println("ferry: try it:  bin/ferry get -k https://" + authority + "/");
             }
         }
         out.println("ferry: press Ctrl-C to stop");
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     private static void closeAll(List<AutoCloseable> resources) {
