@@ -107,6 +107,44 @@ public abstract class RequestBody {
         };
     }
 
+    /**
+     * A body of {@code length} bytes made on the fly by {@code generator}, chunk by chunk: uploads of any size for
+     * benchmarks and tests without a file on disk.
+     */
+    public static RequestBody generated(long length, Generator generator) {
+        return new RequestBody() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            Source open() {
+                return new Source() {
+                    private long offset;
+
+                    @Override
+                    public ByteBuf next(ByteBufAllocator alloc, int max) {
+                        if (offset >= length) {
+                            return null;
+                        }
+                        int len = (int) Math.min(max, length - offset);
+                        ByteBuf chunk = generator.chunk(alloc, offset, len);
+                        offset += len;
+                        return chunk;
+                    }
+                };
+            }
+        };
+    }
+
+    /** Makes the bytes of a generated body. */
+    @FunctionalInterface
+    public interface Generator {
+        /** The {@code len} bytes starting at {@code offset}. */
+        ByteBuf chunk(ByteBufAllocator alloc, long offset, int len);
+    }
+
     /** The length in bytes, or -1 when it cannot be known in advance. */
     public abstract long length();
 

@@ -47,6 +47,7 @@ final class Http1OriginHandler extends ChannelInboundHandlerAdapter {
         boolean echoChunked;
         long offset;
         boolean generating;
+        final BodyDigest digest = new BodyDigest();
 
         Exchange(Route route, OriginRecorder.Entry record, boolean keepAlive) {
             this.route = route;
@@ -215,6 +216,9 @@ final class Http1OriginHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.record.addBodyBytes(n);
+        if (ex.route.kind() == Kind.SINK && n > 0) {
+            ex.digest.update(content.content());
+        }
         if (ex.route.kind() == Kind.ECHO && n > 0) {
             write(new DefaultHttpContent(content.content().retain()));
         }
@@ -234,6 +238,7 @@ final class Http1OriginHandler extends ChannelInboundHandlerAdapter {
         } else if (ex.route.kind() == Kind.SINK) {
             HttpResponse res = Http1Responses.fixed(200, ex.record.bodyBytes() + "\n", ex.keepAlive);
             res.headers().set(OriginRoutes.BODY_BYTES_HEADER, Long.toString(ex.record.bodyBytes()));
+            res.headers().set(BodyDigest.HEADER, ex.digest.finish());
             write(res);
             ex.responseDone = true;
         }

@@ -40,6 +40,7 @@ final class Http2OriginStreamHandler extends ChannelInboundHandlerAdapter {
     private Route route;
     private OriginRecorder.Entry record;
     private boolean requestDone;
+    private final BodyDigest digest = new BodyDigest();
     private boolean generating;
     private long offset;
 
@@ -184,6 +185,9 @@ final class Http2OriginStreamHandler extends ChannelInboundHandlerAdapter {
         ByteBuf content = data.content();
         int n = content.readableBytes();
         record.addBodyBytes(n);
+        if (route.kind() == Kind.SINK && n > 0) {
+            digest.update(content);
+        }
         if (route.kind() == Kind.ECHO && n > 0) {
             ctx.write(new DefaultHttp2DataFrame(content.retain(), false));
         }
@@ -206,7 +210,8 @@ final class Http2OriginStreamHandler extends ChannelInboundHandlerAdapter {
         } else if (route.kind() == Kind.SINK) {
             String body = count + "\n";
             ctx.write(new DefaultHttp2HeadersFrame(status(200).set("content-type", OriginRoutes.CONTENT_TYPE_TEXT)
-                    .setInt("content-length", body.length()).set(OriginRoutes.BODY_BYTES_HEADER, count), false));
+                    .setInt("content-length", body.length()).set(OriginRoutes.BODY_BYTES_HEADER, count)
+                    .set(BodyDigest.HEADER, digest.finish()), false));
             ctx.writeAndFlush(new DefaultHttp2DataFrame(ByteBufUtil.writeAscii(ctx.alloc(), body), true));
         }
     }

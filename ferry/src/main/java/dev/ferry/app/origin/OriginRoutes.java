@@ -11,7 +11,7 @@ import java.util.List;
  * GET  /                 welcome text with a method/target/protocol echo
  * GET  /bytes/{n}        n pattern bytes ({@link PatternBytes}); ?chunked=1 omits content-length
  * POST|PUT /echo         streams the request body back; trailer x-body-bytes where the framing allows
- * POST|PUT /sink         consumes the body, answers "{count}\n" and x-body-bytes
+ * POST|PUT /sink         consumes the body, answers "{count}\n", x-body-bytes and x-body-sha256
  * GET  /headers          the received header fields, one "name: value" per line
  * any  /hang             never answers
  * GET  /die/{n}          announces 2n bytes, sends n, then breaks the connection (HTTP/2: resets the stream)
