@@ -1,5 +1,6 @@
 package dev.ferry.app;
 
+import dev.ferry.app.cli.BenchCommand;
 import dev.ferry.app.cli.CheckCommand;
 import dev.ferry.app.cli.GetCommand;
 import dev.ferry.app.cli.ServeCommand;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} command: {@code serve}, {@code check}, {@code get}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "An HTTP/3 and QUIC relay",
-        subcommands = {ServeCommand.class, CheckCommand.class, GetCommand.class})
+        subcommands = {ServeCommand.class, CheckCommand.class, GetCommand.class, BenchCommand.class})
 public final class FerryMain implements Runnable {
 
     public static void main(String[] args) {

@@ -6,15 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.app.client.Http3Client;
 import dev.ferry.app.client.Http3Connection;
 import dev.ferry.app.client.Http3Request;
-import dev.ferry.app.client.Http3Response;
+import dev.ferry.app.client.ResponseListener;
 import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.origin.BuiltinOrigin;
 import dev.ferry.app.origin.PatternBytes;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.WorkDirs;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http3.Http3Headers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,21 +86,23 @@ class ConcurrentStreamsIT {
         for (int c = 0; c < CONNECTIONS; c++) {
           int i = c * STREAMS_PER_CONNECTION + s;
           int size = sizeOf(i);
-          all.add(connections.get(c).send(Http3Request.get("/bytes/" + size))
-              .handle((response, error) -> {
-                String problem = error != null ? "request " + i + " failed: " + error : check(i, size, response);
-                if (problem != null) {
-                  failures.add(problem);
-                }
-                return null;
-              }));
+          PatternCheck check = new PatternCheck(i, size);
+          connections.get(c).request(Http3Request.get("/bytes/" + size), check);
+          all.add(check.result.handle((problem, error) -> {
+            if (problem != null) {
+              failures.add(problem);
+            }
+            return null;
+          }));
         }
       }
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(50, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - start) / 1e9;
 
       assertTrue(failures.isEmpty(), () -> failures.size() + " of " + TOTAL + " requests went wrong, first: "
-          + failures.stream().limit(5).toList());
+          + failures.stream().limit(5).toList() + "; origin received " + origin.requestCount()
+          + "; relay access log for them: " + relay.accessLog().stream()
+              .filter(line -> failures.stream().anyMatch(f -> line.contains(pathOf(f) + "\""))).toList());
       assertEquals(TOTAL, origin.requestCount(), "requests the origin received");
       long bytes = 0;
       for (int i = 0; i < TOTAL; i++) {
@@ -112,19 +116,69 @@ class ConcurrentStreamsIT {
     }
   }
 
-  /** Null when the response is a 200 carrying exactly the pattern of {@code size} bytes, else what is wrong. */
-  private static String check(int i, int size, Http3Response response) {
-    if (response.status() != 200) {
-      return "request " + i + ": status " + response.status();
+  /** The request path a failure message names. */
+  private static String pathOf(String failure) {
+    int start = failure.indexOf("/bytes/");
+    return start < 0 ? "\u0000" : failure.substring(start, failure.indexOf(')', start));
+  }
+
+  /**
+   * Checks one response as it streams in: status 200, then exactly the pattern bytes of the requested length. Its
+   * result is null when all is well, else a description that says how far the response got.
+   */
+  private static final class PatternCheck implements ResponseListener {
+    final CompletableFuture<String> result = new CompletableFuture<>();
+    private final int index;
+    private final int size;
+    private String status;
+    private long received;
+    private String mismatch;
+
+    PatternCheck(int index, int size) {
+      this.index = index;
+      this.size = size;
     }
-    byte[] body = response.body();
-    if (body.length != size) {
-      return "request " + i + ": " + body.length + " bytes, expected " + size;
+
+    @Override
+    public void onHead(Http3Headers head) {
+      status = String.valueOf(head.status());
     }
-    int mismatch = PatternBytes.firstMismatch(body, 0, size, 0);
-    if (mismatch >= 0) {
-      return "request " + i + ": byte " + mismatch + " of " + size + " differs from the pattern";
+
+    @Override
+    public void onData(ByteBuf data) {
+      int n = data.readableBytes();
+      if (mismatch == null) {
+        for (int k = 0; k < n; k++) {
+          if (data.getByte(data.readerIndex() + k) != PatternBytes.at(received + k)) {
+            mismatch = "byte " + (received + k) + " differs from the pattern";
+            break;
+          }
+        }
+      }
+      received += n;
     }
-    return null;
+
+    @Override
+    public void onComplete() {
+      String problem = null;
+      if (!"200".equals(status)) {
+        problem = "status " + status;
+      } else if (received != size) {
+        problem = received + " bytes, expected " + size;
+      } else if (mismatch != null) {
+        problem = mismatch;
+      }
+      result.complete(problem == null ? null : describe(problem));
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+      result.complete(describe("failed after head " + status + " and " + received + " of " + size
+          + " bytes: " + cause));
+    }
+
+    private String describe(String problem) {
+      return "request " + index + " (/bytes/" + size + "): " + problem;
+    }
   }
 }

@@ -30,10 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (or answers 400), the built-in origin behind it records no request, and the same QUIC connection then gets a 200
  * for a valid request.
  *
- * <p>The two content-length cases differ in one respect: the mismatch shows only once DATA (or the FIN) arrives, and
+ * <p>The content-length cases differ in one respect: the mismatch shows only once DATA (or the FIN) arrives, and
  * the relay streams, so it may already have passed the request head on. For them the test requires that the origin
  * never receives a complete request, i.e. that every request it recorded ended without its body; a relay that
- * forwarded the body and its end would fail.
+ * forwarded the body and its end would fail. The case whose first DATA frame carries exactly the declared length
+ * checks that the relay holds the last bytes until the FIN shows that nothing more follows.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MalformedRequestIT {
@@ -88,6 +89,8 @@ class MalformedRequestIT {
             .data("0123456789")),
         malformed("content-length smaller than the DATA sent", post("/sink").field("content-length", "5")
             .data("0123456789")),
+        malformed("content-length smaller than the DATA sent, first DATA frame exactly that long",
+            post("/sink").field("content-length", "5").data("01234").data("56789")),
         malformed(":protocol without CONNECT", get("/headers").field(":protocol", "websocket")));
   }
 

@@ -7,6 +7,11 @@ import dev.ferry.bridge.exchange.ExchangeDriver;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.headers.Http3RequestParser;
+import dev.ferry.bridge.tunnel.Capsule;
+import dev.ferry.bridge.tunnel.CapsuleDecoder;
+import dev.ferry.bridge.tunnel.CapsuleEncoder;
+import dev.ferry.bridge.tunnel.QuicVarint;
+import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,11 +44,21 @@ import java.util.Map;
  * <p>Auto-read is off: the exchange asks for request body with {@link #setReading(boolean)}, which is how a slow
  * origin slows the client down through QUIC stream flow control.
  */
-final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implements ClientStream {
+final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
+        implements ClientStream, Http3DatagramRouter.Flow {
     private static final Logger log = LoggerFactory.getLogger(Http3ExchangeHandler.class);
+    /** H3_DATAGRAM_ERROR (RFC 9297 5.2), which Netty's error code enum does not list. */
+    private static final int H3_DATAGRAM_ERROR = 0x33;
 
     private final ExchangeDriver driver;
+    private final boolean extendedConnect;
     private ChannelHandlerContext ctx;
+    /** Non-null once a CONNECT-UDP stream switched to datagram mode. */
+    private Http3DatagramRouter router;
+    private CapsuleDecoder capsules;
+    private TunnelCounters counters;
+    /** Set when the client sent a DATAGRAM capsule: answers then go the same way (RFC 9297 3.5). */
+    private boolean clientUsesCapsules;
     private ClientStreamListener exchange;
     private HttpHeaders trailers;
     private boolean rejected;
@@ -52,9 +67,18 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
     private boolean reading = true;
     /** The last frame written, so the FIN follows every byte of the response. */
     private ChannelFuture lastWrite;
+    /** The request's content-length, or -1; with {@link #requestBodyBytes} it decides {@link #heldLastData}. */
+    private long declaredLength = -1;
+    private long requestBodyBytes;
+    /**
+     * The DATA frame that completes a content-length body, held until the FIN shows that nothing follows it: passed
+     * on at once, an origin would have a complete request even when more DATA makes it malformed (RFC 9114 4.1.2).
+     */
+    private Http3DataFrame heldLastData;
 
-    Http3ExchangeHandler(ExchangeDriver driver) {
+    Http3ExchangeHandler(ExchangeDriver driver, boolean extendedConnect) {
         this.driver = driver;
+        this.extendedConnect = extendedConnect;
     }
 
     @Override
@@ -75,9 +99,15 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
                 reject(e);
                 return;
             }
+            if (head.protocol() != null && !extendedConnect) {
+                // RFC 9220 3: :protocol is malformed unless SETTINGS_ENABLE_CONNECT_PROTOCOL was sent.
+                reject(ProxyException.badRequest(":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL"));
+                return;
+            }
             if (log.isDebugEnabled()) {
                 log.debug("C2P {} {}", stream().streamId(), head);
             }
+            declaredLength = Http3RequestParser.contentLength(head.headers());
             exchange = driver.start(this, clientAddress(), "3", head);
             return;
         }
@@ -94,13 +124,91 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
             frame.release();
             return;
         }
+        if (capsules != null) {
+            readCapsules(frame.content());
+            return;
+        }
+        passHeldData();
+        requestBodyBytes += frame.content().readableBytes();
+        if (declaredLength >= 0 && requestBodyBytes >= declaredLength && !inputClosed) {
+            // Netty's codec already resets the stream when DATA exceeds the content-length.
+            heldLastData = frame;
+            return;
+        }
         exchange.onRequestBody(frame.content());
+    }
+
+    private void readCapsules(ByteBuf data) {
+        try {
+            capsules.feed(data, capsule -> {
+                ByteBuf payload = capsule.payload();
+                try {
+                    if (capsule.type() != Capsule.DATAGRAM) {
+                        return;
+                    }
+                    long contextId = QuicVarint.read(payload);
+                    clientUsesCapsules = true;
+                    deliverDatagram(contextId, payload.retain());
+                } finally {
+                    payload.release();
+                }
+            });
+        } catch (CapsuleDecoder.CapsuleException e) {
+            counters.drop(TunnelCounters.Drop.MALFORMED);
+            failDatagramStream(e.getMessage());
+        }
+    }
+
+    @Override
+    public void onQuicDatagram(long contextId, ByteBuf payload) {
+        deliverDatagram(contextId, payload);
+    }
+
+    private void deliverDatagram(long contextId, ByteBuf payload) {
+        if (contextId != 0 || exchange == null || outputClosed) {
+            // RFC 9298 4: context ID 0 carries UDP payloads; no other context is registered here.
+            counters.drop(contextId < 0 ? TunnelCounters.Drop.MALFORMED : TunnelCounters.Drop.UNKNOWN_CONTEXT);
+            payload.release();
+            return;
+        }
+        exchange.onRequestDatagram(payload);
+    }
+
+    private void failDatagramStream(String reason) {
+        log.debug("C2P stream {} datagram error: {}", stream().streamId(), reason);
+        ClientStreamListener listener = exchange;
+        outputClosed = true;
+        stream().shutdown(H3_DATAGRAM_ERROR);
+        if (listener != null) {
+            listener.onClientAbort(new IllegalStateException(reason));
+        }
+    }
+
+    private void passHeldData() {
+        Http3DataFrame held = heldLastData;
+        if (held != null) {
+            heldLastData = null;
+            exchange.onRequestBody(held.content());
+        }
+    }
+
+    private void releaseHeldData() {
+        if (heldLastData != null) {
+            heldLastData.release();
+            heldLastData = null;
+        }
     }
 
     @Override
     protected void channelInputClosed(ChannelHandlerContext ctx) {
         inputClosed = true;
+        if (capsules != null && capsules.isMidCapsule()) {
+            // RFC 9297 3.3: a stream that ends inside a capsule is malformed.
+            failDatagramStream("stream ended inside a capsule");
+            return;
+        }
         if (exchange != null && !rejected) {
+            passHeldData();
             exchange.onRequestEnd(trailers);
         }
     }
@@ -115,6 +223,13 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (router != null) {
+            router.unregister(stream().streamId());
+        }
+        if (capsules != null) {
+            capsules.release();
+        }
+        releaseHeldData();
         if (exchange != null && !outputClosed) {
             exchange.onClientAbort(null);
         }
@@ -144,6 +259,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
     }
 
     private void abortFromClient(Throwable cause) {
+        releaseHeldData();
         if (exchange != null && !outputClosed) {
             ClientStreamListener listener = exchange;
             outputClosed = true;
@@ -153,6 +269,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
 
     private void reject(ProxyException e) {
         rejected = true;
+        releaseHeldData();
         log.debug("C2P stream {} malformed: {}", stream().streamId(), e.getMessage());
         if (exchange != null) {
             ClientStreamListener listener = exchange;
@@ -251,6 +368,54 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler implem
         outputClosed = true;
         Http3ErrorCode code = originSawRequest ? Http3ErrorCode.H3_INTERNAL_ERROR : Http3ErrorCode.H3_REQUEST_REJECTED;
         stream().shutdown(code.code());
+    }
+
+    @Override
+    public boolean startDatagrams(TunnelCounters tunnelCounters) {
+        Http3DatagramRouter connectionRouter = Http3DatagramRouter.of(ctx.channel());
+        if (connectionRouter == null) {
+            return false;
+        }
+        counters = tunnelCounters;
+        router = connectionRouter;
+        capsules = new CapsuleDecoder(ctx.alloc(), CapsuleDecoder.DEFAULT_MAX_DATAGRAM_CAPSULE_LENGTH);
+        router.register(stream().streamId(), this);
+        return true;
+    }
+
+    @Override
+    public void writeDatagram(ByteBuf payload) {
+        if (outputClosed || router == null) {
+            counters.drop(TunnelCounters.Drop.NOT_OPEN);
+            payload.release();
+            return;
+        }
+        int length = payload.readableBytes();
+        if (!clientUsesCapsules && router.trySend(stream().streamId(), payload)) {
+            counters.toClient(length, true, false);
+            return;
+        }
+        // Capsules are the fallback for clients without QUIC datagrams and for payloads too large for one.
+        counters.toClient(length, true, true);
+        lastWrite = ctx.writeAndFlush(new DefaultHttp3DataFrame(CapsuleEncoder.datagram(ctx.alloc(), 0, payload)));
+    }
+
+    @Override
+    public java.security.cert.X509Certificate[] peerCertificates() {
+        try {
+            javax.net.ssl.SSLEngine engine = ((QuicChannel) ctx.channel().parent()).sslEngine();
+            if (engine == null) {
+                return null;
+            }
+            java.security.cert.Certificate[] chain = engine.getSession().getPeerCertificates();
+            java.security.cert.X509Certificate[] x509 = new java.security.cert.X509Certificate[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                x509[i] = (java.security.cert.X509Certificate) chain[i];
+            }
+            return x509;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | ClassCastException e) {
+            return null;
+        }
     }
 
     private QuicStreamChannel stream() {

@@ -7,15 +7,20 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTP/3 listener: one UDP socket with Netty's QUIC codec, an HTTP/3 connection handler per QUIC connection and
@@ -27,6 +32,10 @@ public final class Http3Listener implements AutoCloseable {
     private final QuicListenerSettings settings;
     private final ExchangeDriver driver;
     private final EventLoopGroup group;
+    /** The largest request field section accepted (SETTINGS_MAX_FIELD_SECTION_SIZE), as in Netty's default. */
+    private static final long MAX_FIELD_SECTION_SIZE = 8192;
+
+    private final LongAdder droppedDatagrams = new LongAdder();
     private Channel channel;
 
     private Http3Listener(InetSocketAddress address, QuicSslContext sslContext, QuicListenerSettings settings,
@@ -50,7 +59,11 @@ public final class Http3Listener implements AutoCloseable {
 
     /** Binds the UDP socket; returns once it is bound. */
     public Http3Listener start() throws InterruptedException {
-        ChannelHandler codec = Http3.newQuicServerCodecBuilder()
+        QuicServerCodecBuilder builder = Http3.newQuicServerCodecBuilder();
+        if (settings.datagrams()) {
+            builder.datagram(QuicListenerSettings.DATAGRAM_QUEUE, QuicListenerSettings.DATAGRAM_QUEUE);
+        }
+        ChannelHandler codec = builder
                 .sslContext(sslContext)
                 .maxIdleTimeout(settings.maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(settings.initialMaxData())
@@ -64,9 +77,13 @@ public final class Http3Listener implements AutoCloseable {
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
                                     protected void initChannel(QuicStreamChannel stream) {
-                                        stream.pipeline().addLast(new Http3ExchangeHandler(driver));
+                                        stream.pipeline().addLast(new Http3ExchangeHandler(driver,
+                                                settings.extendedConnect()));
                                     }
-                                }));
+                                }, new PeerSettingsHandler(), null, localSettings(), true));
+                        if (settings.datagrams()) {
+                            connection.pipeline().addLast(new Http3DatagramRouter(droppedDatagrams));
+                        }
                     }
                 })
                 .build();
@@ -75,6 +92,25 @@ public final class Http3Listener implements AutoCloseable {
                 .handler(codec)
                 .bind(requestedAddress).sync().channel();
         return this;
+    }
+
+    /** Our SETTINGS: extended CONNECT and HTTP Datagrams only when tunnels need them. */
+    private Http3SettingsFrame localSettings() {
+        // Netty's defaults minus the two tunnel settings, which are left out (not sent as 0) unless enabled.
+        Http3Settings http3 = new Http3Settings().qpackMaxTableCapacity(0).qpackBlockedStreams(0)
+                .maxFieldSectionSize(MAX_FIELD_SECTION_SIZE);
+        if (settings.extendedConnect()) {
+            http3.enableConnectProtocol(true);
+        }
+        if (settings.datagrams()) {
+            http3.enableH3Datagram(true);
+        }
+        return new DefaultHttp3SettingsFrame(http3);
+    }
+
+    /** QUIC DATAGRAM frames dropped because they were malformed or named no open stream. */
+    public long droppedDatagrams() {
+        return droppedDatagrams.sum();
     }
 
     /** The bound address, with the real port when port 0 was asked for. */

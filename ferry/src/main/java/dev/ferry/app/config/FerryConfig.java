@@ -25,10 +25,11 @@ import java.util.Set;
  * @param origins    {@code origins}, required: origin name to origin, at least one
  * @param headers    {@code headers}, default {@link HeadersConfig#defaults()}
  * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}
+ * @param tunnels    {@code tunnels}, default {@link TunnelsConfig#disabled()}
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
-                          AccessLogConfig accessLog) {
+                          AccessLogConfig accessLog, TunnelsConfig tunnels) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -42,6 +43,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         origins = Collections.unmodifiableMap(new LinkedHashMap<>(origins));
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(tunnels, "tunnels");
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -67,6 +69,20 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         if (routes.isEmpty() && origins.size() > 1) {
             throw new IllegalArgumentException("routes are needed when there is more than one origin");
         }
+    }
+
+    /** A configuration without tunnels. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
+                TunnelsConfig.disabled());
+    }
+
+    /** This configuration with {@code tunnels} instead of its own. */
+    public FerryConfig withTunnels(TunnelsConfig tunnels) {
+        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
+                tunnels);
     }
 
     /**

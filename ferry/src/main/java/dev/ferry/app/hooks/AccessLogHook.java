@@ -4,6 +4,7 @@ import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ExchangeOutcome;
 import dev.ferry.bridge.hook.ProxyHook;
+import dev.ferry.bridge.tunnel.TunnelCounters;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -55,6 +56,13 @@ public final class AccessLogHook implements ProxyHook {
         field(sb, "origin", ctx.originName()).append(',');
         field(sb, "error", outcome.error() == null ? null : outcome.error().token()).append(',');
         field(sb, "detail", outcome.errorDetail());
+        TunnelCounters tunnel = ctx.get(TunnelCounters.KEY);
+        if (tunnel != null) {
+            sb.append(",\"datagrams_in\":").append(tunnel.datagramsToTarget())
+                    .append(",\"datagrams_out\":").append(tunnel.datagramsToClient())
+                    .append(",\"capsules_out\":").append(tunnel.capsulesToClient())
+                    .append(",\"datagrams_dropped\":").append(tunnel.totalDrops());
+        }
         return sb.append('}').toString();
     }
 

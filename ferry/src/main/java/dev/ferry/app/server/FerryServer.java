@@ -4,6 +4,8 @@ import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.ListenerConfig;
 import dev.ferry.app.config.OriginConfig;
+import dev.ferry.app.config.TunnelsConfig;
+import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.app.hooks.AccessLogHook;
 import dev.ferry.bridge.builtin.ForwardingHook;
 import dev.ferry.bridge.exchange.ExchangeDriver;
@@ -38,6 +40,8 @@ public final class FerryServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Http3Listener> listeners = new ArrayList<>();
     private final List<HttpOriginConnector> connectors = new ArrayList<>();
+    private TunnelWiring tunnels;
+    private ExchangeDriver driver;
 
     private FerryServer(FerryConfig config, List<ProxyHook> userHooks, Consumer<String> accessLog) {
         this.config = config;
@@ -63,15 +67,21 @@ public final class FerryServer implements AutoCloseable {
     public FerryServer start() throws InterruptedException {
         Quic.ensureAvailability();
         try {
-            ExchangeDriver driver = new ExchangeDriver(hooks(), routes(),
-                    new ExchangeDriver.Settings(config.proxyName(), config.headers().via()));
+            TunnelsConfig tunnelsConfig = config.tunnels();
+            if (tunnelsConfig.enabled()) {
+                tunnels = new TunnelWiring(tunnelsConfig);
+            }
+            driver = new ExchangeDriver(hooks(), routes(),
+                    new ExchangeDriver.Settings(config.proxyName(), config.headers().via()),
+                    tunnels == null ? null : tunnels.settings());
             for (ListenerConfig listener : config.listeners()) {
                 ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());
                 QuicListenerSettings quic = new QuicListenerSettings(listener.quic().maxIdleTimeout(),
                         listener.quic().initialMaxData(), listener.quic().initialMaxStreamData(),
-                        listener.quic().maxConcurrentStreams());
-                listeners.add(Http3Listener.create(listener.address(), ListenerTls.context(files), quic, driver,
-                        group).start());
+                        listener.quic().maxConcurrentStreams())
+                        .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams());
+                listeners.add(Http3Listener.create(listener.address(),
+                        ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start());
             }
             return this;
         } catch (InterruptedException | RuntimeException e) {
@@ -81,7 +91,13 @@ public final class FerryServer implements AutoCloseable {
     }
 
     private List<ProxyHook> hooks() {
-        List<ProxyHook> hooks = new ArrayList<>(userHooks);
+        List<ProxyHook> hooks = new ArrayList<>();
+        ProxyHook auth = tunnels == null ? null : tunnels.authHook(config.proxyName());
+        if (auth != null) {
+            // First, so that no other hook sees a request from a client that did not authenticate.
+            hooks.add(auth);
+        }
+        hooks.addAll(userHooks);
         HeadersConfig headers = config.headers();
         ForwardingPolicy.Mode mode = ForwardingPolicy.Mode.valueOf(headers.forwarding().toUpperCase(Locale.ROOT));
         ForwardingPolicy.Style style = ForwardingPolicy.Style.valueOf(
@@ -109,6 +125,11 @@ public final class FerryServer implements AutoCloseable {
         return listeners.stream().map(Http3Listener::localAddress).toList();
     }
 
+    /** Bytes, datagrams and drops of every tunnel that ended so far (zero when tunnels are off). */
+    public TunnelCounters tunnelTotals() {
+        return driver == null ? new TunnelCounters() : driver.tunnelTotals();
+    }
+
     public FerryConfig config() {
         return config;
     }
@@ -120,6 +141,9 @@ public final class FerryServer implements AutoCloseable {
         }
         for (HttpOriginConnector connector : connectors) {
             connector.close();
+        }
+        if (tunnels != null) {
+            tunnels.close();
         }
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -5,6 +5,7 @@ import dev.ferry.app.tls.SelfSignedCertificate;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.ssl.ClientAuth;
 
 import java.nio.file.Path;
 
@@ -25,9 +26,17 @@ final class ListenerTls {
         return new Files(cert.certificatePath(), cert.privateKeyPath());
     }
 
-    static QuicSslContext context(Files files) {
-        return QuicSslContextBuilder.forServer(files.privateKey().toFile(), null, files.certificate().toFile())
-                .applicationProtocols(Http3.supportedApplicationProtocols())
-                .build();
+    /**
+     * @param clientCa when not null, clients are asked for a certificate issued by this CA (mutual TLS for proxy
+     *                 authentication); one without a certificate still connects and may use a token instead
+     */
+    static QuicSslContext context(Files files, Path clientCa) {
+        QuicSslContextBuilder builder = QuicSslContextBuilder.forServer(files.privateKey().toFile(), null,
+                        files.certificate().toFile())
+                .applicationProtocols(Http3.supportedApplicationProtocols());
+        if (clientCa != null) {
+            builder.trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
+        }
+        return builder.build();
     }
 }

@@ -12,6 +12,7 @@ import dev.ferry.app.config.QuicConfig;
 import dev.ferry.app.config.RouteConfig;
 import dev.ferry.app.config.TimeoutsConfig;
 import dev.ferry.app.config.TlsFilesConfig;
+import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.app.server.FerryServer;
 
 import java.net.InetSocketAddress;
@@ -105,6 +106,7 @@ public final class FerryRelay implements AutoCloseable {
         private HeadersConfig headers = HeadersConfig.defaults();
         private QuicConfig quic = QuicConfig.defaults();
         private int eventLoops = 2;
+        private TunnelsConfig tunnels = TunnelsConfig.disabled();
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -130,6 +132,12 @@ public final class FerryRelay implements AutoCloseable {
             return this;
         }
 
+        /** Tunnels (CONNECT, CONNECT-UDP) as configured; off by default. */
+        public Builder tunnels(TunnelsConfig tunnels) {
+            this.tunnels = tunnels;
+            return this;
+        }
+
         public Builder eventLoops(int eventLoops) {
             this.eventLoops = eventLoops;
             return this;
@@ -139,7 +147,7 @@ public final class FerryRelay implements AutoCloseable {
             ListenerConfig listener = new ListenerConfig("test", new InetSocketAddress("127.0.0.1", 0),
                     TlsFilesConfig.defaults(), quic);
             FerryConfig config = new FerryConfig("ferry", stateDir, eventLoops, List.of(listener), routes, origins,
-                    headers, new AccessLogConfig(true, "-"));
+                    headers, new AccessLogConfig(true, "-"), tunnels);
             List<String> log = new CopyOnWriteArrayList<>();
             FerryServer server = FerryServer.create(config, List.of(), log::add).start();
             return new FerryRelay(server, log);

@@ -36,4 +36,28 @@ public interface ClientStream {
      * @param originSawRequest false when the origin never received the request, so the client may retry it
      */
     void reset(boolean originSawRequest);
+
+    /**
+     * Switches a CONNECT-UDP stream to datagram mode once its 2xx head has left (RFC 9297, RFC 9298): DATA frames
+     * now carry capsules, and HTTP Datagrams arrive on QUIC DATAGRAM frames too. UDP payloads of context ID 0 then
+     * reach {@link ClientStreamListener#onRequestDatagram}; everything else is dropped and counted.
+     *
+     * @return false when this ingress cannot carry datagrams
+     */
+    default boolean startDatagrams(dev.ferry.bridge.tunnel.TunnelCounters counters) {
+        return false;
+    }
+
+    /**
+     * Sends one UDP payload to the client: on a QUIC DATAGRAM frame when both sides negotiated them, the client
+     * has not switched to capsules and it fits; otherwise as a DATAGRAM capsule on the stream. Takes ownership.
+     */
+    default void writeDatagram(ByteBuf payload) {
+        payload.release();
+    }
+
+    /** The client's verified certificate chain (mutual TLS), or null when it presented none. */
+    default java.security.cert.X509Certificate[] peerCertificates() {
+        return null;
+    }
 }

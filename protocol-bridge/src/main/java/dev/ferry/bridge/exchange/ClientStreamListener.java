@@ -15,6 +15,11 @@ public interface ClientStreamListener {
     /** {@link ClientStream#isWritable()} changed. */
     void onClientWritabilityChanged();
 
+    /** In datagram mode: one UDP payload from the client (context ID 0); the listener takes ownership. */
+    default void onRequestDatagram(ByteBuf payload) {
+        payload.release();
+    }
+
     /** The client reset the stream or the connection closed; nothing more can be sent to it. */
     void onClientAbort(Throwable cause);
 }

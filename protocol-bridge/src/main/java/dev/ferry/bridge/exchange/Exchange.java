@@ -7,10 +7,8 @@ import dev.ferry.bridge.headers.ResponseTranslator;
 import dev.ferry.bridge.headers.ViaField;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ExchangeOutcome;
-import dev.ferry.bridge.hook.HookDecision;
 import dev.ferry.bridge.hook.ProxyHook;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -78,42 +76,28 @@ final class Exchange implements ClientStreamListener, OriginListener {
     // ---- request phases -------------------------------------------------------------------------------------
 
     private void runRequestHooks(int from) {
-        List<ProxyHook> hooks = driver.hooks();
-        for (int i = from; i < hooks.size() && !completed; i++) {
-            HookDecision decision;
-            try {
-                decision = hooks.get(i).onRequest(ctx, clientRequest);
-            } catch (ProxyException e) {
-                fail(e);
-                return;
-            } catch (RuntimeException e) {
-                fail(hookFailure(e));
-                return;
-            }
-            if (decision instanceof HookDecision.Respond respond) {
-                respondLocally(respond.head(), respond.body());
-                return;
-            }
-            if (decision instanceof HookDecision.Defer defer) {
-                int next = i + 1;
-                defer.later().whenComplete((later, error) -> client.eventLoop().execute(() -> {
-                    if (completed) {
-                        return;
+        HookPhase.run(driver.hooks(), from, client.eventLoop(), hook -> hook.onRequest(ctx, clientRequest),
+                new HookPhase.Outcome() {
+                    @Override
+                    public void proceed() {
+                        openOrigin();
                     }
-                    if (error != null) {
-                        fail(error instanceof ProxyException pe ? pe : hookFailure(error));
-                    } else if (later instanceof HookDecision.Respond respond) {
-                        respondLocally(respond.head(), respond.body());
-                    } else {
-                        runRequestHooks(next);
+
+                    @Override
+                    public void respond(ResponseHead head, byte[] body) {
+                        respondLocally(head, body);
                     }
-                }));
-                return;
-            }
-        }
-        if (!completed) {
-            openOrigin();
-        }
+
+                    @Override
+                    public void fail(ProxyException error) {
+                        Exchange.this.fail(error);
+                    }
+
+                    @Override
+                    public boolean isCompleted() {
+                        return completed;
+                    }
+                });
     }
 
     private void openOrigin() {
@@ -291,17 +275,15 @@ final class Exchange implements ClientStreamListener, OriginListener {
     // ---- endings ---------------------------------------------------------------------------------------------
 
     private void respondLocally(ResponseHead head, byte[] body) {
-        ResponseHead.Builder clientResponse = head.toBuilder();
-        List<ProxyHook> hooks = driver.hooks();
-        for (int i = hooks.size() - 1; i >= 0; i--) {
-            hooks.get(i).onResponse(ctx, clientResponse);
+        markHeadSent();
+        try {
+            status = LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, false);
+        } catch (RuntimeException e) {
+            headSent = false;
+            fail(hookFailure(e));
+            return;
         }
-        sendHead(clientResponse.build(), body.length == 0);
-        if (body.length > 0) {
-            responseBodyBytes += body.length;
-            client.writeBody(Unpooled.wrappedBuffer(body));
-            client.writeEnd(null);
-        }
+        responseBodyBytes += body.length;
         complete(null);
     }
 
@@ -313,20 +295,9 @@ final class Exchange implements ClientStreamListener, OriginListener {
             originExchange.abort();
         }
         if (!headSent) {
-            byte[] body = ErrorResponses.body(error);
-            ResponseHead.Builder head = ErrorResponses.head(driver.settings().proxyName(), error, body.length);
-            List<ProxyHook> hooks = driver.hooks();
-            for (int i = hooks.size() - 1; i >= 0; i--) {
-                try {
-                    hooks.get(i).onResponse(ctx, head);
-                } catch (RuntimeException ignored) {
-                    // An error answer must still go out when a hook misbehaves on it.
-                }
-            }
-            sendHead(head.build(), false);
-            responseBodyBytes += body.length;
-            client.writeBody(Unpooled.wrappedBuffer(body));
-            client.writeEnd(null);
+            markHeadSent();
+            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings().proxyName(), error);
+            responseBodyBytes += ErrorResponses.body(error).length;
         } else {
             client.reset(requestSent);
         }
@@ -334,10 +305,14 @@ final class Exchange implements ClientStreamListener, OriginListener {
     }
 
     private void sendHead(ResponseHead head, boolean endOfStream) {
-        headSent = true;
+        markHeadSent();
         status = head.status();
-        headNanos = System.nanoTime() - ctx.startNanos();
         client.writeHead(head, endOfStream);
+    }
+
+    private void markHeadSent() {
+        headSent = true;
+        headNanos = System.nanoTime() - ctx.startNanos();
     }
 
     private void complete(ProxyException error) {
@@ -361,7 +336,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         notifyComplete(hooks, ctx, new ExchangeOutcome(null, 0, 0, 0, -1, 0, error.type(), error.getMessage()));
     }
 
-    private static void notifyComplete(List<ProxyHook> hooks, ExchangeContext ctx, ExchangeOutcome outcome) {
+    static void notifyComplete(List<ProxyHook> hooks, ExchangeContext ctx, ExchangeOutcome outcome) {
         for (int i = hooks.size() - 1; i >= 0; i--) {
             try {
                 hooks.get(i).onComplete(ctx, outcome);
@@ -398,7 +373,6 @@ final class Exchange implements ClientStreamListener, OriginListener {
     }
 
     private static ProxyException hookFailure(Throwable e) {
-        return new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, true,
-                "hook failed: " + e, e);
+        return HookPhase.hookFailure(e);
     }
 }

@@ -2,6 +2,8 @@ package dev.ferry.bridge.exchange;
 
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ProxyHook;
+import dev.ferry.bridge.tunnel.TunnelCounters;
+import dev.ferry.bridge.tunnel.TunnelSettings;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -16,6 +18,8 @@ public final class ExchangeDriver {
     private final List<ProxyHook> hooks;
     private final OriginSelector selector;
     private final Settings settings;
+    private final TunnelSettings tunnels;
+    private final TunnelCounters tunnelTotals = new TunnelCounters();
     private final AtomicLong ids = new AtomicLong();
 
     /**
@@ -35,9 +39,20 @@ public final class ExchangeDriver {
     }
 
     public ExchangeDriver(List<ProxyHook> hooks, OriginSelector selector, Settings settings) {
+        this(hooks, selector, settings, null);
+    }
+
+    /**
+     * A driver that also serves tunnels.
+     *
+     * @param tunnels the tunnels served, or null to refuse CONNECT with 403
+     */
+    public ExchangeDriver(List<ProxyHook> hooks, OriginSelector selector, Settings settings,
+                          TunnelSettings tunnels) {
         this.hooks = List.copyOf(hooks);
         this.selector = Objects.requireNonNull(selector, "selector");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.tunnels = tunnels;
     }
 
     /**
@@ -50,6 +65,15 @@ public final class ExchangeDriver {
                                       RequestHead clientRequest) {
         ExchangeContext ctx = new ExchangeContext(ids.incrementAndGet(), clientAddress, clientProtocol,
                 System.nanoTime());
+        java.security.cert.X509Certificate[] certificates = client.peerCertificates();
+        if (certificates != null) {
+            ctx.set(ExchangeContext.CLIENT_CERTIFICATES, certificates);
+        }
+        if (clientRequest.isConnect()) {
+            TunnelExchange tunnel = new TunnelExchange(this, tunnels, client, ctx, clientRequest);
+            tunnel.start();
+            return tunnel;
+        }
         Exchange exchange = new Exchange(this, client, ctx, clientRequest);
         exchange.start();
         return exchange;
@@ -61,6 +85,16 @@ public final class ExchangeDriver {
         ExchangeContext ctx = new ExchangeContext(ids.incrementAndGet(), clientAddress, clientProtocol,
                 System.nanoTime());
         Exchange.reportRejected(hooks, ctx, error);
+    }
+
+    /** Bytes, datagrams and drops of every tunnel that ended so far. */
+    public TunnelCounters tunnelTotals() {
+        return tunnelTotals;
+    }
+
+    /** The tunnels served, or null. */
+    public TunnelSettings tunnels() {
+        return tunnels;
     }
 
     List<ProxyHook> hooks() {

@@ -16,6 +16,13 @@ public final class ExchangeContext {
     private final Map<AttributeKey<?>, Object> attributes = new HashMap<>();
     private String originName;
 
+    /**
+     * The client's certificate chain when it authenticated with mutual TLS (already verified by the TLS layer
+     * against the configured CA), else absent. Set by the driver before any hook runs.
+     */
+    public static final AttributeKey<java.security.cert.X509Certificate[]> CLIENT_CERTIFICATES =
+            AttributeKey.of("client-certificates");
+
     public ExchangeContext(long id, InetSocketAddress clientAddress, String clientProtocol, long startNanos) {
         this.id = id;
         this.clientAddress = clientAddress;

@@ -15,6 +15,14 @@ public interface ProxyHook {
         return HookDecision.proceed();
     }
 
+    /**
+     * A tunnel request (CONNECT or CONNECT-UDP) passed {@code onRequest} and names this target, not yet resolved.
+     * May refuse it by answering locally. The egress policy still applies after resolution.
+     */
+    default HookDecision onTunnel(ExchangeContext ctx, dev.ferry.bridge.tunnel.TunnelTarget target) {
+        return HookDecision.proceed();
+    }
+
     /** The request about to go to the origin; edit it in place. */
     default void onOriginRequest(ExchangeContext ctx, RequestHead.Builder originRequest) {
     }

@@ -1,0 +1,81 @@
+package dev.ferry.origin.tunnel;
+
+import dev.ferry.bridge.tunnel.TunnelEndpoint;
+import dev.ferry.bridge.tunnel.TunnelListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What TCP and UDP tunnel sockets share: a channel on the tunnel's event loop that is read only on demand, and
+ * writes that are dropped once closed. Subclasses connect and translate the socket's events.
+ */
+abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter implements TunnelEndpoint {
+    protected final EventLoop loop;
+    protected final TunnelListener listener;
+    protected Channel channel;
+    private boolean closed;
+    private boolean reading;
+
+    SocketTunnelEndpoint(EventLoop loop, TunnelListener listener) {
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    /** Connects to the resolved, allowed address and reports {@link TunnelListener#onTunnelOpen}. */
+    abstract void connect(InetSocketAddress remote);
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void write(ByteBuf data) {
+        if (closed || channel == null) {
+            data.release();
+            return;
+        }
+        channel.writeAndFlush(data, channel.voidPromise());
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel != null && !closed && channel.isWritable();
+    }
+
+    @Override
+    public void setReading(boolean reading) {
+        this.reading = reading;
+        if (channel != null && !closed) {
+            channel.config().setAutoRead(reading);
+        }
+    }
+
+    /** Applies the reading state asked for before the channel existed. */
+    protected void applyReading() {
+        channel.config().setAutoRead(reading);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!closed) {
+            listener.onTunnelWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ferry.origin.tunnel;
+
+import dev.ferry.bridge.error.ProxyErrorType;
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.tunnel.TunnelListener;
+import dev.ferry.origin.OriginFailures;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The TCP side of a CONNECT tunnel. Half-closure is allowed so that a FIN from the target reaches the client as the
+ * end of the stream while bytes still flow the other way (RFC 9114 4.4).
+ */
+final class TcpTunnelEndpoint extends SocketTunnelEndpoint {
+    private final long connectTimeoutMillis;
+    private boolean open;
+    private boolean ended;
+
+    TcpTunnelEndpoint(EventLoop loop, TunnelListener listener, long connectTimeoutMillis) {
+        super(loop, listener);
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    @Override
+    void connect(InetSocketAddress remote) {
+        ChannelFuture connect = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(this)
+                .connect(remote);
+        channel = connect.channel();
+        connect.addListener(f -> {
+            if (isClosed()) {
+                channel.close();
+            } else if (!f.isSuccess()) {
+                listener.onTunnelFailure(OriginFailures.connectFailed(remote.toString(), f.cause()));
+            } else {
+                open = true;
+                applyReading();
+                listener.onTunnelOpen(remote);
+            }
+        });
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (channel != null && !isClosed() && channel.isActive()) {
+            ((SocketChannel) channel).shutdownOutput();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (isClosed()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        listener.onTunnelData((ByteBuf) msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE && !isClosed() && !ended) {
+            ended = true;
+            listener.onTunnelEnd();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (open && !isClosed() && !ended) {
+            ended = true;
+            listener.onTunnelEnd();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (open && !isClosed()) {
+            listener.onTunnelFailure(new ProxyException(ProxyErrorType.CONNECTION_TERMINATED,
+                    ProxyException.Side.ORIGIN, false, "tunnel target: " + cause.getMessage(), cause));
+        }
+        ctx.close();
+    }
+}

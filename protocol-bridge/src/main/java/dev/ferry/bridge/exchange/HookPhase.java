@@ -1,0 +1,81 @@
+package dev.ferry.bridge.exchange;
+
+import dev.ferry.bridge.error.ProxyErrorType;
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.exchange.ResponseHead;
+import dev.ferry.bridge.hook.HookDecision;
+import dev.ferry.bridge.hook.ProxyHook;
+import io.netty.channel.EventLoop;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a deciding phase ({@code onRequest}, {@code onTunnel}) over the hooks in registration order: stops at the
+ * first hook that answers locally, waits for a deferred decision and resumes on the exchange's event loop with the
+ * next hook. Shared by plain exchanges and tunnels so both treat hooks the same way.
+ */
+final class HookPhase {
+
+    /** Where a phase ends. Every method is called on the exchange's event loop, at most once in all. */
+    interface Outcome {
+        void proceed();
+
+        void respond(ResponseHead head, byte[] body);
+
+        void fail(ProxyException error);
+
+        /** True once the exchange ended some other way (the client went away): the phase stops silently. */
+        boolean isCompleted();
+    }
+
+    private HookPhase() {
+    }
+
+    static void run(List<ProxyHook> hooks, int from, EventLoop loop, Function<ProxyHook, HookDecision> phase,
+                    Outcome outcome) {
+        for (int i = from; i < hooks.size(); i++) {
+            if (outcome.isCompleted()) {
+                return;
+            }
+            HookDecision decision;
+            try {
+                decision = phase.apply(hooks.get(i));
+            } catch (ProxyException e) {
+                outcome.fail(e);
+                return;
+            } catch (RuntimeException e) {
+                outcome.fail(hookFailure(e));
+                return;
+            }
+            if (decision instanceof HookDecision.Respond respond) {
+                outcome.respond(respond.head(), respond.body());
+                return;
+            }
+            if (decision instanceof HookDecision.Defer defer) {
+                int next = i + 1;
+                defer.later().whenComplete((later, error) -> loop.execute(() -> {
+                    if (outcome.isCompleted()) {
+                        return;
+                    }
+                    if (error != null) {
+                        outcome.fail(error instanceof ProxyException pe ? pe : hookFailure(error));
+                    } else if (later instanceof HookDecision.Respond respond) {
+                        outcome.respond(respond.head(), respond.body());
+                    } else {
+                        run(hooks, next, loop, phase, outcome);
+                    }
+                }));
+                return;
+            }
+        }
+        if (!outcome.isCompleted()) {
+            outcome.proceed();
+        }
+    }
+
+    static ProxyException hookFailure(Throwable e) {
+        return new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, true,
+                "hook failed: " + e, e);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ferry.bridge.exchange;
+
+import dev.ferry.bridge.error.ErrorResponses;
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.hook.ExchangeContext;
+import dev.ferry.bridge.hook.ProxyHook;
+import io.netty.buffer.Unpooled;
+
+import java.util.List;
+
+/**
+ * Sends an answer that Ferry makes itself (a hook's local response or an error) as a whole: the {@code onResponse}
+ * hooks see it first, in reverse order, like any other response.
+ */
+final class LocalAnswer {
+    private LocalAnswer() {
+    }
+
+    /**
+     * Sends {@code head} and {@code body} and ends the stream.
+     *
+     * @param tolerant true for error answers, which must go out even when a hook throws on them
+     * @return the status sent
+     */
+    static int send(ClientStream client, List<ProxyHook> hooks, ExchangeContext ctx, ResponseHead.Builder head,
+                    byte[] body, boolean tolerant) {
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            try {
+                hooks.get(i).onResponse(ctx, head);
+            } catch (RuntimeException e) {
+                if (!tolerant) {
+                    throw e;
+                }
+            }
+        }
+        ResponseHead built = head.build();
+        client.writeHead(built, body.length == 0);
+        if (body.length > 0) {
+            client.writeBody(Unpooled.wrappedBuffer(body));
+            client.writeEnd(null);
+        }
+        return built.status();
+    }
+
+    /** Sends only a head, leaving the stream open (a tunnel's 2xx); runs the {@code onResponse} hooks. */
+    static int sendHeadOnly(ClientStream client, List<ProxyHook> hooks, ExchangeContext ctx,
+                            ResponseHead.Builder head) {
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            hooks.get(i).onResponse(ctx, head);
+        }
+        ResponseHead built = head.build();
+        client.writeHead(built, false);
+        return built.status();
+    }
+
+    /** The error answer for {@code error}: its status, Proxy-Status and a short body. */
+    static int sendError(ClientStream client, List<ProxyHook> hooks, ExchangeContext ctx, String proxyName,
+                         ProxyException error) {
+        byte[] body = ErrorResponses.body(error);
+        return send(client, hooks, ctx, ErrorResponses.head(proxyName, error, body.length), body, true);
+    }
+}

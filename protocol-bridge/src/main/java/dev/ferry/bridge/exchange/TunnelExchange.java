@@ -1,0 +1,350 @@
+package dev.ferry.bridge.exchange;
+
+import dev.ferry.bridge.error.ProxyErrorType;
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.hook.ExchangeContext;
+import dev.ferry.bridge.hook.ExchangeOutcome;
+import dev.ferry.bridge.tunnel.ConnectUdpTarget;
+import dev.ferry.bridge.tunnel.TunnelCounters;
+import dev.ferry.bridge.tunnel.TunnelEndpoint;
+import dev.ferry.bridge.tunnel.TunnelListener;
+import dev.ferry.bridge.tunnel.TunnelSettings;
+import dev.ferry.bridge.tunnel.TunnelTarget;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One tunnel: CONNECT (a TCP byte stream, RFC 9114 4.4) or CONNECT-UDP (datagrams, RFC 9298) on one request
+ * stream. Runs {@code onRequest} then {@code onTunnel}, opens the target through the {@link
+ * dev.ferry.bridge.tunnel.TunnelConnector} (which resolves and applies the egress policy), answers 200 once the
+ * socket is open, then relays until either side ends.
+ *
+ * <p>Same invariants as {@link Exchange}: one event loop, and each side is read only while the other is writable.
+ * TCP half-close is kept: a FIN from one side becomes a FIN on the other, and the tunnel ends when both have
+ * ended. A UDP tunnel ends when the client ends its stream, on error, or after the idle timeout.
+ */
+final class TunnelExchange implements ClientStreamListener, TunnelListener {
+    private final ExchangeDriver driver;
+    private final TunnelSettings settings;
+    private final ClientStream client;
+    private final ExchangeContext ctx;
+    private final RequestHead request;
+    private final TunnelCounters counters = new TunnelCounters();
+    private TunnelTarget target;
+    private TunnelEndpoint endpoint;
+    private ScheduledFuture<?> idleTimer;
+    private long lastActivityNanos;
+    private boolean open;
+    private boolean headSent;
+    private boolean clientEnded;
+    private boolean targetEnded;
+    private boolean completed;
+    private int status;
+    private long headNanos = -1;
+
+    TunnelExchange(ExchangeDriver driver, TunnelSettings settings, ClientStream client, ExchangeContext ctx,
+                   RequestHead request) {
+        this.driver = driver;
+        this.settings = settings;
+        this.client = client;
+        this.ctx = ctx;
+        this.request = request;
+        ctx.set(TunnelCounters.KEY, counters);
+    }
+
+    void start() {
+        client.setReading(false);
+        HookPhase.run(driver.hooks(), 0, client.eventLoop(), hook -> hook.onRequest(ctx, request),
+                outcome(this::resolveTarget));
+    }
+
+    private HookPhase.Outcome outcome(Runnable proceed) {
+        return new HookPhase.Outcome() {
+            @Override
+            public void proceed() {
+                proceed.run();
+            }
+
+            @Override
+            public void respond(ResponseHead head, byte[] body) {
+                respondLocally(head, body);
+            }
+
+            @Override
+            public void fail(ProxyException error) {
+                TunnelExchange.this.fail(error);
+            }
+
+            @Override
+            public boolean isCompleted() {
+                return completed;
+            }
+        };
+    }
+
+    private void resolveTarget() {
+        try {
+            target = parseTarget();
+        } catch (ProxyException e) {
+            fail(e);
+            return;
+        }
+        ctx.originName(target.toString());
+        HookPhase.run(driver.hooks(), 0, client.eventLoop(), hook -> hook.onTunnel(ctx, target),
+                outcome(this::openTarget));
+    }
+
+    private TunnelTarget parseTarget() {
+        if (settings == null) {
+            throw notServed("tunnels are not enabled on this relay");
+        }
+        if (request.protocol() == null) {
+            if (!settings.connect()) {
+                throw notServed("CONNECT is not enabled on this relay");
+            }
+            return tcpTarget(request.authority());
+        }
+        if (!"connect-udp".equals(request.protocol()) || !settings.connectUdp()) {
+            throw notServed("extended CONNECT protocol " + request.protocol() + " is not served here");
+        }
+        try {
+            ConnectUdpTarget udp = settings.template().match(request.path());
+            return new TunnelTarget(TunnelTarget.Kind.UDP, udp.host(), udp.port());
+        } catch (IllegalArgumentException e) {
+            throw ProxyException.badRequest("CONNECT-UDP target: " + e.getMessage());
+        }
+    }
+
+    private static TunnelTarget tcpTarget(String authority) {
+        int colon = authority == null ? -1 : authority.lastIndexOf(':');
+        if (colon <= 0) {
+            throw ProxyException.badRequest("CONNECT needs host:port, got " + authority);
+        }
+        String host = authority.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            return new TunnelTarget(TunnelTarget.Kind.TCP, host, Integer.parseInt(authority.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw ProxyException.badRequest("CONNECT target " + authority + ": " + e.getMessage());
+        }
+    }
+
+    private static ProxyException notServed(String detail) {
+        return new ProxyException(ProxyErrorType.HTTP_REQUEST_DENIED, ProxyException.Side.CLIENT, true, detail);
+    }
+
+    private void openTarget() {
+        endpoint = settings.connector().open(client.eventLoop(), target, this);
+    }
+
+    // ---- target events ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onTunnelOpen(InetSocketAddress remote) {
+        if (completed) {
+            endpoint.close();
+            return;
+        }
+        open = true;
+        ResponseHead.Builder head = ResponseHead.builder(200);
+        if (target.kind() == TunnelTarget.Kind.UDP) {
+            // RFC 9298 3.3 / RFC 9297 3.4: the stream now carries the capsule protocol.
+            head.headers().set("capsule-protocol", "?1");
+        }
+        headSent = true;
+        headNanos = System.nanoTime() - ctx.startNanos();
+        try {
+            status = LocalAnswer.sendHeadOnly(client, driver.hooks(), ctx, head);
+        } catch (RuntimeException e) {
+            headSent = false;
+            fail(HookPhase.hookFailure(e));
+            return;
+        }
+        if (target.kind() == TunnelTarget.Kind.UDP) {
+            if (!client.startDatagrams(counters)) {
+                fail(new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, false,
+                        "this listener cannot carry HTTP datagrams"));
+                return;
+            }
+            touch();
+            idleTimer = client.eventLoop().schedule(this::checkIdle, settings.udpIdleTimeoutMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        client.setReading(endpoint.isWritable());
+        endpoint.setReading(client.isWritable());
+    }
+
+    @Override
+    public void onTunnelData(ByteBuf data) {
+        if (completed) {
+            data.release();
+            return;
+        }
+        touch();
+        if (target.kind() == TunnelTarget.Kind.UDP) {
+            client.writeDatagram(data);
+        } else {
+            counters.toClient(data.readableBytes(), false, false);
+            client.writeBody(data);
+        }
+        if (!client.isWritable()) {
+            endpoint.setReading(false);
+        }
+    }
+
+    @Override
+    public void onTunnelEnd() {
+        if (completed || targetEnded) {
+            return;
+        }
+        targetEnded = true;
+        client.writeEnd(null);
+        if (clientEnded) {
+            finish();
+        }
+    }
+
+    @Override
+    public void onTunnelWritabilityChanged() {
+        if (open && !completed && !clientEnded) {
+            client.setReading(endpoint.isWritable());
+        }
+    }
+
+    @Override
+    public void onTunnelFailure(ProxyException failure) {
+        fail(failure);
+    }
+
+    // ---- client events ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onRequestBody(ByteBuf data) {
+        if (completed || !open) {
+            data.release();
+            return;
+        }
+        counters.toTarget(data.readableBytes(), false);
+        endpoint.write(data);
+        if (!endpoint.isWritable()) {
+            client.setReading(false);
+        }
+    }
+
+    @Override
+    public void onRequestDatagram(ByteBuf payload) {
+        if (completed || !open) {
+            counters.drop(TunnelCounters.Drop.NOT_OPEN);
+            payload.release();
+            return;
+        }
+        touch();
+        counters.toTarget(payload.readableBytes(), true);
+        endpoint.write(payload);
+    }
+
+    @Override
+    public void onRequestEnd(HttpHeaders trailers) {
+        if (completed || clientEnded) {
+            return;
+        }
+        clientEnded = true;
+        if (!open) {
+            return;
+        }
+        if (target.kind() == TunnelTarget.Kind.UDP) {
+            // The client closed its side: the UDP flow is over (RFC 9298 3.1).
+            client.writeEnd(null);
+            finish();
+            return;
+        }
+        endpoint.shutdownOutput();
+        if (targetEnded) {
+            finish();
+        }
+    }
+
+    @Override
+    public void onClientWritabilityChanged() {
+        if (open && !completed) {
+            endpoint.setReading(client.isWritable());
+        }
+    }
+
+    @Override
+    public void onClientAbort(Throwable cause) {
+        if (completed) {
+            return;
+        }
+        complete(new ProxyException(ProxyErrorType.CONNECTION_TERMINATED, ProxyException.Side.CLIENT, false,
+                "client aborted: " + (cause == null ? "stream closed" : cause.getMessage())));
+    }
+
+    // ---- endings ---------------------------------------------------------------------------------------------
+
+    private void respondLocally(ResponseHead head, byte[] body) {
+        headSent = true;
+        headNanos = System.nanoTime() - ctx.startNanos();
+        status = LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, true);
+        complete(null);
+    }
+
+    private void fail(ProxyException error) {
+        if (completed) {
+            return;
+        }
+        if (!headSent) {
+            headSent = true;
+            headNanos = System.nanoTime() - ctx.startNanos();
+            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings().proxyName(), error);
+        } else {
+            client.reset(true);
+        }
+        complete(error);
+    }
+
+    private void finish() {
+        complete(null);
+    }
+
+    private void complete(ProxyException error) {
+        if (completed) {
+            return;
+        }
+        completed = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        counters.addTo(driver.tunnelTotals());
+        Exchange.notifyComplete(driver.hooks(), ctx, new ExchangeOutcome(request, status, counters.bytesToTarget(),
+                counters.bytesToClient(), headNanos, System.nanoTime() - ctx.startNanos(),
+                error == null ? null : error.type(), error == null ? null : error.getMessage()));
+    }
+
+    private void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    private void checkIdle() {
+        if (completed) {
+            return;
+        }
+        long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
+        if (quiet >= settings.udpIdleTimeoutMillis()) {
+            client.writeEnd(null);
+            finish();
+        } else {
+            idleTimer = client.eventLoop().schedule(this::checkIdle, settings.udpIdleTimeoutMillis() - quiet,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+}

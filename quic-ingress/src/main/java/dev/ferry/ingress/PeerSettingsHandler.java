@@ -1,0 +1,49 @@
+package dev.ferry.ingress;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http3.Http3ErrorCode;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
+import io.netty.handler.codec.quic.QuicChannel;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the client's SETTINGS from its control stream. A client that announces SETTINGS_H3_DATAGRAM without
+ * having negotiated QUIC datagrams (no {@code max_datagram_frame_size} transport parameter) commits a connection
+ * error of type H3_SETTINGS_ERROR (RFC 9297 section 2.1.1); otherwise the datagram router learns whether the
+ * client takes HTTP Datagrams.
+ */
+final class PeerSettingsHandler extends ChannelInboundHandlerAdapter {
+    private static final long SETTINGS_H3_DATAGRAM = 0x33;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http3SettingsFrame settings) {
+            Long h3Datagram = settings.settings().get(SETTINGS_H3_DATAGRAM);
+            QuicChannel connection = (QuicChannel) ctx.channel().parent();
+            if (h3Datagram != null && h3Datagram != 0 && h3Datagram != 1) {
+                closeWithSettingsError(connection, "SETTINGS_H3_DATAGRAM must be 0 or 1");
+            } else if (h3Datagram != null && h3Datagram == 1) {
+                long peerMax = connection.peerTransportParameters() == null ? 0
+                        : connection.peerTransportParameters().maxDatagramFrameSize();
+                if (peerMax <= 0) {
+                    closeWithSettingsError(connection,
+                            "SETTINGS_H3_DATAGRAM without the max_datagram_frame_size transport parameter");
+                } else {
+                    Http3DatagramRouter router = Http3DatagramRouter.of(connection);
+                    if (router != null) {
+                        router.peerSettings(true);
+                    }
+                }
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private static void closeWithSettingsError(QuicChannel connection, String reason) {
+        connection.close(true, (int) Http3ErrorCode.H3_SETTINGS_ERROR.code(),
+                Unpooled.copiedBuffer(reason, StandardCharsets.US_ASCII));
+    }
+}
