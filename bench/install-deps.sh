@@ -14,6 +14,7 @@ readonly REQUIRED=(
   gtlsclient:ngtcp2-client
   gnuplot:gnuplot-nox
   sha256sum:coreutils
+  python3:python3
   ss:iproute2
   ps:procps
   jcmd:openjdk-17-jdk-headless

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} command: {@code serve}, {@code check}, {@code get}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "An HTTP/3 and QUIC relay",
-        subcommands = {ServeCommand.class, CheckCommand.class, GetCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, CheckCommand.class, GetCommand.class, BenchCommand.class,
+                dev.ferry.app.cli.TokenCommand.class, dev.ferry.app.cli.TunnelCommand.class})
 public final class FerryMain implements Runnable {
 
     public static void main(String[] args) {

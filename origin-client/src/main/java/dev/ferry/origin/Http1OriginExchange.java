@@ -1,6 +1,5 @@
 package dev.ferry.origin;
 
-import dev.ferry.bridge.exchange.OriginExchange;
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.headers.Http3RequestParser;
@@ -8,7 +7,6 @@ import dev.ferry.bridge.headers.OriginRequestTranslator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -33,27 +31,18 @@ import java.util.Set;
  * <p>Framing: a request with Content-Length keeps it; one whose body is known to be empty is sent without a body;
  * otherwise the body is sent chunked. The head waits for the first body event so that this can be decided.
  */
-final class Http1OriginExchange extends ChannelInboundHandlerAdapter implements OriginExchange {
+final class Http1OriginExchange extends OriginStreamExchange {
     private static final Set<String> METHODS_WITH_CONTENT = Set.of("POST", "PUT", "PATCH");
 
-    private final String originName;
     private final RequestHead request;
-    private final OriginListener listener;
     private final Http1ConnectionPool pool;
-    private final PendingRequestBody pending = new PendingRequestBody();
     private final long declaredLength;
-    private Channel channel;
     private boolean headWritten;
-    private boolean requestComplete;
-    private boolean responseStarted;
     private boolean keepAlive;
-    private boolean done;
-    private boolean reading = true;
 
     Http1OriginExchange(String originName, RequestHead request, OriginListener listener, Http1ConnectionPool pool) {
-        this.originName = originName;
+        super(originName, listener);
         this.request = request;
-        this.listener = listener;
         this.pool = pool;
         this.declaredLength = Http3RequestParser.contentLength(request.headers());
     }
@@ -81,14 +70,6 @@ final class Http1OriginExchange extends ChannelInboundHandlerAdapter implements 
         listener.onOriginWritabilityChanged();
     }
 
-    void fail(Throwable connectFailure) {
-        if (!done) {
-            done = true;
-            pending.release();
-            listener.onOriginFailure(OriginFailures.connectFailed(originName, connectFailure));
-        }
-    }
-
     private void writeHead() {
         headWritten = true;
         HttpHeaders headers = OriginRequestTranslator.toHttp1(request);
@@ -112,6 +93,17 @@ final class Http1OriginExchange extends ChannelInboundHandlerAdapter implements 
         channel.write(new DefaultHttpContent(data));
     }
 
+    @Override
+    protected void sendBody(ByteBuf data) {
+        writeChunk(data);
+        channel.flush();
+    }
+
+    @Override
+    protected void sendEnd(HttpHeaders trailers) {
+        finishRequest(trailers);
+    }
+
     private void finishRequest(HttpHeaders trailers) {
         if (!headWritten) {
             writeHead();
@@ -122,58 +114,6 @@ final class Http1OriginExchange extends ChannelInboundHandlerAdapter implements 
                 : new DefaultLastHttpContent(io.netty.buffer.Unpooled.EMPTY_BUFFER, trailers);
         channel.writeAndFlush(last);
         maybeRelease();
-    }
-
-    // ---- OriginExchange --------------------------------------------------------------------------------------
-
-    @Override
-    public void writeBody(ByteBuf data) {
-        if (done) {
-            data.release();
-        } else if (channel == null) {
-            pending.add(data);
-        } else {
-            writeChunk(data);
-            channel.flush();
-        }
-    }
-
-    @Override
-    public void writeEnd(HttpHeaders trailers) {
-        if (done) {
-            return;
-        }
-        if (channel == null) {
-            pending.end(trailers);
-        } else {
-            finishRequest(trailers);
-        }
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel != null && !done && channel.isWritable();
-    }
-
-    @Override
-    public void setReading(boolean reading) {
-        this.reading = reading;
-        if (channel != null && !done) {
-            channel.config().setAutoRead(reading);
-        }
-    }
-
-    @Override
-    public void abort() {
-        if (done) {
-            return;
-        }
-        done = true;
-        pending.release();
-        if (channel != null) {
-            // Mid-message: the connection cannot be reused.
-            channel.close();
-        }
     }
 
     // ---- inbound ---------------------------------------------------------------------------------------------
@@ -243,38 +183,5 @@ final class Http1OriginExchange extends ChannelInboundHandlerAdapter implements 
         } else {
             channel.close();
         }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!done) {
-            listener.onOriginWritabilityChanged();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (!done) {
-            failExchange(OriginFailures.closedEarly(originName, responseStarted));
-        }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!done) {
-            failExchange(OriginFailures.exchangeFailed(originName, cause, responseStarted));
-        }
-        ctx.close();
-    }
-
-    private void failExchange(dev.ferry.bridge.error.ProxyException failure) {
-        done = true;
-        pending.release();
-        if (channel != null) {
-            channel.close();
-        }
-        listener.onOriginFailure(failure);
     }
 }

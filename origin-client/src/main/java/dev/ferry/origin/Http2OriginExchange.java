@@ -1,14 +1,11 @@
 package dev.ferry.origin;
 
-import dev.ferry.bridge.error.ProxyException;
-import dev.ferry.bridge.exchange.OriginExchange;
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.headers.OriginRequestTranslator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -27,22 +24,14 @@ import java.util.Map;
  * One exchange on an HTTP/2 stream to the origin. Sits in the stream channel's pipeline; reading pauses (and with
  * it the stream's flow-control credit) while the client cannot take more.
  */
-final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements OriginExchange {
-    private final String originName;
+final class Http2OriginExchange extends OriginStreamExchange {
     private final RequestHead request;
-    private final OriginListener listener;
     private final boolean tls;
-    private final PendingRequestBody pending = new PendingRequestBody();
     private Http2StreamChannel stream;
-    private boolean requestComplete;
-    private boolean responseStarted;
-    private boolean done;
-    private boolean reading = true;
 
     Http2OriginExchange(String originName, RequestHead request, OriginListener listener, boolean tls) {
-        this.originName = originName;
+        super(originName, listener);
         this.request = request;
-        this.listener = listener;
         this.tls = tls;
     }
 
@@ -52,6 +41,7 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
             return;
         }
         stream = ch;
+        channel = ch;
         ch.config().setAutoRead(reading);
         boolean endWithHead = pending.ended() && !pending.hasBody()
                 && (pending.trailers() == null || pending.trailers().isEmpty());
@@ -91,6 +81,16 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
         return h;
     }
 
+    @Override
+    protected void sendBody(ByteBuf data) {
+        stream.writeAndFlush(new DefaultHttp2DataFrame(data, false));
+    }
+
+    @Override
+    protected void sendEnd(HttpHeaders trailers) {
+        finishRequest(trailers);
+    }
+
     private void finishRequest(HttpHeaders trailers) {
         requestComplete = true;
         if (trailers != null && !trailers.isEmpty()) {
@@ -101,65 +101,6 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
         } else {
             stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
-        }
-    }
-
-    void fail(Throwable connectFailure) {
-        if (!done) {
-            done = true;
-            pending.release();
-            listener.onOriginFailure(OriginFailures.connectFailed(originName, connectFailure));
-        }
-    }
-
-    // ---- OriginExchange --------------------------------------------------------------------------------------
-
-    @Override
-    public void writeBody(ByteBuf data) {
-        if (done || requestComplete) {
-            data.release();
-        } else if (stream == null) {
-            pending.add(data);
-        } else {
-            stream.writeAndFlush(new DefaultHttp2DataFrame(data, false));
-        }
-    }
-
-    @Override
-    public void writeEnd(HttpHeaders trailers) {
-        if (done || requestComplete) {
-            return;
-        }
-        if (stream == null) {
-            pending.end(trailers);
-        } else {
-            finishRequest(trailers);
-        }
-    }
-
-    @Override
-    public boolean isWritable() {
-        return stream != null && !done && stream.isWritable();
-    }
-
-    @Override
-    public void setReading(boolean reading) {
-        this.reading = reading;
-        if (stream != null && !done) {
-            stream.config().setAutoRead(reading);
-        }
-    }
-
-    @Override
-    public void abort() {
-        if (done) {
-            return;
-        }
-        done = true;
-        pending.release();
-        if (stream != null) {
-            // Closing an active stream channel sends RST_STREAM(CANCEL).
-            stream.close();
         }
     }
 
@@ -233,37 +174,5 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
             stream.close();
         }
         listener.onResponseEnd(trailers);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!done) {
-            listener.onOriginWritabilityChanged();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (!done) {
-            failExchange(OriginFailures.closedEarly(originName, responseStarted));
-        }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!done) {
-            failExchange(OriginFailures.exchangeFailed(originName, cause, responseStarted));
-        }
-    }
-
-    private void failExchange(ProxyException failure) {
-        done = true;
-        pending.release();
-        if (stream != null) {
-            stream.close();
-        }
-        listener.onOriginFailure(failure);
     }
 }

@@ -28,7 +28,6 @@ import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.channel.ChannelFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +64,6 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     private boolean inputClosed;
     private boolean outputClosed;
     private boolean reading = true;
-    /** The last frame written, so the FIN follows every byte of the response. */
-    private ChannelFuture lastWrite;
     /** The request's content-length, or -1; with {@link #requestBodyBytes} it decides {@link #heldLastData}. */
     private long declaredLength = -1;
     private long requestBodyBytes;
@@ -302,10 +299,10 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         for (Map.Entry<String, String> field : head.headers()) {
             headers.add(field.getKey(), field.getValue());
         }
-        lastWrite = ctx.writeAndFlush(frame);
+        ctx.writeAndFlush(frame, ctx.voidPromise());
         if (endOfStream) {
             outputClosed = true;
-            lastWrite.addListener(f -> finishOutput());
+            finishOutput();
         }
     }
 
@@ -315,7 +312,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             data.release();
             return;
         }
-        lastWrite = ctx.writeAndFlush(new DefaultHttp3DataFrame(data));
+        ctx.writeAndFlush(new DefaultHttp3DataFrame(data), ctx.voidPromise());
     }
 
     @Override
@@ -329,20 +326,17 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             for (Map.Entry<String, String> field : trailers) {
                 frame.headers().add(field.getKey(), field.getValue());
             }
-            lastWrite = ctx.writeAndFlush(frame);
+            ctx.writeAndFlush(frame, ctx.voidPromise());
         }
-        if (lastWrite == null) {
-            finishOutput();
-        } else {
-            lastWrite.addListener(f -> finishOutput());
-        }
+        finishOutput();
     }
 
+    /** Sends the FIN behind every frame written so far (see {@link Http3StreamFin} for why not shutdownOutput). */
     private void finishOutput() {
         if (!ctx.channel().isActive()) {
             return;
         }
-        stream().shutdownOutput();
+        Http3StreamFin.send(stream());
         if (!inputClosed) {
             // The response is complete while the client still sends: tell it to stop (RFC 9114 4.1).
             stream().shutdownInput(Http3ErrorCode.H3_NO_ERROR.code());
@@ -397,7 +391,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         }
         // Capsules are the fallback for clients without QUIC datagrams and for payloads too large for one.
         counters.toClient(length, true, true);
-        lastWrite = ctx.writeAndFlush(new DefaultHttp3DataFrame(CapsuleEncoder.datagram(ctx.alloc(), 0, payload)));
+        ctx.writeAndFlush(new DefaultHttp3DataFrame(CapsuleEncoder.datagram(ctx.alloc(), 0, payload)),
+                ctx.voidPromise());
     }
 
     @Override

@@ -26,16 +26,19 @@ final class PeerSettingsHandler extends ChannelInboundHandlerAdapter {
             if (h3Datagram != null && h3Datagram != 0 && h3Datagram != 1) {
                 closeWithSettingsError(connection, "SETTINGS_H3_DATAGRAM must be 0 or 1");
             } else if (h3Datagram != null && h3Datagram == 1) {
+                // Netty 4.2.18 reports maxDatagramFrameSize() as 0 even when the peer sent the parameter; the
+                // QuicDatagramExtensionEvent (recorded by the router, fired at handshake) carries the real limit.
+                Http3DatagramRouter router = Http3DatagramRouter.of(connection);
                 long peerMax = connection.peerTransportParameters() == null ? 0
                         : connection.peerTransportParameters().maxDatagramFrameSize();
+                if (router != null) {
+                    peerMax = Math.max(peerMax, router.peerMaxDatagramLength());
+                }
                 if (peerMax <= 0) {
                     closeWithSettingsError(connection,
                             "SETTINGS_H3_DATAGRAM without the max_datagram_frame_size transport parameter");
-                } else {
-                    Http3DatagramRouter router = Http3DatagramRouter.of(connection);
-                    if (router != null) {
-                        router.peerSettings(true);
-                    }
+                } else if (router != null) {
+                    router.peerSettings(true);
                 }
             }
         }

@@ -3,8 +3,14 @@ package dev.ferry.app.bench;
 import dev.ferry.app.client.Http3Connection;
 import dev.ferry.app.client.Http3Exchange;
 import dev.ferry.app.client.Http3Request;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
+
+import java.util.ArrayDeque;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +22,10 @@ import java.util.concurrent.TimeoutException;
  * <p>Closed model: {@code streams} slots, each sending its next request when the previous one ends. Open model:
  * requests are due at fixed intervals; at most {@code streams} run at once and the rest wait in a backlog of intended
  * start times, which is where their latency starts.
+ *
+ * <p>A server may allow fewer concurrent streams than asked for (quic-go's default is 100, and credit for a finished
+ * stream comes back a round trip later). Opening a stream beyond the limit would fail at once, so such a send is
+ * parked until the peer grants more streams; its latency still counts from when it wanted to go.
  */
 final class ConnectionDriver {
     /** Past this many waiting requests the server is hopelessly behind; further ones are dropped and counted. */
@@ -33,6 +43,8 @@ final class ConnectionDriver {
     private int inFlight;
     private double intervalNanos;
     private double nextDue;
+    private final ArrayDeque<Long> parked = new ArrayDeque<>();
+    private boolean retryScheduled;
 
     ConnectionDriver(Http3Connection connection, Http3Request request, BenchOptions options, LiveStats stats,
                      RunControl control) {
@@ -42,6 +54,15 @@ final class ConnectionDriver {
         this.options = options;
         this.stats = stats;
         this.control = control;
+        connection.quicChannel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof QuicStreamLimitChangedEvent) {
+                    unpark();
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+        });
     }
 
     boolean isActive() {
@@ -101,6 +122,45 @@ final class ConnectionDriver {
             return;
         }
         inFlight++;
+        if (!parked.isEmpty() || connection.quicChannel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) <= 0) {
+            parked.add(startNanos);
+            scheduleRetry();
+            return;
+        }
+        open(startNanos);
+    }
+
+    /** Sends parked requests while the peer allows streams. */
+    private void unpark() {
+        while (!parked.isEmpty() && connection.quicChannel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+            open(parked.poll());
+        }
+        if (!parked.isEmpty()) {
+            if (control.stopped() || !connection.isActive()) {
+                int n = parked.size();
+                parked.clear();
+                for (int i = 0; i < n; i++) {
+                    inFlight--;
+                    control.finished();
+                }
+            } else {
+                scheduleRetry();
+            }
+        }
+    }
+
+    /** The stream-limit event is the normal wake-up; this timer only covers a missed one. */
+    private void scheduleRetry() {
+        if (!retryScheduled) {
+            retryScheduled = true;
+            loop.schedule(() -> {
+                retryScheduled = false;
+                unpark();
+            }, 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void open(long startNanos) {
         TimedExchange[] holder = new TimedExchange[1];
         Future<?>[] timer = new Future<?>[1];
         holder[0] = new TimedExchange(stats, startNanos, options.bodySize(), end -> {

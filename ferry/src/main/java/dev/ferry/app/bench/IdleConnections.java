@@ -30,6 +30,14 @@ public final class IdleConnections {
         this.out = out;
     }
 
+    /** A progress line, so that a script with a time limit can read how many are open so far. */
+    private void progress(int open, long start) {
+        synchronized (out) {
+            out.printf(Locale.ROOT, "idle: %d open so far after %.1fs%n", open, (System.nanoTime() - start) / 1e9);
+            out.flush();
+        }
+    }
+
     /**
      * Opens {@code count} connections, prints {@code idle: N connections open} (the line scripts wait for), holds
      * them for {@code hold}, then closes them. Returns the number that opened.
@@ -47,13 +55,12 @@ public final class IdleConnections {
                 client.connect(options.address(), options.serverName())
                         .thenCompose(c -> c.send(request).thenApply(r -> c))
                         .whenComplete((c, e) -> {
-                            (e == null ? open : failed).incrementAndGet();
+                            int n = (e == null ? open : failed).incrementAndGet();
                             window.release();
+                            if (e == null && n % 500 == 0) {
+                                progress(n, start);
+                            }
                         });
-                if ((i + 1) % 1000 == 0) {
-                    out.printf(Locale.ROOT, "idle: %d connections started%n", i + 1);
-                    out.flush();
-                }
             }
             window.acquire(HANDSHAKE_WINDOW);
             long active = client.connections().stream().filter(Http3Connection::isActive).count();

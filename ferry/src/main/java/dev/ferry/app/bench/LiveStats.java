@@ -27,6 +27,8 @@ final class LiveStats {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     /** The end of the latest successful exchange; a run's rate is taken up to here, not up to a late timeout. */
     private final LongAccumulator lastSuccessNanos = new LongAccumulator(Math::max, Long.MIN_VALUE);
+    private final java.util.concurrent.atomic.AtomicReference<String> firstError =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean measuring;
     private volatile long measureStartNanos;
 
@@ -37,7 +39,7 @@ final class LiveStats {
         completed.reset();
         bodyBytes.reset();
         uploadedBytes.reset();
-        errors.clear();
+        errors.keySet().removeIf(kind -> !kind.equals("connect"));
         measureStartNanos = now;
         measuring = true;
         return now;
@@ -76,6 +78,15 @@ final class LiveStats {
         if (counts(startNanos)) {
             errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
         }
+    }
+
+    /** Keeps the first unexpected failure, so that a run full of "other" errors says what they were. */
+    void note(Throwable cause) {
+        firstError.compareAndSet(null, String.valueOf(cause));
+    }
+
+    String firstError() {
+        return firstError.get();
     }
 
     /** An error not tied to one exchange, such as a failed handshake; always counted. */

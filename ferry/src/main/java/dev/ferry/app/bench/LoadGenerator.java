@@ -33,6 +33,7 @@ public final class LoadGenerator {
 
     private final BenchOptions options;
     private ProcessCpu serverCpu;
+    private String firstError;
 
     public LoadGenerator(BenchOptions options) {
         this.options = options;
@@ -42,6 +43,11 @@ public final class LoadGenerator {
     public LoadGenerator watchCpuOf(long pid) {
         this.serverCpu = new ProcessCpu(pid);
         return this;
+    }
+
+    /** The first connect failure or unexpected error of the last run, or {@code null}. */
+    public String firstError() {
+        return firstError;
     }
 
     /** Runs the benchmark to the end; {@code url} only labels the result. */
@@ -71,6 +77,7 @@ public final class LoadGenerator {
             // The window ends when load stopped or, if later, when the last counted exchange ended; an exchange that
             // hangs until its timeout is reported as an error and does not stretch the window.
             long last = stats.lastSuccessNanos();
+            firstError = stats.firstError();
             double elapsed = (Math.max(stoppedAt, last == Long.MIN_VALUE ? stoppedAt : last) - measureStart) / 1e9;
             return new BenchResult(url, options.describe(), drivers.size(), stats.completed(), stats.bodyBytes(),
                     stats.uploadedBytes(), elapsed, stats.errors(), stats.histogram(),
@@ -115,6 +122,7 @@ public final class LoadGenerator {
             try {
                 drivers.add(new ConnectionDriver(p.join(), request, options, stats, control));
             } catch (RuntimeException e) {
+                stats.note(e.getCause() != null ? e.getCause() : e);
                 stats.error("connect");
             }
         }

@@ -79,13 +79,17 @@ final class TimedExchange implements dev.ferry.app.client.ResponseListener {
             return "timeout";
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof Http3StreamResetException) {
-                return "reset";
+            if (t instanceof Http3StreamResetException reset) {
+                // The code tells a refused request (H3_REQUEST_REJECTED) from a broken one.
+                String name = reset.errorName();
+                int space = name.indexOf(' ');
+                return "reset-" + (space > 0 ? name.substring(0, space) : name).replace(' ', '-');
             }
             if (t instanceof QuicClosedChannelException || t instanceof ClosedChannelException) {
                 return "connection-closed";
             }
         }
+        stats.note(cause);
         return "other";
     }
 }

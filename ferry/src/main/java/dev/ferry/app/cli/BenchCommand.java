@@ -128,6 +128,9 @@ public final class BenchCommand implements Callable<Integer> {
             generator.watchCpuOf(cpuPid);
         }
         BenchResult result = generator.run(url);
+        if (generator.firstError() != null) {
+            err.println("ferry bench: first error: " + generator.firstError());
+        }
         if (json) {
             out.println(result.toJson());
         } else {

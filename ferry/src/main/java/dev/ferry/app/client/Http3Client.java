@@ -3,6 +3,7 @@ package dev.ferry.app.client;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
@@ -10,9 +11,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -35,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * control windows and a handshake timeout with a readable message.
  */
 public final class Http3Client implements AutoCloseable {
+    /** QUIC DATAGRAM frames queued each way before the QUIC stack drops them, as UDP would. */
+    private static final int DATAGRAM_QUEUE = 1024;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final QuicSslContext sslContext;
@@ -42,6 +49,7 @@ public final class Http3Client implements AutoCloseable {
     private final Duration connectTimeout;
     private final long initialMaxData;
     private final long initialMaxStreamData;
+    private final boolean datagrams;
     private final Set<Http3Connection> connections = ConcurrentHashMap.newKeySet();
 
     private Http3Client(Builder b) {
@@ -50,6 +58,7 @@ public final class Http3Client implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.initialMaxData = b.initialMaxData;
         this.initialMaxStreamData = b.initialMaxStreamData;
+        this.datagrams = b.datagrams;
         QuicSslContextBuilder ssl = QuicSslContextBuilder.forClient()
                 .applicationProtocols(Http3.supportedApplicationProtocols());
         if (b.insecure) {
@@ -78,7 +87,11 @@ public final class Http3Client implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         String name = serverName != null ? serverName : address.getHostString();
         CompletableFuture<Http3Connection> result = new CompletableFuture<>();
-        ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+        QuicClientCodecBuilder builder = Http3.newQuicClientCodecBuilder();
+        if (datagrams) {
+            builder.datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE);
+        }
+        ChannelHandler codec = builder
                 .sslEngineProvider(q -> sslContext.newEngine(q.alloc(), name, address.getPort()))
                 .maxIdleTimeout(maxIdleTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(initialMaxData)
@@ -101,15 +114,17 @@ public final class Http3Client implements AutoCloseable {
     private void handshake(Channel datagram, InetSocketAddress address, String name,
                            CompletableFuture<Http3Connection> result) {
         long timeoutMillis = connectTimeout.toMillis();
+        Http3Datagrams httpDatagrams = datagrams ? new Http3Datagrams() : null;
         QuicChannel.newBootstrap(datagram)
-                .handler(new Http3ClientConnectionHandler())
+                .handler(connectionHandler(httpDatagrams))
                 .remoteAddress(address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .connect()
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         QuicChannel quic = (QuicChannel) f.getNow();
-                        Http3Connection connection = new Http3Connection(quic, datagram, name, address);
+                        Http3Connection connection = new Http3Connection(quic, datagram, name, address,
+                                httpDatagrams);
                         connections.add(connection);
                         quic.closeFuture().addListener(c -> connections.remove(connection));
                         result.complete(connection);
@@ -119,6 +134,26 @@ public final class Http3Client implements AutoCloseable {
                                 describe(f.cause(), connectTimeout), f.cause()));
                     }
                 });
+    }
+
+    /**
+     * The QUIC connection's pipeline: Netty's default HTTP/3 client handler, or, with datagrams on, one that announces
+     * SETTINGS_H3_DATAGRAM, reads the server's SETTINGS and is followed by the HTTP Datagram layer. The datagram
+     * handler must be there from the start: the QUIC codec reports the peer's datagram limit once, at handshake.
+     */
+    private static ChannelHandler connectionHandler(Http3Datagrams httpDatagrams) {
+        if (httpDatagrams == null) {
+            return new Http3ClientConnectionHandler();
+        }
+        return new ChannelInitializer<QuicChannel>() {
+            @Override
+            protected void initChannel(QuicChannel quic) {
+                Http3SettingsFrame settings = new DefaultHttp3SettingsFrame(
+                        Http3Settings.defaultSettings().enableH3Datagram(true));
+                quic.pipeline().addLast(new Http3ClientConnectionHandler(httpDatagrams.settingsReader(), null, null,
+                        settings, true), httpDatagrams);
+            }
+        };
     }
 
     private static String describe(Throwable cause, Duration timeout) {
@@ -168,6 +203,7 @@ public final class Http3Client implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private long initialMaxData = 32L * 1024 * 1024;
         private long initialMaxStreamData = 8L * 1024 * 1024;
+        private boolean datagrams;
 
         private Builder() {
         }
@@ -211,6 +247,15 @@ public final class Http3Client implements AutoCloseable {
         /** Per-stream receive window in bytes; bounds how much of a response is in flight per stream. */
         public Builder initialMaxStreamData(long bytes) {
             this.initialMaxStreamData = bytes;
+            return this;
+        }
+
+        /**
+         * Offer QUIC DATAGRAM frames and SETTINGS_H3_DATAGRAM (RFC 9297), as CONNECT-UDP wants; off by default.
+         * Connections then expose {@link Http3Connection#datagrams()}.
+         */
+        public Builder datagrams(boolean datagrams) {
+            this.datagrams = datagrams;
             return this;
         }
 

@@ -32,9 +32,12 @@ public final class Http3Connection implements AutoCloseable {
     private final Channel datagram;
     private final String authority;
     private final InetSocketAddress remote;
+    private final Http3Datagrams datagrams;
 
-    Http3Connection(QuicChannel quic, Channel datagram, String serverName, InetSocketAddress remote) {
+    Http3Connection(QuicChannel quic, Channel datagram, String serverName, InetSocketAddress remote,
+                    Http3Datagrams datagrams) {
         this.quic = quic;
+        this.datagrams = datagrams;
         this.datagram = datagram;
         this.remote = remote;
         String host = serverName.indexOf(':') >= 0 ? "[" + serverName + "]" : serverName;
@@ -55,6 +58,14 @@ public final class Http3Connection implements AutoCloseable {
     /** The underlying QUIC channel, for statistics and connection-level events. */
     public QuicChannel quicChannel() {
         return quic;
+    }
+
+    /**
+     * The connection's HTTP Datagram layer, or null unless the client was built with
+     * {@link Http3Client.Builder#datagrams(boolean)}.
+     */
+    public Http3Datagrams datagrams() {
+        return datagrams;
     }
 
     public boolean isActive() {

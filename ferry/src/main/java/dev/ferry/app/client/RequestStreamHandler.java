@@ -1,5 +1,6 @@
 package dev.ferry.app.client;
 
+import dev.ferry.ingress.Http3StreamFin;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -50,9 +51,8 @@ final class RequestStreamHandler extends ChannelInboundHandlerAdapter {
         try {
             if (body.length() == 0) {
                 bodyDone = true;
-                stream.writeAndFlush(new DefaultHttp3HeadersFrame(head))
-                        .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT)
-                        .addListener(this::failOnWriteError);
+                stream.writeAndFlush(new DefaultHttp3HeadersFrame(head)).addListener(this::failOnWriteError);
+                Http3StreamFin.send(stream);
                 return;
             }
             source = body.open();
@@ -73,9 +73,9 @@ final class RequestStreamHandler extends ChannelInboundHandlerAdapter {
                 if (chunk == null) {
                     bodyDone = true;
                     closeSource();
-                    // The FIN goes out after every queued DATA frame, as writes complete in order.
+                    // The FIN is queued behind every DATA frame already written (see Http3StreamFin).
                     stream.flush();
-                    lastWrite.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+                    Http3StreamFin.send(stream);
                     return;
                 }
                 lastWrite = stream.writeAndFlush(new DefaultHttp3DataFrame(chunk)).addListener(this::failOnWriteError);

@@ -23,11 +23,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>The YAML is parsed into a Jackson tree and walked by hand rather than bound to the records. Binding would stop at
  * the first error and word it in Jackson's terms ("Cannot deserialize value of type..."); walking the tree gives each
  * problem its exact key path and a message in the file's own vocabulary, and lets the loader report every problem in
- * one run. The walk is split by section: {@link ListenerReader}, {@link OriginReader}, and routes, headers and access
- * log here.
+ * one run. The walk is split by section: {@link ListenerReader}, {@link OriginReader}, {@link TunnelsReader}, and
+ * routes, headers and access log here.
  *
- * <p>Defaults fill omitted keys, but an empty file is refused: a configuration without origins has nowhere to send
- * requests, and an empty file is more likely a failed template or a wrong path than a wish for all defaults.
+ * <p>Defaults fill omitted keys, but an empty file is refused: a configuration without origins (and without tunnels)
+ * has nowhere to send requests, and an empty file is more likely a failed template or a wrong path than a wish for
+ * all defaults. A relay with tunnels enabled may leave origins out; its plain requests are then answered 404.
  */
 public final class ConfigLoader {
     static final String NAME_EXPECTED = "letters, digits, - and _, starting with a letter or digit";
@@ -35,6 +36,7 @@ public final class ConfigLoader {
     /** An RFC 9110 token that is also a valid RFC 8941 sf-token, as Via and Proxy-Status both need. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,63}");
     private static final Pattern PATH_PREFIX = Pattern.compile("/[^\\s?#]*");
+    private static final String AT_LEAST = "a YAML map with at least origins or tunnels";
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -82,15 +84,14 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         ConfigNode root = ConfigNode.root(tree, sourceName, problems);
         if (!root.present()) {
-            root.report("empty (expected: a YAML map with at least origins; defaults are not applied to an "
-                    + "empty file)");
+            root.report("empty (expected: " + AT_LEAST + "; defaults are not applied to an empty file)");
             throw new ConfigException(sourceName, problems);
         }
-        if (!root.isMap("a YAML map with at least origins")) {
+        if (!root.isMap(AT_LEAST)) {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log");
+                "access-log", "tunnels");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -99,14 +100,17 @@ public final class ConfigLoader {
                 "an integer from 0 to 4096; 0 means one per core");
         List<ListenerConfig> listeners = ListenerReader.read(root.child("listeners"), baseDir);
         List<String> originNames = root.child("origins").keys();
-        List<RouteConfig> routes = readRoutes(root.child("routes"), originNames);
-        Map<String, OriginConfig> origins = OriginReader.read(root.child("origins"), baseDir);
+        boolean tunnelOnly = TunnelsReader.enabledIn(root.child("tunnels"));
+        List<RouteConfig> routes = readRoutes(root.child("routes"), originNames, tunnelOnly);
+        Map<String, OriginConfig> origins = OriginReader.read(root.child("origins"), baseDir, !tunnelOnly);
         HeadersConfig headers = readHeaders(root.child("headers"));
         AccessLogConfig accessLog = readAccessLog(root.child("access-log"), baseDir);
+        TunnelsConfig tunnels = TunnelsReader.read(root.child("tunnels"), baseDir);
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
-        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog);
+        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
+                tunnels);
     }
 
     static boolean isName(String s) {
@@ -134,10 +138,16 @@ public final class ConfigLoader {
         return sourceName + ": " + where + "invalid YAML: " + detail;
     }
 
-    private static List<RouteConfig> readRoutes(ConfigNode node, List<String> originNames) {
+    /**
+     * Reads {@code routes}. {@code tunnelOnly}: tunnels are enabled, so that no origins is a valid configuration
+     * rather than the problem to report, and a route then has no origin it could name.
+     */
+    private static List<RouteConfig> readRoutes(ConfigNode node, List<String> originNames, boolean tunnelOnly) {
         List<RouteConfig> out = new ArrayList<>();
         int before = node.problemCount();
-        String originExpected = "the name of an origin: " + String.join(", ", originNames);
+        String originExpected = originNames.isEmpty() && tunnelOnly
+                ? "the name of an origin, but origins lists none"
+                : "the name of an origin: " + String.join(", ", originNames);
         for (ConfigNode item : node.elements("a list of routes")) {
             if (!item.isMap("a map with keys authority, path-prefix, origin")) {
                 continue;
@@ -151,7 +161,7 @@ public final class ConfigLoader {
             ConfigNode originNode = item.child("origin");
             // With no origins declared, that is the problem to report, not every route's origin.
             String origin = originNode.string(null, originExpected,
-                    name -> originNames.isEmpty() || originNames.contains(name));
+                    name -> (originNames.isEmpty() && !tunnelOnly) || originNames.contains(name));
             if (!originNode.present()) {
                 originNode.missing(originExpected);
             }

@@ -46,6 +46,16 @@ final class ConfigNode {
         return value != null;
     }
 
+    /** True if this node is YAML {@code true}; reports nothing (for looking ahead before the walk reaches it). */
+    boolean isTrue() {
+        return value != null && value.isBoolean() && value.booleanValue();
+    }
+
+    /** True if this node is a list; reports nothing. */
+    boolean isList() {
+        return value != null && value.isArray();
+    }
+
     int problemCount() {
         return problems.size();
     }

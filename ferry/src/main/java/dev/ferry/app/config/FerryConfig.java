@@ -22,7 +22,8 @@ import java.util.Set;
  * @param listeners  {@code listeners}, default one listener (see {@link ListenerConfig#defaults()})
  * @param routes     {@code routes}, default none: tried in order, first match wins; when there are none and there is
  *                   exactly one origin, everything goes to it (see {@link #effectiveRoutes()})
- * @param origins    {@code origins}, required: origin name to origin, at least one
+ * @param origins    {@code origins}, required: origin name to origin, at least one unless tunnels are enabled (a
+ *                   tunnel-only relay has none, and answers every plain request 404 {@code destination_not_found})
  * @param headers    {@code headers}, default {@link HeadersConfig#defaults()}
  * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}
  * @param tunnels    {@code tunnels}, default {@link TunnelsConfig#disabled()}
@@ -53,8 +54,8 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
                 throw new IllegalArgumentException("duplicate listener name " + l.name());
             }
         }
-        if (origins.isEmpty()) {
-            throw new IllegalArgumentException("at least one origin is needed");
+        if (origins.isEmpty() && !tunnels.enabled()) {
+            throw new IllegalArgumentException("at least one origin is needed, unless tunnels are enabled");
         }
         origins.forEach((name, origin) -> {
             if (!name.equals(origin.name())) {
@@ -100,9 +101,12 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         return Path.of(System.getProperty("user.home"), ".local", "state", "ferry");
     }
 
-    /** The routes to use: the explicit ones, or a catch-all to the only origin when there are none. */
+    /**
+     * The routes to use: the explicit ones, or a catch-all to the only origin when there are none, or none at all
+     * for a tunnel-only relay without origins (every plain request then matches nothing: 404).
+     */
     public List<RouteConfig> effectiveRoutes() {
-        if (!routes.isEmpty()) {
+        if (!routes.isEmpty() || origins.isEmpty()) {
             return routes;
         }
         return List.of(RouteConfig.catchAll(origins.keySet().iterator().next()));

@@ -18,15 +18,22 @@ final class OriginReader {
     private OriginReader() {
     }
 
-    static Map<String, OriginConfig> read(ConfigNode node, Path baseDir) {
+    /**
+     * Reads {@code origins}. {@code required}: at least one origin is needed, which is so unless tunnels are
+     * enabled (a tunnel-only relay answers plain requests 404).
+     */
+    static Map<String, OriginConfig> read(ConfigNode node, Path baseDir, boolean required) {
         Map<String, OriginConfig> out = new LinkedHashMap<>();
         if (!node.present()) {
-            node.missing("a map of origin name to origin; a configuration needs at least one");
+            if (required) {
+                node.missing("a map of origin name to origin; a configuration needs at least one, unless tunnels "
+                        + "are enabled");
+            }
             return out;
         }
         Map<String, ConfigNode> entries = node.entries("a map of origin name to origin");
-        if (entries.isEmpty() && node.shown().equals("{}")) {
-            node.problem("at least one origin");
+        if (required && entries.isEmpty() && node.shown().equals("{}")) {
+            node.problem("at least one origin, unless tunnels are enabled");
         }
         entries.forEach((name, item) -> {
             if (!ConfigLoader.isName(name)) {

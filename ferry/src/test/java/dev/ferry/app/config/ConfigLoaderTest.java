@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,6 +145,8 @@ class ConfigLoaderTest {
         assertEquals(new AccessLogConfig(true, "-"), c.accessLog());
         assertEquals(expected.headers(), c.headers());
         assertEquals(expected.listeners(), c.listeners());
+        assertEquals(TunnelsConfig.disabled(), c.tunnels());
+        assertFalse(c.tunnels().enabled());
     }
 
     @Test
@@ -203,7 +207,7 @@ class ConfigLoaderTest {
                                 + "!#$%&'*+-.^_`|~)"),
                 Arguments.of("listener: []\n" + ORIGIN,
                         "listener: unknown key (expected one of: proxy-name, state-dir, event-loops, listeners, "
-                                + "routes, origins, headers, access-log)"),
+                                + "routes, origins, headers, access-log, tunnels)"),
                 Arguments.of("origins: {backend: {protocol: h2c, endpoints: ['127.0.0.1:8080'], tls: {enabled: true}}}",
                         "origins.backend.tls.enabled: true (expected: false or leave it out, since h2c never uses TLS;"
                                 + " use h2 for TLS)"),
@@ -221,10 +225,10 @@ class ConfigLoaderTest {
                         "routes[0].path-prefix: api (expected: a path starting with / (no query))"),
                 Arguments.of("routes: [{path-prefix: /api}]\n" + ORIGIN,
                         "routes[0].origin: missing (expected: the name of an origin: backend)"),
-                Arguments.of("origins: {}", "origins: {} (expected: at least one origin)"),
+                Arguments.of("origins: {}", "origins: {} (expected: at least one origin, unless tunnels are enabled)"),
                 Arguments.of("proxy-name: ferry\n",
                         "origins: missing (expected: a map of origin name to origin; a configuration needs at least "
-                                + "one)"),
+                                + "one, unless tunnels are enabled)"),
                 Arguments.of("listeners: []\n" + ORIGIN,
                         "listeners: [] (expected: at least one listener, or leave listeners out for the default)"),
                 Arguments.of("listeners: {name: a}\n" + ORIGIN, "listeners: a map (expected: a list of listeners)"),
@@ -287,14 +291,14 @@ class ConfigLoaderTest {
     @ValueSource(strings = {"", "   \n\n", "# only a comment\n", "---\n"})
     void refusesAnEmptyFileInsteadOfApplyingDefaults(String yaml) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "empty.yaml"));
-        assertEquals(List.of("empty.yaml: empty (expected: a YAML map with at least origins; defaults are not "
+        assertEquals(List.of("empty.yaml: empty (expected: a YAML map with at least origins or tunnels; defaults are not "
                 + "applied to an empty file)"), e.problems());
     }
 
     @Test
     void refusesAFileThatIsNotAMap() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("- a\n- b\n", "l.yaml"));
-        assertEquals(List.of("l.yaml: a list (expected: a YAML map with at least origins)"), e.problems());
+        assertEquals(List.of("l.yaml: a list (expected: a YAML map with at least origins or tunnels)"), e.problems());
     }
 
     @ParameterizedTest
@@ -348,5 +352,230 @@ class ConfigLoaderTest {
         assertFalse(endpoints.get(1).isUnresolved());
         assertFalse(endpoints.get(2).isUnresolved());
         assertNull(c.origins().get("b").tls().serverName());
+    }
+
+    // ---- tunnels ----------------------------------------------------------------------------------------------
+
+    private static final String HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    /** Tunnels on, open relay: the base for snippets with one bad key that is not about auth. */
+    private static final String OPEN = "auth: {required: false}";
+
+    @Test
+    void readsEveryKeyOfTheTunnelsSection() throws IOException {
+        Files.writeString(dir.resolve("clients-ca.pem"), "ca");
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, """
+                tunnels:
+                  connect: true
+                  connect-udp: true
+                  datagrams: false
+                  uri-template: /masque?h={target_host}&p={target_port}
+                  udp-idle-timeout: 90s
+                  connect-timeout: 3s
+                  egress:
+                    allow: [127.0.0.0/8, "::1"]
+                    deny: [203.0.113.7, "2001:db8::/32"]
+                    ports: "53,443,8000-9000"
+                  auth:
+                    required: true
+                    tokens-sha256: [%s]
+                    client-ca: clients-ca.pem
+                  hosts:
+                    Forbidden.Test: 127.0.0.1
+                    dual.test: [192.0.2.1, "2001:db8::1"]
+                """.formatted(HASH.toUpperCase()));
+
+        FerryConfig c = ConfigLoader.load(file);
+
+        TunnelsConfig t = c.tunnels();
+        assertEquals(new TunnelsConfig(true, true, false, "/masque?h={target_host}&p={target_port}",
+                Duration.ofSeconds(90), Duration.ofSeconds(3),
+                new TunnelsConfig.EgressConfig(List.of("127.0.0.0/8", "::1"), List.of("203.0.113.7", "2001:db8::/32"),
+                        "53,443,8000-9000"),
+                new TunnelsConfig.AuthConfig(true, List.of(HASH), dir.resolve("clients-ca.pem")),
+                Map.of("forbidden.test", List.of(InetAddress.getByName("127.0.0.1")),
+                        "dual.test", List.of(InetAddress.getByName("192.0.2.1"),
+                                InetAddress.getByName("2001:db8::1")))), t);
+        assertTrue(t.enabled());
+        assertEquals(Map.of(), c.origins());
+        assertEquals(List.of(), c.effectiveRoutes());
+    }
+
+    @Test
+    void fillsTunnelDefaultsAndAcceptsDatagramsWithoutConnectUdp() {
+        FerryConfig c = ConfigLoader.parse("tunnels: {connect: true, datagrams: true, auth: {tokens-sha256: ["
+                + HASH + "]}}\n" + ORIGIN, "t.yaml");
+        TunnelsConfig d = TunnelsConfig.disabled();
+        TunnelsConfig t = c.tunnels();
+        assertTrue(t.connect());
+        assertFalse(t.connectUdp());
+        assertTrue(t.datagrams());
+        assertEquals(TunnelsConfig.DEFAULT_URI_TEMPLATE, t.uriTemplate());
+        assertEquals(Duration.ofMinutes(2), t.udpIdleTimeout());
+        assertEquals(Duration.ofSeconds(10), t.connectTimeout());
+        assertEquals(d.egress(), t.egress());
+        assertEquals("53,80,443,853,1024-65535", t.egress().ports());
+        assertEquals(new TunnelsConfig.AuthConfig(true, List.of(HASH), null), t.auth());
+        assertEquals(Map.of(), t.hosts());
+        assertEquals(List.of(RouteConfig.catchAll("backend")), c.effectiveRoutes());
+    }
+
+    @Test
+    void acceptsTheFullSectionWithTunnelsOff() {
+        // Everything set, nothing switched on: valid, and origins are then required as usual.
+        FerryConfig c = ConfigLoader.parse("""
+                tunnels:
+                  connect: false
+                  connect-udp: false
+                  datagrams: true
+                  uri-template: /.well-known/masque/udp/{target_host}/{target_port}/
+                  udp-idle-timeout: 2m
+                  connect-timeout: 10s
+                  egress: {allow: [127.0.0.0/8], deny: [], ports: "*"}
+                  auth: {required: true}
+                  hosts: {forbidden.test: 127.0.0.1}
+                """ + ORIGIN, "t.yaml");
+        assertFalse(c.tunnels().enabled());
+        assertEquals("*", c.tunnels().egress().ports());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "tunnels: {connect-udp: true, auth: {required: false}}",
+        "tunnels: {connect: true, auth: {tokens-sha256: [" + HASH + "]}}\norigins: {}",
+        "tunnels: {connect: true, auth: {required: false}}\norigins:\nroutes: []"})
+    void loadsATunnelOnlyRelayWithoutOrigins(String yaml) {
+        FerryConfig c = ConfigLoader.parse(yaml, "t.yaml");
+        assertTrue(c.tunnels().enabled());
+        assertEquals(Map.of(), c.origins());
+        assertEquals(List.of(), c.routes());
+        assertEquals(List.of(), c.effectiveRoutes());
+    }
+
+    @Test
+    void recordRefusesNoOriginsOnlyWithoutTunnels() {
+        FerryConfig base = ConfigLoader.parse(ORIGIN, "t.yaml");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FerryConfig(
+                base.proxyName(), base.stateDir(), 0, base.listeners(), List.of(), Map.of(), base.headers(),
+                base.accessLog()));
+        assertEquals("at least one origin is needed, unless tunnels are enabled", e.getMessage());
+        TunnelsConfig d = TunnelsConfig.disabled();
+        TunnelsConfig on = new TunnelsConfig(false, true, true, d.uriTemplate(), d.udpIdleTimeout(),
+                d.connectTimeout(), d.egress(), d.auth(), d.hosts());
+        FerryConfig tunnelOnly = new FerryConfig(base.proxyName(), base.stateDir(), 0, base.listeners(), List.of(),
+                Map.of(), base.headers(), base.accessLog(), on);
+        assertEquals(List.of(), tunnelOnly.effectiveRoutes());
+    }
+
+    static Stream<Arguments> invalidTunnels() {
+        return Stream.of(
+                Arguments.of("tunnels: true\n" + ORIGIN,
+                        "tunnels: true (expected: a map with keys connect, connect-udp, datagrams, uri-template, "
+                                + "udp-idle-timeout, connect-timeout, egress, auth, hosts)"),
+                Arguments.of("tunnels: {udp: true}\n" + ORIGIN,
+                        "tunnels.udp: unknown key (expected one of: connect, connect-udp, datagrams, uri-template, "
+                                + "udp-idle-timeout, connect-timeout, egress, auth, hosts)"),
+                Arguments.of("tunnels: {connect: 1}\n" + ORIGIN, "tunnels.connect: 1 (expected: true or false)"),
+                Arguments.of("tunnels: {connect-udp: 'on'}\n" + ORIGIN,
+                        "tunnels.connect-udp: on (expected: true or false)"),
+                Arguments.of("tunnels: {datagrams: 'no'}\n" + ORIGIN, "tunnels.datagrams: no (expected: true or false)"),
+                Arguments.of("tunnels: {uri-template: '/masque/{target_host}'}\n" + ORIGIN,
+                        "tunnels.uri-template: URI template '/masque/{target_host}' lacks {target_port}"),
+                Arguments.of("tunnels: {uri-template: 'masque/{target_host}/{target_port}'}\n" + ORIGIN,
+                        "tunnels.uri-template: URI template 'masque/{target_host}/{target_port}' must be a path "
+                                + "starting with a single '/'"),
+                Arguments.of("tunnels: {uri-template: '/u/{host}/{target_port}'}\n" + ORIGIN,
+                        "tunnels.uri-template: URI template '/u/{host}/{target_port}': unsupported expression "
+                                + "{host} (expected {target_host} or {target_port})"),
+                Arguments.of("tunnels: {uri-template: [a]}\n" + ORIGIN,
+                        "tunnels.uri-template: a list (expected: a path with {target_host} and {target_port})"),
+                Arguments.of("tunnels: {udp-idle-timeout: 0s}\n" + ORIGIN,
+                        "tunnels.udp-idle-timeout: 0s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("tunnels: {connect-timeout: 10}\n" + ORIGIN,
+                        "tunnels.connect-timeout: 10 (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("tunnels: {egress: [127.0.0.0/8]}\n" + ORIGIN,
+                        "tunnels.egress: a list (expected: a map with keys allow, deny, ports)"),
+                Arguments.of("tunnels: {egress: {alow: []}}\n" + ORIGIN,
+                        "tunnels.egress.alow: unknown key (expected one of: allow, deny, ports)"),
+                Arguments.of("tunnels: {egress: {allow: 127.0.0.0/8}}\n" + ORIGIN,
+                        "tunnels.egress.allow: 127.0.0.0/8 (expected: a list of CIDRs such as [10.0.0.0/8, "
+                                + "2001:db8::/32])"),
+                Arguments.of("tunnels: {egress: {allow: [127.0.0.0/8, 10.0.0.1/8]}}\n" + ORIGIN,
+                        "tunnels.egress.allow[1]: 10.0.0.1/8: host bits set below the prefix (did you mean "
+                                + "10.0.0.0/8?)"),
+                Arguments.of("tunnels: {egress: {allow: ['10.0.0.0/33']}}\n" + ORIGIN,
+                        "tunnels.egress.allow[0]: 10.0.0.0/33: prefix length 33 (expected: 0..32)"),
+                Arguments.of("tunnels: {egress: {deny: [example.com]}}\n" + ORIGIN,
+                        "tunnels.egress.deny[0]: example.com: not an IPv4 or IPv6 address literal"),
+                Arguments.of("tunnels: {egress: {deny: [{a: b}]}}\n" + ORIGIN,
+                        "tunnels.egress.deny[0]: a map (expected: a CIDR such as 10.0.0.0/8 or 2001:db8::/32, or a "
+                                + "single address)"),
+                Arguments.of("tunnels: {egress: {ports: '80,http'}}\n" + ORIGIN,
+                        "tunnels.egress.ports: ports '80,http': 'http' is not a port number"),
+                Arguments.of("tunnels: {egress: {ports: '0-1023'}}\n" + ORIGIN,
+                        "tunnels.egress.ports: ports '0-1023': port 0 (expected: 1..65535)"),
+                Arguments.of("tunnels: {egress: {ports: '9000-8000'}}\n" + ORIGIN,
+                        "tunnels.egress.ports: ports '9000-8000': range 9000-8000 is empty"),
+                Arguments.of("tunnels: {egress: {ports: [443]}}\n" + ORIGIN,
+                        "tunnels.egress.ports: a list (expected: ports and ranges such as \"443,1024-65535\", or "
+                                + "\"*\")"),
+                Arguments.of("tunnels: {auth: {required: 'no'}}\n" + ORIGIN,
+                        "tunnels.auth.required: no (expected: true or false)"),
+                Arguments.of("tunnels: {auth: {token: x}}\n" + ORIGIN,
+                        "tunnels.auth.token: unknown key (expected one of: required, tokens-sha256, client-ca)"),
+                Arguments.of("tunnels: {auth: {tokens-sha256: [" + HASH + ", abc]}}\n" + ORIGIN,
+                        "tunnels.auth.tokens-sha256[1]: abc (expected: 64 hex digits, the SHA-256 of a token as "
+                                + "printed by ferry token hash)"),
+                Arguments.of("tunnels: {auth: {tokens-sha256: [" + HASH.replace('9', 'g') + "]}}\n" + ORIGIN,
+                        "tunnels.auth.tokens-sha256[0]: " + HASH.replace('9', 'g') + " (expected: 64 hex digits, "
+                                + "the SHA-256 of a token as printed by ferry token hash)"),
+                Arguments.of("tunnels: {auth: {tokens-sha256: " + HASH + "}}\n" + ORIGIN,
+                        "tunnels.auth.tokens-sha256: " + HASH + " (expected: a list of SHA-256 hashes in hex)"),
+                Arguments.of("tunnels: {auth: {client-ca: /nonexistent/ca.pem}}\n" + ORIGIN,
+                        "tunnels.auth.client-ca: /nonexistent/ca.pem (expected: a readable PEM file of the CA that "
+                                + "issues client certificates, looked for /nonexistent/ca.pem)"),
+                Arguments.of("tunnels: {hosts: [forbidden.test]}\n" + ORIGIN,
+                        "tunnels.hosts: a list (expected: a map of host name to IP address literal(s))"),
+                Arguments.of("tunnels: {hosts: {forbidden.test: localhost}}\n" + ORIGIN,
+                        "tunnels.hosts.forbidden.test: localhost: not an IPv4 or IPv6 address literal"),
+                Arguments.of("tunnels: {hosts: {a.test: [127.0.0.1, 300.1.1.1]}}\n" + ORIGIN,
+                        "tunnels.hosts.a.test[1]: 300.1.1.1: not an IPv4 or IPv6 address literal"),
+                Arguments.of("tunnels: {hosts: {a.test: []}}\n" + ORIGIN,
+                        "tunnels.hosts.a.test: [] (expected: at least one IP address literal)"),
+                Arguments.of("tunnels: {hosts: {a.test: }}\n" + ORIGIN,
+                        "tunnels.hosts.a.test: missing (expected: an IPv4 or IPv6 address literal, or a list of "
+                                + "them)"),
+                Arguments.of("tunnels: {hosts: {'bad host': 127.0.0.1}}\n" + ORIGIN,
+                        "tunnels.hosts.bad host: not a host name (expected: a DNS name such as forbidden.test)"),
+                Arguments.of("tunnels: {hosts: {A.test: 127.0.0.1, a.TEST: '::1'}}\n" + ORIGIN,
+                        "tunnels.hosts.a.TEST: the same host as A.test (expected: each host name once, names "
+                                + "ignore case)"),
+                // The cross-check: tunnels on, authentication required, no way to authenticate.
+                Arguments.of("tunnels: {connect-udp: true}",
+                        "tunnels.auth: required but no credentials configured (expected: tokens-sha256 or "
+                                + "client-ca, or required: false for an open relay)"),
+                Arguments.of("tunnels: {connect: true, auth: {required: true, tokens-sha256: []}}\n" + ORIGIN,
+                        "tunnels.auth: required but no credentials configured (expected: tokens-sha256 or "
+                                + "client-ca, or required: false for an open relay)"),
+                // A wrong credential is the problem to fix, not a missing one.
+                Arguments.of("tunnels: {connect: true, auth: {client-ca: /nonexistent/ca.pem}}\n" + ORIGIN,
+                        "tunnels.auth.client-ca: /nonexistent/ca.pem (expected: a readable PEM file of the CA that "
+                                + "issues client certificates, looked for /nonexistent/ca.pem)"),
+                // Origins are optional only when a tunnel is switched on.
+                Arguments.of("tunnels: {connect: false, connect-udp: false, " + OPEN + "}",
+                        "origins: missing (expected: a map of origin name to origin; a configuration needs at least "
+                                + "one, unless tunnels are enabled)"),
+                Arguments.of("tunnels: {connect: 'true', " + OPEN + "}",
+                        "origins: missing (expected: a map of origin name to origin; a configuration needs at least "
+                                + "one, unless tunnels are enabled)\n"
+                                + "tunnels.connect: true (expected: true or false)"),
+                Arguments.of("routes: [{origin: web}]\ntunnels: {connect: true, " + OPEN + "}",
+                        "routes[0].origin: web (expected: the name of an origin, but origins lists none)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidTunnels")
+    void reportsTheExactTunnelsProblem(String yaml, String expected) {
+        reportsTheExactProblem(yaml, expected);
     }
 }

@@ -2,7 +2,11 @@ package dev.ferry.origin.tunnel;
 
 import dev.ferry.bridge.tunnel.TunnelEndpoint;
 import dev.ferry.bridge.tunnel.TunnelListener;
+import dev.ferry.origin.OriginFailures;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,6 +33,31 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
     /** Connects to the resolved, allowed address and reports {@link TunnelListener#onTunnelOpen}. */
     abstract void connect(InetSocketAddress remote);
 
+    /**
+     * Connects with {@code bootstrap} (whose handler is this endpoint, reading off until asked), then reports the
+     * tunnel open or failed; a close that raced the connect wins.
+     */
+    protected void connect(Bootstrap bootstrap, InetSocketAddress remote) {
+        ChannelFuture connect = bootstrap.group(loop).option(ChannelOption.AUTO_READ, false).handler(this)
+                .connect(remote);
+        channel = connect.channel();
+        connect.addListener(f -> {
+            if (isClosed()) {
+                channel.close();
+            } else if (!f.isSuccess()) {
+                listener.onTunnelFailure(OriginFailures.connectFailed(remote.toString(), f.cause()));
+            } else {
+                onConnected();
+                channel.config().setAutoRead(reading);
+                listener.onTunnelOpen(remote);
+            }
+        });
+    }
+
+    /** Called once connected, before the tunnel is reported open. */
+    protected void onConnected() {
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -53,11 +82,6 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
         if (channel != null && !closed) {
             channel.config().setAutoRead(reading);
         }
-    }
-
-    /** Applies the reading state asked for before the channel existed. */
-    protected void applyReading() {
-        channel.config().setAutoRead(reading);
     }
 
     @Override

@@ -3,10 +3,8 @@ package dev.ferry.origin.tunnel;
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.tunnel.TunnelListener;
-import dev.ferry.origin.OriginFailures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -33,25 +31,15 @@ final class TcpTunnelEndpoint extends SocketTunnelEndpoint {
 
     @Override
     void connect(InetSocketAddress remote) {
-        ChannelFuture connect = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        connect(new Bootstrap().channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(this)
-                .connect(remote);
-        channel = connect.channel();
-        connect.addListener(f -> {
-            if (isClosed()) {
-                channel.close();
-            } else if (!f.isSuccess()) {
-                listener.onTunnelFailure(OriginFailures.connectFailed(remote.toString(), f.cause()));
-            } else {
-                open = true;
-                applyReading();
-                listener.onTunnelOpen(remote);
-            }
-        });
+                .option(ChannelOption.TCP_NODELAY, true), remote);
+    }
+
+    @Override
+    protected void onConnected() {
+        open = true;
     }
 
     @Override

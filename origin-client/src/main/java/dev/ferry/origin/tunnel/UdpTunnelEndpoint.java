@@ -3,9 +3,7 @@ package dev.ferry.origin.tunnel;
 import dev.ferry.bridge.tunnel.TunnelListener;
 import dev.ferry.origin.OriginFailures;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -26,21 +24,7 @@ final class UdpTunnelEndpoint extends SocketTunnelEndpoint {
 
     @Override
     void connect(InetSocketAddress remote) {
-        ChannelFuture connect = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(this)
-                .connect(remote);
-        channel = connect.channel();
-        connect.addListener(f -> {
-            if (isClosed()) {
-                channel.close();
-            } else if (!f.isSuccess()) {
-                listener.onTunnelFailure(OriginFailures.connectFailed(remote.toString(), f.cause()));
-            } else {
-                applyReading();
-                listener.onTunnelOpen(remote);
-            }
-        });
+        connect(new Bootstrap().channel(NioDatagramChannel.class), remote);
     }
 
     @Override

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Turns the JSON and histograms bench/compare.sh collected into the Markdown report and the latency plot."""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import subprocess
+
+WORKLOADS = [
+    ("1k-s1", "1 KiB GET, 1 stream"),
+    ("1k-s10", "1 KiB GET, 10 streams"),
+    ("1k-s100", "1 KiB GET, 100 streams"),
+    ("1k-rate300", "1 KiB GET, open model 300 req/s"),
+    ("1k-c4s25", "1 KiB GET, 4 connections x 25 streams"),
+    ("down-100m", "100 MiB download"),
+    ("up-10m", "10 MiB upload (PUT)"),
+]
+PLOTTED = ["1k-s10", "1k-s100", "1k-rate300"]
+MIB = 1024 * 1024
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.loads(f.read().strip() or "null")
+    except (OSError, ValueError):
+        return None
+
+
+def cmd(*args):
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=20)
+        return (out.stdout + out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def mibps(r):
+    return (r["body_bytes_per_second"] + r["uploaded_bytes_per_second"]) / MIB
+
+
+def per_cpu(r):
+    return r["requests"] / r["server_cpu_seconds"] if r.get("server_cpu_seconds", 0) > 0 else None
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a is not None and b not in (None, 0) else "n/a"
+
+
+def fmt(v, spec=".1f"):
+    return "n/a" if v is None or v < 0 else format(v, spec)
+
+
+def plot(work, png):
+    lines = []
+    colours = {"ferry": "#1f77b4", "caddy": "#d62728"}
+    dashes = {"1k-s10": 1, "1k-s100": 2, "1k-rate300": 3}
+    for name in PLOTTED:
+        for relay in ("ferry", "caddy"):
+            src = os.path.join(work, "hist", f"{relay}-{name}.hgrm")
+            if not os.path.exists(src):
+                continue
+            dat = os.path.join(work, "hist", f"{relay}-{name}.dat")
+            with open(src) as f, open(dat, "w") as out:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 4 and not line.lstrip().startswith("#") and parts[0][0].isdigit():
+                        if parts[3] not in ("inf", "Infinity"):
+                            out.write(f"{parts[0]} {parts[3]}\n")
+            lines.append(f"'{dat}' using 2:1 with lines lw 2 dt {dashes[name]} lc rgb '{colours[relay]}' "
+                         f"title '{relay} {name}'")
+    if not lines:
+        return False
+    script = f"""set terminal pngcairo size 1000,600 font ',10'
+set output '{png}'
+set title 'Latency by percentile (ferry bench, HdrHistogram), lower is better'
+set logscale x
+set xtics ('0%%' 1, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000)
+set xlabel 'percentile'
+set ylabel 'latency (ms)'
+set logscale y
+set grid
+set key top left
+plot {', '.join(lines)}
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True, timeout=60)
+        return True
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--plot", required=True)
+    ap.add_argument("--rev", default="unknown")
+    ap.add_argument("--quick", default="false")
+    a = ap.parse_args()
+    j = lambda name: load(os.path.join(a.work, "json", name + ".json"))
+    res = {(relay, w): j(f"{relay}-{w}") for relay in ("ferry", "caddy") for w, _ in WORKLOADS}
+    o = []
+    cpu = cmd("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+    o.append(f"# Ferry vs Caddy, {datetime.datetime.now():%Y-%m-%d %H:%M}\n")
+    o.append(f"Run: `bench/compare.sh{' --quick' if a.quick == 'true' else ''}` on {os.cpu_count()} cores "
+             f"({cpu.strip()}), Linux {platform.release()}, loopback. Ferry `{a.rev}` on "
+             f"{cmd('java', '-version')}, Caddy {cmd('caddy', 'version')}, origin {cmd('nginx', '-v')}. "
+             "Client: `ferry bench` (one JVM per run, on the same two cores as the relay and the origin).\n")
+    o.append("## Ferry / Caddy\n")
+    o.append("Above 1 means Ferry has more of it: better for requests per CPU-second and throughput, worse for "
+             "p99 latency.\n")
+    o.append("| Workload | Requests/s | Requests per relay CPU-second | Throughput (MiB/s) | p99 latency |")
+    o.append("|---|---:|---:|---:|---:|")
+    for w, label in WORKLOADS:
+        f, c = res[("ferry", w)], res[("caddy", w)]
+        if not f or not c:
+            o.append(f"| {label} | n/a | n/a | n/a | n/a |")
+            continue
+        o.append(f"| {label} | {ratio(f['requests_per_second'], c['requests_per_second'])} | "
+                 f"{ratio(per_cpu(f), per_cpu(c))} | {ratio(mibps(f), mibps(c))} | "
+                 f"{ratio(f['latency_ms']['p99'], c['latency_ms']['p99'])} |")
+    o.append("\n## Figures\n")
+    o.append("| Workload | Relay | Req/s | MiB/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | Relay CPU s | "
+             "CPU ms/req | CPU s/GiB | Client CPU s | Errors |")
+    o.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for w, label in WORKLOADS:
+        for relay in ("ferry", "caddy"):
+            r = res[(relay, w)]
+            if not r:
+                o.append(f"| {label} | {relay} | failed | | | | | | | | | | | |")
+                continue
+            lat = r["latency_ms"]
+            errs = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
+            o.append(f"| {label} | {relay} | {r['requests_per_second']:.1f} | {mibps(r):.1f} | {lat['p50']:.2f} | "
+                     f"{lat['p90']:.2f} | {lat['p99']:.2f} | {lat['p99.9']:.2f} | {lat['max']:.2f} | "
+                     f"{fmt(r['server_cpu_seconds'], '.2f')} | {fmt(r['server_cpu_ms_per_request'], '.3f')} | "
+                     f"{fmt(r['server_cpu_seconds_per_gib'], '.2f')} | {r['client_cpu_seconds']:.2f} | {errs} |")
+    if plot(a.work, a.plot):
+        o.append(f"\n![latency by percentile]({os.path.basename(a.plot)})\n")
+    o.append("\n## Cross-check with ngtcp2's gtlsclient (100 MiB download)\n")
+    o.append("| Relay | sha256 equal to the origin's file | Bytes | Seconds | MiB/s |\n|---|---|---:|---:|---:|")
+    for relay in ("ferry", "caddy"):
+        g = j(f"gtls-{relay}")
+        if g:
+            speed = g["bytes"] / MIB / g["seconds"] if g["seconds"] else 0
+            o.append(f"| {relay} | {'yes' if g['sha256_equal'] else '**NO**'} | {g['bytes']} | "
+                     f"{g['seconds']:.2f} | {speed:.1f} |")
+    loops = [(n, j(f"loops-{n}")) for n in (1, 2)]
+    if any(r for _, r in loops):
+        o.append("\n## Ferry: 1 vs 2 event loops (1 KiB GET, 4 connections x 25 streams)\n")
+        o.append("| event-loops | Req/s | p99 ms | Relay CPU s | Requests per CPU-second |\n|---:|---:|---:|---:|---:|")
+        for n, r in loops:
+            if r:
+                o.append(f"| {n} | {r['requests_per_second']:.1f} | {r['latency_ms']['p99']:.2f} | "
+                         f"{fmt(r['server_cpu_seconds'], '.2f')} | {fmt(per_cpu(r), '.0f')} |")
+    idle = [load(p) for p in sorted(glob.glob(os.path.join(a.work, "json", "idle-*.json")))]
+    idle = [i for i in idle if i]
+    if idle:
+        o.append("\n## Memory with idle connections\n")
+        o.append("One request on each connection, then idle. Heap is the used heap after a full GC (`jcmd GC.run`, "
+                 "`GC.heap_info`); RSS from /proc/PID/status. Ferry runs with `-Xmx"
+                 f"{os.environ.get('FERRY_HEAP', '1g')}`.\n")
+        o.append("| Relay | Connections asked | Open | RSS before MiB | RSS with them MiB | RSS per connection KiB | "
+                 "Heap before MiB | Heap with them MiB | Heap per connection KiB |")
+        o.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for i in sorted(idle, key=lambda x: (x["relay"] != "ferry", x["requested"])):
+            n = max(i["open"], 1)
+            heap = i["heap_kib"] is not None and i["base_heap_kib"] is not None
+            o.append(f"| {i['relay']} | {i['requested']} | {i['open']} | {i['base_rss_kib'] / 1024:.0f} | "
+                     f"{i['rss_kib'] / 1024:.0f} | {(i['rss_kib'] - i['base_rss_kib']) / n:.1f} | "
+                     + (f"{i['base_heap_kib'] / 1024:.0f} | {i['heap_kib'] / 1024:.0f} | "
+                        f"{(i['heap_kib'] - i['base_heap_kib']) / n:.1f} |" if heap else "n/a | n/a | n/a |"))
+    prof = os.path.join(a.work, "json", "profile.md")
+    if os.path.exists(prof):
+        o.append("\n## Profile of Ferry (JFR, 1 KiB GET x 100 streams)\n")
+        o.append(open(prof).read())
+    with open(a.out, "w") as f:
+        f.write("\n".join(o) + "\n")
+
+
+if __name__ == "__main__":
+    main()

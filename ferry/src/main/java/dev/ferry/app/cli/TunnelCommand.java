@@ -1,0 +1,296 @@
+package dev.ferry.app.cli;
+
+import dev.ferry.app.client.Http3Client;
+import dev.ferry.app.client.Http3Connection;
+import dev.ferry.app.tunnel.HostPort;
+import dev.ferry.app.tunnel.SharedConnection;
+import dev.ferry.app.tunnel.TcpTunnelRelay;
+import dev.ferry.app.tunnel.TunnelOptions;
+import dev.ferry.app.tunnel.UdpTunnelClient;
+import dev.ferry.app.tunnel.UdpTunnelRelay;
+import dev.ferry.bridge.tunnel.ConnectUdpTemplate;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code ferry tunnel udp|tcp}: a local port that forwards through the relay's CONNECT-UDP or CONNECT, so that any
+ * UDP or TCP program, a QUIC client included, can use Ferry without knowing HTTP/3. Runs until interrupted (Ctrl-C)
+ * and then prints its counters.
+ */
+@Command(name = "tunnel", mixinStandardHelpOptions = true,
+        description = "Expose a local UDP or TCP port that forwards through the relay",
+        subcommands = {TunnelCommand.Udp.class, TunnelCommand.Tcp.class})
+public final class TunnelCommand implements Runnable {
+    /** Exit codes as {@code ferry get} (and curl) use them: bad usage, and no connection to the relay. */
+    static final int EXIT_USAGE = 2, EXIT_CONNECT = 7;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    /** Options and the run loop both kinds share. */
+    abstract static class Common implements Callable<Integer> {
+        @Option(names = "--via", required = true, paramLabel = "URL", description = "The relay: https://host[:port]")
+        String via;
+
+        @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "Where the tunnel goes")
+        String target;
+
+        @Option(names = "--listen", required = true, paramLabel = "ADDR:PORT", description = "Local address to bind")
+        String listen;
+
+        @Option(names = {"-k", "--insecure"}, description = "Do not verify the relay's certificate")
+        boolean insecure;
+
+        @Option(names = "--cacert", paramLabel = "FILE", description = "Trust the PEM certificates in FILE")
+        Path caCert;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for Proxy-Authorization")
+        String token;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "Read the bearer token from FILE")
+        Path tokenFile;
+
+        final PrintStream err;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private final CompletableFuture<Void> stop = new CompletableFuture<>();
+
+        Common(PrintStream err) {
+            this.err = err;
+        }
+
+        /** Ends a running command as Ctrl-C would; for tests and embedding. */
+        public void stop() {
+            stop.complete(null);
+        }
+
+        abstract String kind();
+
+        /** Sets up the tunnel and local socket, prints the banner; returns what ends the run besides a stop. */
+        abstract CompletableFuture<Void> start(EventLoopGroup group, URI relay, InetSocketAddress relayAddress,
+                                               HostPort target, InetSocketAddress listen, TunnelOptions options)
+                throws Exception;
+
+        /** The counters in one line, or null if nothing was started. */
+        abstract String summary();
+
+        @Override
+        public Integer call() throws Exception {
+            URI relay;
+            HostPort to;
+            InetSocketAddress local;
+            InetSocketAddress relayAddress;
+            TunnelOptions options;
+            try {
+                relay = URI.create(via);
+                if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
+                    throw new IllegalArgumentException("--via must be https://host[:port], got " + via);
+                }
+                to = HostPort.parse(target, "--target", false);
+                HostPort l = HostPort.parse(listen, "--listen", true);
+                local = new InetSocketAddress(InetAddress.getByName(l.host()), l.port());
+                options = options();
+                relayAddress = new InetSocketAddress(InetAddress.getByName(relay.getHost()),
+                        relay.getPort() < 0 ? 443 : relay.getPort());
+            } catch (IllegalArgumentException | IOException e) {
+                err.println("ferry tunnel: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            Thread hook = new Thread(this::stopAndWait, "ferry-tunnel-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            try {
+                CompletableFuture<Void> ended = start(group, relay, relayAddress, to, local, options);
+                try {
+                    CompletableFuture.anyOf(stop, ended).get();
+                } catch (ExecutionException e) {
+                    err.println("ferry tunnel: " + e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return stop.isDone() ? 0 : 1;
+            } catch (ExecutionException | TimeoutException e) {
+                err.println("ferry tunnel: " + (e.getCause() != null ? e.getCause().getMessage()
+                        : "no answer from " + via + " within 30s"));
+                return EXIT_CONNECT;
+            } finally {
+                closeAll();
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+                String summary = summary();
+                if (summary != null) {
+                    err.println("ferry tunnel: " + summary);
+                }
+                stopped.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // The JVM is already shutting down: the hook is what is running.
+                }
+            }
+        }
+
+        /** Ctrl-C: end the run and give it a moment to close the tunnel and print its counters. */
+        private void stopAndWait() {
+            stop();
+            try {
+                stopped.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Closes what {@link #start} opened; safe to call with parts missing. */
+        abstract void closeAll() throws Exception;
+
+        /** Closes each of {@code parts} that exists, in order: tunnel before socket before connection. */
+        static void close(AutoCloseable... parts) throws Exception {
+            for (AutoCloseable part : parts) {
+                if (part != null) {
+                    part.close();
+                }
+            }
+        }
+
+        Http3Client client(EventLoopGroup group, boolean datagrams) {
+            return Http3Client.builder().group(group).insecure(insecure).caFile(caCert).datagrams(datagrams).build();
+        }
+
+        TunnelOptions options() throws IOException {
+            String t = token;
+            if (tokenFile != null) {
+                if (t != null) {
+                    throw new IllegalArgumentException("--token and --token-file exclude each other");
+                }
+                t = Files.readString(tokenFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            }
+            return TunnelOptions.defaults().withToken(t);
+        }
+
+        void banner(InetSocketAddress bound, HostPort to) {
+            err.println("ferry tunnel: " + kind() + " " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                    + " -> " + to + " via " + via);
+            err.flush();
+        }
+    }
+
+    /** {@code ferry tunnel udp}: one CONNECT-UDP tunnel behind a local UDP socket. */
+    @Command(name = "udp", mixinStandardHelpOptions = true,
+            description = "Forward datagrams from a local UDP port through CONNECT-UDP (RFC 9298)")
+    public static final class Udp extends Common {
+        @Option(names = "--capsules", description = "Send payloads as capsules on the stream, never as QUIC datagrams")
+        boolean capsules;
+
+        @Option(names = "--template", paramLabel = "TEMPLATE",
+                description = "The relay's URI template (default " + ConnectUdpTemplate.DEFAULT_TEMPLATE + ")")
+        String template;
+
+        private Http3Client client;
+        private UdpTunnelRelay relay;
+        private UdpTunnelClient tunnel;
+
+        public Udp() {
+            super(System.err);
+        }
+
+        public Udp(PrintStream err) {
+            super(err);
+        }
+
+        @Override
+        String kind() {
+            return "udp";
+        }
+
+        @Override
+        TunnelOptions options() throws IOException {
+            TunnelOptions o = super.options().withForceCapsules(capsules);
+            return template == null ? o : o.withTemplate(ConnectUdpTemplate.parse(template));
+        }
+
+        @Override
+        CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress, HostPort to,
+                                      InetSocketAddress listen, TunnelOptions options) throws Exception {
+            client = client(group, true);
+            Http3Connection connection = client.connect(relayAddress, via.getHost()).get(30, TimeUnit.SECONDS);
+            relay = UdpTunnelRelay.bind(group, listen);
+            tunnel = UdpTunnelClient.open(connection, to.host(), to.port(), options, relay.towardsPeer())
+                    .get(30, TimeUnit.SECONDS);
+            relay.attach(tunnel);
+            banner(relay.localAddress(), to);
+            return tunnel.closed().thenRun(() -> err.println("ferry tunnel: the relay closed the tunnel"));
+        }
+
+        @Override
+        void closeAll() throws Exception {
+            close(tunnel, relay, client);
+        }
+
+        @Override
+        String summary() {
+            return relay == null ? null : relay.summary();
+        }
+    }
+
+    /** {@code ferry tunnel tcp}: a local TCP listener, one CONNECT stream per accepted connection. */
+    @Command(name = "tcp", mixinStandardHelpOptions = true,
+            description = "Forward connections to a local TCP port through CONNECT, one stream each")
+    public static final class Tcp extends Common {
+        private Http3Client client;
+        private TcpTunnelRelay relay;
+
+        public Tcp() {
+            super(System.err);
+        }
+
+        public Tcp(PrintStream err) {
+            super(err);
+        }
+
+        @Override
+        String kind() {
+            return "tcp";
+        }
+
+        @Override
+        CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress, HostPort to,
+                                      InetSocketAddress listen, TunnelOptions options) throws Exception {
+            client = client(group, false);
+            SharedConnection connections = new SharedConnection(client, relayAddress, via.getHost());
+            connections.get().get(30, TimeUnit.SECONDS);
+            relay = TcpTunnelRelay.bind(group, listen, connections, to.host(), to.port(), options,
+                    e -> err.println("ferry tunnel: " + e.getMessage()));
+            banner(relay.localAddress(), to);
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        void closeAll() throws Exception {
+            close(relay, client);
+        }
+
+        @Override
+        String summary() {
+            return relay == null ? null : relay.summary();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.ferry.origin;
+
+import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.exchange.OriginExchange;
+import dev.ferry.bridge.exchange.OriginListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * What an exchange on an HTTP/1.1 connection and one on an HTTP/2 stream share: request body held until the
+ * channel is attached, reading on demand, and one way to fail. Subclasses frame the messages.
+ */
+abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter implements OriginExchange {
+    protected final String originName;
+    protected final OriginListener listener;
+    protected final PendingRequestBody pending = new PendingRequestBody();
+    /** The connection (HTTP/1.1) or stream (HTTP/2) once attached. */
+    protected Channel channel;
+    protected boolean requestComplete;
+    protected boolean responseStarted;
+    /** Set once the response ended or the exchange failed or was aborted: nothing more is reported. */
+    protected boolean done;
+    protected boolean reading = true;
+
+    OriginStreamExchange(String originName, OriginListener listener) {
+        this.originName = originName;
+        this.listener = listener;
+    }
+
+    /** Sends body bytes on the attached channel. */
+    protected abstract void sendBody(ByteBuf data);
+
+    /** Ends the request on the attached channel, with trailers when the framing allows. */
+    protected abstract void sendEnd(HttpHeaders trailers);
+
+    /** The connection could not be had: report it as a connect failure (the origin never saw the request). */
+    void fail(Throwable connectFailure) {
+        if (!done) {
+            done = true;
+            pending.release();
+            listener.onOriginFailure(OriginFailures.connectFailed(originName, connectFailure));
+        }
+    }
+
+    @Override
+    public void writeBody(ByteBuf data) {
+        if (done || requestComplete) {
+            data.release();
+        } else if (channel == null) {
+            pending.add(data);
+        } else {
+            sendBody(data);
+        }
+    }
+
+    @Override
+    public void writeEnd(HttpHeaders trailers) {
+        if (done || requestComplete) {
+            return;
+        }
+        if (channel == null) {
+            pending.end(trailers);
+        } else {
+            sendEnd(trailers);
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel != null && !done && channel.isWritable();
+    }
+
+    @Override
+    public void setReading(boolean reading) {
+        this.reading = reading;
+        if (channel != null && !done) {
+            channel.config().setAutoRead(reading);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (done) {
+            return;
+        }
+        done = true;
+        pending.release();
+        if (channel != null) {
+            // Mid-message: an HTTP/1.1 connection cannot be reused; an HTTP/2 stream is reset (CANCEL).
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!done) {
+            listener.onOriginWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!done) {
+            failExchange(OriginFailures.closedEarly(originName, responseStarted));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!done) {
+            failExchange(OriginFailures.exchangeFailed(originName, cause, responseStarted));
+        }
+    }
+
+    protected void failExchange(ProxyException failure) {
+        done = true;
+        pending.release();
+        if (channel != null) {
+            channel.close();
+        }
+        listener.onOriginFailure(failure);
+    }
+}
