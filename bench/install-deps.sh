@@ -1,91 +1,16 @@
 #!/usr/bin/env bash
 # Installs what bench/compare.sh drives besides Ferry: Caddy (the peer), nginx (the origin), ngtcp2's client (the
-# byte cross-check), gnuplot (the latency plot) and the JDK tools (jcmd, jfr) on Debian/Ubuntu.
-#
-# Idempotent: a package is installed only when the binary it provides is missing, so on a prepared machine this
-# touches nothing and needs no network. Caddy and nginx are installed but never left running as system services:
-# the benchmark starts its own instances on loopback ports with their own configuration.
+# byte cross-check), gnuplot (the latency plot) and the JDK tools (jcmd, jfr), with the same idempotent installer
+# as the tests (scripts/install-deps.sh), which never leaves Caddy or nginx running as system services.
 set -euo pipefail
-
-# binary:package pairs; the binary is looked up on PATH and in the sbin directories.
-readonly REQUIRED=(
-  caddy:caddy
-  nginx:nginx
-  gtlsclient:ngtcp2-client
-  gnuplot:gnuplot-nox
-  sha256sum:coreutils
-  python3:python3
-  ss:iproute2
-  ps:procps
-  jcmd:openjdk-17-jdk-headless
+exec "$(dirname "${BASH_SOURCE[0]}")/../scripts/install-deps.sh" \
+  caddy:caddy \
+  nginx:nginx \
+  gtlsclient:ngtcp2-client \
+  gnuplot:gnuplot-nox \
+  sha256sum:coreutils \
+  python3:python3 \
+  ss:iproute2 \
+  ps:procps \
+  jcmd:openjdk-17-jdk-headless \
   jfr:openjdk-17-jdk-headless
-  mvn:maven
-)
-
-log() { printf 'bench/install-deps: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-have() {
-  command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" || -x "/sbin/$1" || -x "/usr/local/sbin/$1" ]]
-}
-
-missing_packages=()
-for pair in "${REQUIRED[@]}"; do
-  binary=${pair%%:*}
-  package=${pair#*:}
-  if ! have "$binary"; then
-    log "missing $binary (package $package)"
-    [[ " ${missing_packages[*]-} " == *" $package "* ]] || missing_packages+=("$package")
-  fi
-done
-
-if [[ ${#missing_packages[@]} -eq 0 ]]; then
-  log "all benchmark dependencies present"
-  exit 0
-fi
-
-if [[ $(id -u) -eq 0 ]]; then
-  as_root=()
-elif command -v sudo >/dev/null 2>&1; then
-  as_root=(sudo)
-else
-  die "need root to install ${missing_packages[*]}: run as root, install sudo, or install them by hand"
-fi
-command -v apt-get >/dev/null 2>&1 \
-  || die "apt-get not found; install these packages by hand: ${missing_packages[*]}"
-
-# Keep package scripts from starting services (caddy would grab port 80, nginx too). Only add a policy when none
-# exists, and remove only the one added here.
-policy=/usr/sbin/policy-rc.d
-added_policy=false
-if [[ ! -e $policy ]]; then
-  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
-  "${as_root[@]}" chmod 755 "$policy"
-  added_policy=true
-fi
-remove_policy() { if [[ $added_policy == true ]]; then "${as_root[@]}" rm -f "$policy"; fi; }
-trap remove_policy EXIT
-
-log "installing ${missing_packages[*]}"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-  apt-get install -y -q --no-install-recommends "${missing_packages[@]}"
-
-# If a service got started anyway (policy present but permissive, systemd running), stop it and keep it from
-# starting at boot.
-for service in caddy nginx; do
-  [[ " ${missing_packages[*]} " == *" $service "* ]] || continue
-  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-    "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
-  elif command -v service >/dev/null 2>&1; then
-    "${as_root[@]}" service "$service" stop >/dev/null 2>&1 || true
-  fi
-done
-if [[ " ${missing_packages[*]} " == *" nginx "* && -s /run/nginx.pid ]]; then
-  "${as_root[@]}" kill "$(cat /run/nginx.pid)" 2>/dev/null || true
-fi
-
-for pair in "${REQUIRED[@]}"; do
-  have "${pair%%:*}" || die "${pair%%:*} still missing after installing ${pair#*:}"
-done
-log "done"

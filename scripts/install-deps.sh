@@ -6,8 +6,9 @@
 # system service: the tests start their own nginx instances on ephemeral loopback ports.
 set -euo pipefail
 
-# binary:package pairs; the binary is looked up on PATH and in the sbin directories.
-readonly REQUIRED=(
+# binary:package pairs; the binary is looked up on PATH and in the sbin directories. Arguments, when given,
+# replace this list (bench/install-deps.sh passes its own).
+DEFAULT_REQUIRED=(
   gtlsclient:ngtcp2-client
   gtlsserver:ngtcp2-server
   nginx:nginx
@@ -19,6 +20,12 @@ readonly REQUIRED=(
   java:openjdk-17-jdk-headless
   mvn:maven
 )
+if [[ $# -gt 0 ]]; then
+  REQUIRED=("$@")
+else
+  REQUIRED=("${DEFAULT_REQUIRED[@]}")
+fi
+readonly REQUIRED
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -38,7 +45,7 @@ for pair in "${REQUIRED[@]}"; do
 done
 
 if [[ ${#missing_packages[@]} -eq 0 ]]; then
-  log "all test dependencies present"
+  log "all dependencies present"
   exit 0
 fi
 
@@ -70,16 +77,17 @@ log "installing ${missing_packages[*]}"
   apt-get install -y -q --no-install-recommends "${missing_packages[@]}"
 
 # If a service got started anyway (policy present but permissive, systemd running), stop it and
-# keep it from starting at boot.
-if [[ " ${missing_packages[*]} " == *" nginx "* ]]; then
+# keep it from starting at boot: tests and benchmarks start their own instances.
+for service in caddy nginx; do
+  [[ " ${missing_packages[*]} " == *" $service "* ]] || continue
   if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-    "${as_root[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+    "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
   elif command -v service >/dev/null 2>&1; then
-    "${as_root[@]}" service nginx stop >/dev/null 2>&1 || true
+    "${as_root[@]}" service "$service" stop >/dev/null 2>&1 || true
   fi
-  if [[ -s /run/nginx.pid ]]; then
-    "${as_root[@]}" kill "$(cat /run/nginx.pid)" 2>/dev/null || true
-  fi
+done
+if [[ " ${missing_packages[*]} " == *" nginx "* && -s /run/nginx.pid ]]; then
+  "${as_root[@]}" kill "$(cat /run/nginx.pid)" 2>/dev/null || true
 fi
 
 for pair in "${REQUIRED[@]}"; do
