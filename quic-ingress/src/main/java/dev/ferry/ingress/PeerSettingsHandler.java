@@ -25,7 +25,9 @@ final class PeerSettingsHandler extends ChannelInboundHandlerAdapter {
             QuicChannel connection = (QuicChannel) ctx.channel().parent();
             if (h3Datagram != null && h3Datagram != 0 && h3Datagram != 1) {
                 closeWithSettingsError(connection, "SETTINGS_H3_DATAGRAM must be 0 or 1");
-            } else if (h3Datagram != null && h3Datagram == 1) {
+            } else if (h3Datagram != null && h3Datagram == 1 && Http3DatagramRouter.of(connection) != null) {
+                // Only checked when this listener offers datagrams: without our own max_datagram_frame_size the
+                // peer's limit is never reported, and the setting is then simply unused.
                 // Netty 4.2.18 reports maxDatagramFrameSize() as 0 even when the peer sent the parameter; the
                 // QuicDatagramExtensionEvent (recorded by the router, fired at handshake) carries the real limit.
                 Http3DatagramRouter router = Http3DatagramRouter.of(connection);
