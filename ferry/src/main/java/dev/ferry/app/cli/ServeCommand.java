@@ -52,11 +52,15 @@ public final class ServeCommand implements Callable<Integer> {
                 effective = builtinDefault(origin.address());
             }
             FerryServer server = FerryServer.create(effective).start();
+            boolean tunnels = effective.tunnels().enabled();
             resources.add(0, server);
             printBanner(effective, server, config == null);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 err.println("ferry: shutting down");
+                if (tunnels) {
+                    err.println("ferry: tunnels in total: " + server.tunnelTotals());
+                }
                 closeAll(resources);
                 stopped.countDown();
             }, "ferry-shutdown"));
