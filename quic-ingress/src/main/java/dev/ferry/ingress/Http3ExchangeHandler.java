@@ -61,6 +61,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     private ClientStreamListener exchange;
     private HttpHeaders trailers;
     private boolean rejected;
+    /** A CONNECT stream that was not refused: half-close is kept, so our FIN does not stop the client's side. */
+    private boolean tunnel;
     private boolean inputClosed;
     private boolean outputClosed;
     private boolean reading = true;
@@ -105,6 +107,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
                 log.debug("C2P {} {}", stream().streamId(), head);
             }
             declaredLength = Http3RequestParser.contentLength(head.headers());
+            tunnel = head.isConnect();
             exchange = driver.start(this, clientAddress(), "3", head);
             return;
         }
@@ -296,6 +299,10 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         Http3HeadersFrame frame = new DefaultHttp3HeadersFrame();
         Http3Headers headers = frame.headers();
         headers.status(Integer.toString(head.status()));
+        if (endOfStream || head.status() / 100 != 2) {
+            // A refused tunnel is an ordinary finished response: the client is told to stop sending.
+            tunnel = false;
+        }
         for (Map.Entry<String, String> field : head.headers()) {
             headers.add(field.getKey(), field.getValue());
         }
@@ -337,8 +344,9 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             return;
         }
         Http3StreamFin.send(stream());
-        if (!inputClosed) {
-            // The response is complete while the client still sends: tell it to stop (RFC 9114 4.1).
+        if (!inputClosed && !tunnel) {
+            // The response is complete while the client still sends: tell it to stop (RFC 9114 4.1). Not on a
+            // tunnel: the target's FIN ends one direction only, and the client's FIN must still reach the tunnel.
             stream().shutdownInput(Http3ErrorCode.H3_NO_ERROR.code());
         }
     }

@@ -1,0 +1,230 @@
+package dev.ferry.interop.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bridge.tunnel.TunnelCounters;
+import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.WorkDirs;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import tech.kwik.flupke.core.GenericCapsule;
+import tech.kwik.flupke.impl.CapsuleProtocolStreamImpl;
+
+/**
+ * CONNECT-UDP (RFC 9298) through Ferry with an independent client: kwik (QUIC, with its datagram extension) and
+ * flupke (HTTP/3) driven by hand, since neither implements CONNECT-UDP or HTTP Datagrams itself. The client announces
+ * SETTINGS_H3_DATAGRAM (0x33) through flupke's {@code addSettingsParameter}, opens an extended CONNECT with
+ * {@code :protocol connect-udp} to {@code /.well-known/masque/udp/127.0.0.1/<port>/}, and talks to a UDP echo server on
+ * loopback:
+ * <ul>
+ *   <li>first with QUIC DATAGRAM frames carrying quarter stream id + context id 0 + payload: 1,000 payloads of mixed
+ *       sizes, each fitting one QUIC datagram, at least 99% come back byte for byte (QUIC datagrams are unreliable);
+ *       answers too large for the relay's QUIC datagrams towards the client come back as DATAGRAM capsules, as RFC 9297
+ *       allows, and are counted as such on both sides;</li>
+ *   <li>then, on a second tunnel, with DATAGRAM capsules on the request stream: all 1,000 come back, as capsules.</li>
+ * </ul>
+ * The relay's tunnel totals must account for the traffic: datagrams to the target equal what the echo server got,
+ * datagrams to the client equal what it sent back, and in capsule mode every answer is counted as a capsule.
+ * The same payloads sent straight to the echo server give a direct rate to set the tunnel's rate against.
+ */
+class KwikConnectUdpIT {
+    private static final int COUNT = 1_000;
+    private static final int WINDOW = 32;
+    /**
+     * The QUIC DATAGRAM frame data kept to with kwik 0.10.8: it reports {@code maxDatagramDataSize()} = 1,224, but
+     * datagrams of 1,212 to 1,224 bytes never reach a peer (checked one size at a time against a bare Netty QUIC
+     * server) and one of 1,211 was lost here once; sending them would test kwik, not the relay. 1,200 keeps a margin.
+     */
+    private static final int KWIK_DATAGRAM_LIMIT = 1_200;
+
+    @Test
+    void udpEchoThroughConnectUdpWorksWithQuicDatagramsAndWithCapsules() throws Exception {
+        try (UdpEchoServer echo = UdpEchoServer.echo("127.0.0.1");
+             FerryRelay relay = TunnelRelays.start(WorkDirs.create("kwik-connect-udp").resolve("state"),
+                     TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(), Map.of()));
+             KwikTunnelClient client = KwikTunnelClient.connect(relay.address(), true)) {
+            assertEquals(Optional.of(1L), client.peerSetting(KwikTunnelClient.SETTINGS_H3_DATAGRAM),
+                    "the relay must announce SETTINGS_H3_DATAGRAM = 1");
+            assertEquals(Optional.of(1L), client.peerSetting(KwikTunnelClient.SETTINGS_ENABLE_CONNECT_PROTOCOL),
+                    "the relay must announce SETTINGS_ENABLE_CONNECT_PROTOCOL = 1");
+            assertTrue(client.quic().canSendDatagram(), "the relay must accept QUIC DATAGRAM frames");
+            String authority = "127.0.0.1:" + relay.port();
+            String path = KwikTunnelClient.masquePath("127.0.0.1", echo.port());
+
+            // ---- 1. QUIC DATAGRAM frames -----------------------------------------------------------------------
+            KwikTunnelClient.Tunnel tunnel = client.connectUdp(authority, path, Map.of());
+            assertEquals(200, tunnel.status(), "CONNECT-UDP answer: " + tunnel.headers().map());
+            assertEquals("?1", tunnel.header("capsule-protocol"));
+            long quarter = tunnel.quarterStreamId();
+            // Room for the quarter stream id and the context id (one byte each here) in the largest datagram. kwik
+            // 0.10.8 reports 1,224 B of datagram data but nothing above 1,211 B ever arrives (see KWIK_DATAGRAM_LIMIT).
+            int maxPayload = Math.min(client.quic().maxDatagramDataSize(), KWIK_DATAGRAM_LIMIT) - 2;
+            UdpTraffic traffic = new UdpTraffic(COUNT, 4, maxPayload);
+            AtomicInteger foreign = new AtomicInteger();
+            client.quic().setDatagramHandler(datagram -> {
+                ByteBuffer in = ByteBuffer.wrap(datagram);
+                long q = UdpTraffic.readVarint(in);
+                long context = UdpTraffic.readVarint(in);
+                if (q != quarter || context != 0) {
+                    foreign.incrementAndGet();
+                    return;
+                }
+                byte[] payload = new byte[in.remaining()];
+                in.get(payload);
+                traffic.received(payload);
+            });
+            // Answers too large for a QUIC datagram would come as capsules: accept those too and count them.
+            AtomicInteger capsuleAnswers = new AtomicInteger();
+            Thread capsules = readCapsules(tunnel, traffic, capsuleAnswers);
+            long echoBefore = echo.received();
+            UdpTraffic.Result viaDatagrams = traffic.run(
+                    p -> client.quic().sendDatagram(UdpTraffic.httpDatagram(quarter, 0, p)), WINDOW, 1_000);
+            long echoGot = echo.received() - echoBefore;
+            long echoSent = echo.echoed();
+            tunnel.finish();
+            capsules.join(10_000);
+            TunnelCounters afterDatagrams = TunnelRelays.awaitTotals(relay, t -> t.datagramsToTarget() >= echoGot
+                    && t.datagramsToClient() >= echoSent);
+            System.out.printf(Locale.ROOT, "KwikConnectUdpIT: QUIC datagrams, payloads %d..%d B: %s; "
+                    + "answers as capsules %d; relay totals %s%n", traffic.minSize(), traffic.maxSize(), viaDatagrams,
+                    capsuleAnswers.get(), afterDatagrams);
+
+            assertEquals(COUNT, viaDatagrams.sent());
+            assertEquals(0, viaDatagrams.corrupt(), "corrupted payloads");
+            assertEquals(0, foreign.get(), "datagrams for another stream or context");
+            assertTrue(viaDatagrams.intact() >= COUNT * 99 / 100,
+                    "only " + viaDatagrams.intact() + " of " + COUNT + " came back intact");
+            assertEquals(echoGot, afterDatagrams.datagramsToTarget(), "relay datagrams to target vs echo received");
+            assertEquals(echoSent, afterDatagrams.datagramsToClient(), "relay datagrams to client vs echo sent");
+            assertTrue(afterDatagrams.datagramsToTarget() >= COUNT * 99 / 100, afterDatagrams.toString());
+            assertEquals(capsuleAnswers.get(), afterDatagrams.capsulesToClient(), afterDatagrams.toString());
+            // The relay's totals are live counters: keep the figures of phase 1.
+            long toTargetBefore = afterDatagrams.datagramsToTarget();
+            long toClientBefore = afterDatagrams.datagramsToClient();
+            long capsulesBefore = afterDatagrams.capsulesToClient();
+
+            // ---- 2. DATAGRAM capsules on the stream -------------------------------------------------------------
+            KwikTunnelClient.Tunnel capsuleTunnel = client.connectUdp(authority, path, Map.of());
+            assertEquals(200, capsuleTunnel.status(), "CONNECT-UDP answer: " + capsuleTunnel.headers().map());
+            UdpTraffic capsuleTraffic = new UdpTraffic(COUNT, 4, 1_400);
+            AtomicInteger capsuleReplies = new AtomicInteger();
+            Thread capsuleReader = readCapsules(capsuleTunnel, capsuleTraffic, capsuleReplies);
+            CapsuleProtocolStreamImpl out = new CapsuleProtocolStreamImpl(capsuleTunnel.stream());
+            OutputStream flush = capsuleTunnel.stream().getOutputStream();
+            UdpTraffic.Result viaCapsules = capsuleTraffic.run(p -> {
+                out.send(new GenericCapsule(0, UdpTraffic.contextPayload(0, p)));
+                flush.flush();
+            }, WINDOW, 3_000);
+            capsuleTunnel.finish();
+            capsuleReader.join(10_000);
+            TunnelCounters afterCapsules = TunnelRelays.awaitTotals(relay,
+                    t -> t.capsulesToClient() >= capsulesBefore + COUNT);
+            System.out.printf(Locale.ROOT, "KwikConnectUdpIT: DATAGRAM capsules, payloads %d..%d B: %s; "
+                    + "capsules read %d; echo received %d sent %d; relay totals %s%n", capsuleTraffic.minSize(),
+                    capsuleTraffic.maxSize(), viaCapsules, capsuleReplies.get(), echo.received(), echo.echoed(),
+                    afterCapsules);
+
+            assertEquals(COUNT, viaCapsules.intact(), viaCapsules.toString());
+            assertEquals(0, viaCapsules.corrupt() + viaCapsules.duplicates(), viaCapsules.toString());
+            assertEquals(COUNT, capsuleReplies.get(), "answers must come back as capsules");
+            assertEquals(COUNT, afterCapsules.datagramsToTarget() - toTargetBefore, afterCapsules.toString());
+            assertEquals(COUNT, afterCapsules.datagramsToClient() - toClientBefore, afterCapsules.toString());
+            assertEquals(COUNT, afterCapsules.capsulesToClient() - capsulesBefore, afterCapsules.toString());
+            assertEquals(0, afterCapsules.totalDrops(), afterCapsules.toString());
+
+            // ---- the same datagrams straight to the echo server, for the rate ----------------------------------
+            UdpTraffic direct = new UdpTraffic(COUNT, 4, maxPayload);
+            UdpTraffic.Result directResult;
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                Thread reader = new Thread(() -> {
+                    byte[] buf = new byte[65_535];
+                    while (!socket.isClosed()) {
+                        DatagramPacket packet = new DatagramPacket(buf, buf.length);
+                        try {
+                            socket.receive(packet);
+                            direct.received(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                }, "direct-udp-reader");
+                reader.setDaemon(true);
+                reader.start();
+                directResult = direct.run(p -> socket.send(new DatagramPacket(p, p.length, echo.address())),
+                        WINDOW, 1_000);
+            }
+            assertEquals(COUNT, directResult.intact(), directResult.toString());
+            System.out.printf(Locale.ROOT, "KwikConnectUdpIT: rate, %d payloads %d..%d B, window %d:"
+                    + " direct %.0f/s, via QUIC datagrams %.0f/s, via capsules %.0f/s%n", COUNT, 4, maxPayload, WINDOW,
+                    directResult.perSecond(), viaDatagrams.perSecond(), viaCapsules.perSecond());
+        }
+    }
+
+    /**
+     * Reads DATAGRAM capsules (type 0) from a tunnel's stream (flupke's DATA frame reader) until it ends, handing
+     * context-0 payloads on and skipping other capsule types. The capsules are parsed here rather than with flupke's
+     * {@code CapsuleProtocolStreamImpl.receive()}: in 0.9.4 it reads a capsule's value with one
+     * {@code InputStream.read(byte[])} and ignores a short read, so a capsule split across QUIC STREAM frames throws
+     * its parser off (seen here: the 444th answer and every one after it were lost).
+     */
+    private static Thread readCapsules(KwikTunnelClient.Tunnel tunnel, UdpTraffic traffic, AtomicInteger count) {
+        DataInputStream in = new DataInputStream(tunnel.stream().getInputStream());
+        Thread thread = new Thread(() -> {
+            try {
+                while (true) {
+                    long type = readVarint(in);
+                    long length = readVarint(in);
+                    if (type < 0 || length < 0) {
+                        return;
+                    }
+                    byte[] value = new byte[(int) length];
+                    in.readFully(value);
+                    if (type == 0) {
+                        ByteBuffer buffer = ByteBuffer.wrap(value);
+                        if (UdpTraffic.readVarint(buffer) == 0) {
+                            byte[] payload = new byte[buffer.remaining()];
+                            buffer.get(payload);
+                            count.incrementAndGet();
+                            traffic.received(payload);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the stream ended or was reset
+            }
+        }, "capsule-reader-" + tunnel.quicStream().getStreamId());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * A QUIC varint from a stream, or -1 at a clean end of stream. Bytes are read with {@code read(byte[], int, int)}
+     * only: flupke's DATA frame reader returns end of stream from the one-byte {@code read()} at a frame boundary.
+     */
+    private static long readVarint(DataInputStream in) throws IOException {
+        byte[] one = new byte[1];
+        if (in.readNBytes(one, 0, 1) < 1) {
+            return -1;
+        }
+        int first = one[0] & 0xff;
+        int length = 1 << (first >> 6);
+        long v = first & 0x3f;
+        for (int i = 1; i < length; i++) {
+            in.readFully(one);
+            v = (v << 8) | (one[0] & 0xff);
+        }
+        return v;
+    }
+}
