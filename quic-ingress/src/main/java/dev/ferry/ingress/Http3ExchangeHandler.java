@@ -7,10 +7,6 @@ import dev.ferry.bridge.exchange.ExchangeDriver;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.headers.Http3RequestParser;
-import dev.ferry.bridge.tunnel.Capsule;
-import dev.ferry.bridge.tunnel.CapsuleDecoder;
-import dev.ferry.bridge.tunnel.CapsuleEncoder;
-import dev.ferry.bridge.tunnel.QuicVarint;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -44,7 +40,7 @@ import java.util.Map;
  * origin slows the client down through QUIC stream flow control.
  */
 final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
-        implements ClientStream, Http3DatagramRouter.Flow {
+        implements ClientStream, Http3DatagramFlow.Sink {
     private static final Logger log = LoggerFactory.getLogger(Http3ExchangeHandler.class);
     /** H3_DATAGRAM_ERROR (RFC 9297 5.2), which Netty's error code enum does not list. */
     private static final int H3_DATAGRAM_ERROR = 0x33;
@@ -53,11 +49,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     private final boolean extendedConnect;
     private ChannelHandlerContext ctx;
     /** Non-null once a CONNECT-UDP stream switched to datagram mode. */
-    private Http3DatagramRouter router;
-    private CapsuleDecoder capsules;
+    private Http3DatagramFlow datagrams;
     private TunnelCounters counters;
-    /** Set when the client sent a DATAGRAM capsule: answers then go the same way (RFC 9297 3.5). */
-    private boolean clientUsesCapsules;
     private ClientStreamListener exchange;
     private HttpHeaders trailers;
     private boolean rejected;
@@ -124,8 +117,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             frame.release();
             return;
         }
-        if (capsules != null) {
-            readCapsules(frame.content());
+        if (datagrams != null) {
+            datagrams.readCapsules(frame.content());
             return;
         }
         passHeldData();
@@ -138,40 +131,19 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         exchange.onRequestBody(frame.content());
     }
 
-    private void readCapsules(ByteBuf data) {
-        try {
-            capsules.feed(data, capsule -> {
-                ByteBuf payload = capsule.payload();
-                try {
-                    if (capsule.type() != Capsule.DATAGRAM) {
-                        return;
-                    }
-                    long contextId = QuicVarint.read(payload);
-                    clientUsesCapsules = true;
-                    deliverDatagram(contextId, payload.retain());
-                } finally {
-                    payload.release();
-                }
-            });
-        } catch (CapsuleDecoder.CapsuleException e) {
-            counters.drop(TunnelCounters.Drop.MALFORMED);
-            failDatagramStream(e.getMessage());
-        }
-    }
-
     @Override
-    public void onQuicDatagram(long contextId, ByteBuf payload) {
-        deliverDatagram(contextId, payload);
-    }
-
-    private void deliverDatagram(long contextId, ByteBuf payload) {
-        if (contextId != 0 || exchange == null || outputClosed) {
-            // RFC 9298 4: context ID 0 carries UDP payloads; no other context is registered here.
-            counters.drop(contextId < 0 ? TunnelCounters.Drop.MALFORMED : TunnelCounters.Drop.UNKNOWN_CONTEXT);
+    public void onPayload(ByteBuf payload) {
+        if (exchange == null || outputClosed) {
+            counters.drop(TunnelCounters.Drop.NOT_OPEN);
             payload.release();
             return;
         }
         exchange.onRequestDatagram(payload);
+    }
+
+    @Override
+    public void onMalformed(String reason) {
+        failDatagramStream(reason);
     }
 
     private void failDatagramStream(String reason) {
@@ -202,7 +174,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     @Override
     protected void channelInputClosed(ChannelHandlerContext ctx) {
         inputClosed = true;
-        if (capsules != null && capsules.isMidCapsule()) {
+        if (datagrams != null && datagrams.endedMidCapsule()) {
             // RFC 9297 3.3: a stream that ends inside a capsule is malformed.
             failDatagramStream("stream ended inside a capsule");
             return;
@@ -223,11 +195,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (router != null) {
-            router.unregister(stream().streamId());
-        }
-        if (capsules != null) {
-            capsules.release();
+        if (datagrams != null) {
+            datagrams.close();
         }
         releaseHeldData();
         if (exchange != null && !outputClosed) {
@@ -379,28 +348,20 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             return false;
         }
         counters = tunnelCounters;
-        router = connectionRouter;
-        capsules = new CapsuleDecoder(ctx.alloc(), CapsuleDecoder.DEFAULT_MAX_DATAGRAM_CAPSULE_LENGTH);
-        router.register(stream().streamId(), this);
+        datagrams = new Http3DatagramFlow(ctx, stream().streamId(), connectionRouter, tunnelCounters, this);
         return true;
     }
 
     @Override
     public void writeDatagram(ByteBuf payload) {
-        if (outputClosed || router == null) {
-            counters.drop(TunnelCounters.Drop.NOT_OPEN);
+        if (outputClosed || datagrams == null) {
+            if (counters != null) {
+                counters.drop(TunnelCounters.Drop.NOT_OPEN);
+            }
             payload.release();
             return;
         }
-        int length = payload.readableBytes();
-        if (!clientUsesCapsules && router.trySend(stream().streamId(), payload)) {
-            counters.toClient(length, true, false);
-            return;
-        }
-        // Capsules are the fallback for clients without QUIC datagrams and for payloads too large for one.
-        counters.toClient(length, true, true);
-        ctx.writeAndFlush(new DefaultHttp3DataFrame(CapsuleEncoder.datagram(ctx.alloc(), 0, payload)),
-                ctx.voidPromise());
+        datagrams.send(ctx, payload);
     }
 
     @Override
