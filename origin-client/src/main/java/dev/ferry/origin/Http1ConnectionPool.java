@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -32,6 +33,21 @@ final class Http1ConnectionPool {
         this.endpoint = endpoint;
         this.bootstraps = bootstraps;
         this.settings = settings;
+    }
+
+    /** Marks connections that already served an exchange. */
+    private static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("ferry.http1.reused");
+
+    /** True when {@code channel} served an exchange before this one. */
+    static boolean wasReused(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(REUSED).get());
+    }
+
+    /** A new connection, never an idle one (for a retry after a reused one was found closed). */
+    Future<Channel> acquireNew() {
+        Promise<Channel> promise = loop.newPromise();
+        connect(promise);
+        return promise;
     }
 
     /** A connection whose pipeline ends with the HTTP/1.1 codec; completes on the pool's loop. */
@@ -67,6 +83,7 @@ final class Http1ConnectionPool {
         if (!channel.isActive()) {
             return;
         }
+        channel.attr(REUSED).set(Boolean.TRUE);
         Promise<Channel> waiter = waiters.poll();
         if (waiter != null) {
             waiter.setSuccess(channel);

@@ -33,18 +33,33 @@ import java.util.Set;
  */
 final class Http1OriginExchange extends OriginStreamExchange {
     private static final Set<String> METHODS_WITH_CONTENT = Set.of("POST", "PUT", "PATCH");
+    /** RFC 9110 9.2.2: repeating these cannot change the outcome, so a lost attempt may be sent again. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final RequestHead request;
     private final Http1ConnectionPool pool;
     private final long declaredLength;
     private boolean headWritten;
     private boolean keepAlive;
+    /** The connection came from the idle pool: the origin may have closed it while it waited. */
+    private boolean reused;
+    private boolean retried;
+    private boolean bodySent;
 
     Http1OriginExchange(String originName, RequestHead request, OriginListener listener, Http1ConnectionPool pool) {
         super(originName, listener);
         this.request = request;
         this.pool = pool;
         this.declaredLength = Http3RequestParser.contentLength(request.headers());
+    }
+
+    /**
+     * Never in two pipelines at once, but re-added to a second connection when a request is retried; Netty refuses
+     * to add a handler twice unless it says it may be shared.
+     */
+    @Override
+    public boolean isSharable() {
+        return true;
     }
 
     /** Called once the pool handed over a connection. */
@@ -54,6 +69,7 @@ final class Http1OriginExchange extends OriginStreamExchange {
             return;
         }
         channel = ch;
+        reused = Http1ConnectionPool.wasReused(ch);
         ch.pipeline().addLast("exchange", this);
         ch.config().setAutoRead(reading);
         if (declaredLength >= 0 || pending.hasBody() || pending.ended()) {
@@ -89,6 +105,9 @@ final class Http1OriginExchange extends OriginStreamExchange {
     private void writeChunk(ByteBuf data) {
         if (!headWritten) {
             writeHead();
+        }
+        if (data.isReadable()) {
+            bodySent = true;
         }
         channel.write(new DefaultHttpContent(data));
     }
@@ -164,6 +183,51 @@ final class Http1OriginExchange extends OriginStreamExchange {
             }
             content.release();
         }
+    }
+
+    /**
+     * A kept-alive connection can be closed by the origin just as a request is written on it. When that happens
+     * before any response byte, to a request that is idempotent and had no body, the request is sent once more on
+     * a new connection instead of failing (RFC 9110 9.2.2); the client never sees the race.
+     */
+    private boolean retryOnFreshConnection() {
+        if (done || retried || !reused || responseStarted || bodySent || !requestComplete
+                || !IDEMPOTENT.contains(request.method())) {
+            return false;
+        }
+        retried = true;
+        Channel stale = channel;
+        if (stale.pipeline().get("exchange") == this) {
+            stale.pipeline().remove(this);
+        }
+        channel = null;
+        headWritten = false;
+        requestComplete = false;
+        pending.end(null);
+        pool.acquireNew().addListener(f -> {
+            if (f.isSuccess()) {
+                attach((Channel) f.getNow());
+            } else {
+                fail(f.cause());
+            }
+        });
+        return true;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!retryOnFreshConnection()) {
+            super.channelInactive(ctx);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException && retryOnFreshConnection()) {
+            ctx.close();
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
     }
 
     /** Hands the connection back once the response ended and the request was fully written. */
