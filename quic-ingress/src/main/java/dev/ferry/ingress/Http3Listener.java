@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
@@ -16,8 +18,10 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,6 +41,8 @@ public final class Http3Listener implements AutoCloseable {
 
     private final LongAdder droppedDatagrams = new LongAdder();
     private Channel channel;
+    private volatile boolean closed;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     private Http3Listener(InetSocketAddress address, QuicSslContext sslContext, QuicListenerSettings settings,
                           ExchangeDriver driver, EventLoopGroup group) {
@@ -73,12 +79,15 @@ public final class Http3Listener implements AutoCloseable {
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel connection) {
+                        connections.add(connection);
                         connection.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
                                     protected void initChannel(QuicStreamChannel stream) {
-                                        stream.pipeline().addLast(new Http3ExchangeHandler(driver,
-                                                settings.extendedConnect()));
+                                        if (ConnectionDrain.of(stream.parent()).admit(stream)) {
+                                            stream.pipeline().addLast(new Http3ExchangeHandler(driver,
+                                                    settings.extendedConnect()));
+                                        }
                                     }
                                 }, new PeerSettingsHandler(), null, localSettings(), true));
                         if (settings.datagrams()) {
@@ -118,8 +127,83 @@ public final class Http3Listener implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /**
+     * Shuts down gracefully: every connection gets GOAWAY, the requests already accepted may finish for up to
+     * {@code grace}, new ones are refused with H3_REQUEST_REJECTED; then everything is closed.
+     */
+    public void close(Duration grace) {
+        for (Channel connection : connections) {
+            connection.eventLoop().execute(() -> ConnectionDrain.of(connection).goAway(connection));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && !allIdle()) {
+            if (!pause(20)) {
+                break;
+            }
+        }
+        // A finished stream may still have bytes in quiche's send buffer: wait until the connections stop sending
+        // (everything acknowledged) before closing them, or the end of the last responses would be lost.
+        long sent = -1;
+        while (System.nanoTime() < deadline) {
+            long now = sentBytes();
+            if (now == sent) {
+                break;
+            }
+            sent = now;
+            if (!pause(150)) {
+                break;
+            }
+        }
+        close();
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Bytes sent so far on every open connection, as quiche counts them. */
+    private long sentBytes() {
+        long total = 0;
+        for (Channel connection : connections) {
+            try {
+                total += ((QuicChannel) connection).collectStats().get(1, TimeUnit.SECONDS).sentBytes();
+            } catch (Exception e) {
+                // A connection that closed meanwhile sends nothing more.
+            }
+        }
+        return total;
+    }
+
+    private boolean allIdle() {
+        for (Channel connection : connections) {
+            boolean[] idle = {true};
+            try {
+                connection.eventLoop().submit(() -> idle[0] = ConnectionDrain.of(connection).idle()).sync();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            if (!idle[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes at once: open streams end abruptly. Closing twice does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,6 +26,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the relay (the built-in default when no --config is given)")
 public final class ServeCommand implements Callable<Integer> {
+    /** How long Ctrl-C waits for running requests before closing them. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file")
     Path config;
@@ -61,6 +64,8 @@ public final class ServeCommand implements Callable<Integer> {
                 if (tunnels) {
                     err.println("ferry: tunnels in total: " + server.tunnelTotals());
                 }
+                // Let running requests finish (GOAWAY first), then close the rest.
+                server.close(SHUTDOWN_GRACE);
                 closeAll(resources);
                 stopped.countDown();
             }, "ferry-shutdown"));

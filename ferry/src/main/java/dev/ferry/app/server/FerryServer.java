@@ -21,6 +21,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.Quic;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class FerryServer implements AutoCloseable {
     private final List<Http3Listener> listeners = new ArrayList<>();
     private final List<HttpOriginConnector> connectors = new ArrayList<>();
     private TunnelWiring tunnels;
+    private boolean closed;
     private ExchangeDriver driver;
 
     private FerryServer(FerryConfig config, List<ProxyHook> userHooks, Consumer<String> accessLog) {
@@ -134,8 +136,24 @@ public final class FerryServer implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Shuts down gracefully (what Ctrl-C does): every client connection gets GOAWAY, requests already accepted may
+     * finish for up to {@code grace}, later ones are refused as safe to retry; then everything closes.
+     */
+    public void close(Duration grace) {
+        for (Http3Listener listener : listeners) {
+            listener.close(grace);
+        }
+        close();
+    }
+
+    /** Closes at once; open exchanges end abruptly. Closing twice does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (Http3Listener listener : listeners) {
             listener.close();
         }
