@@ -65,6 +65,13 @@ class H3SpecIT {
   /** h3spec case description -> why it fails in the QUIC stack (quiche as shipped in netty-codec-native-quic). */
   static final Map<String, String> KNOWN_STACK_LIMITS = knownStackLimits();
 
+  /**
+   * Listed cases whose outcome varies from run to run on bare Netty too (quiche sometimes answers the zero-length
+   * connection ID with FRAME_ENCODING_ERROR and sometimes not): they may pass or fail on either server.
+   */
+  static final Set<String> NONDETERMINISTIC = Set.of(
+      "MUST send FRAME_ENCODING_ERROR if NEW_CONNECTION_ID with 0-byte CID is received [Transport 19.15]");
+
   private static Map<String, String> knownStackLimits() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("MUST send TRANSPORT_PARAMETER_ERROR if initial_source_connection_id is missing [Transport 7.3]",
@@ -139,13 +146,21 @@ class H3SpecIT {
     assertEquals(Set.of(), unexplained, "h3spec failures not known to be QUIC stack limits:\n" + ferry.output());
     Set<String> stale = new TreeSet<>(KNOWN_STACK_LIMITS.keySet());
     stale.removeAll(failed);
+    stale.removeAll(NONDETERMINISTIC);
     assertEquals(Set.of(), stale, "listed as stack limits but passing now: take them off the list");
 
     // The proof that each listed failure is the stack's: the same cases against Netty's HTTP/3 server alone.
     assertFalse(bare.timedOut(), bare.output());
     assertEquals(KNOWN_STACK_LIMITS.keySet(), descriptions(bare.cases()), bare.output());
-    assertEquals(KNOWN_STACK_LIMITS.keySet(), descriptions(bare.failed()),
+    Set<String> mustFailOnBare = new TreeSet<>(KNOWN_STACK_LIMITS.keySet());
+    mustFailOnBare.removeAll(NONDETERMINISTIC);
+    Set<String> passingOnBare = new TreeSet<>(mustFailOnBare);
+    passingOnBare.removeAll(descriptions(bare.failed()));
+    assertEquals(Set.of(), passingOnBare,
         "a listed case passes on bare Netty, so Ferry is to blame for it:\n" + bare.output());
+    Set<String> extraOnBare = new TreeSet<>(descriptions(bare.failed()));
+    extraOnBare.removeAll(KNOWN_STACK_LIMITS.keySet());
+    assertEquals(Set.of(), extraOnBare, "bare Netty fails an unlisted case:\n" + bare.output());
   }
 
   private static Set<String> descriptions(List<H3SpecReport.Case> cases) {
