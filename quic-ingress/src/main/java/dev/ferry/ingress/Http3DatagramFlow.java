@@ -104,7 +104,7 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
             return;
         }
         int length = payload.readableBytes();
-        if (!clientUsesCapsules && router.trySend(streamId, payload)) {
+        if (!clientUsesCapsules && router.trySend(streamId, 0, payload)) {
             counters.toClient(length, true, false);
             return;
         }

@@ -3,46 +3,62 @@ package dev.ferry.ingress;
 import dev.ferry.bridge.tunnel.HttpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The HTTP Datagram layer of one QUIC connection (RFC 9297 section 2.1), which Netty leaves to us: QUIC DATAGRAM
- * frames are demultiplexed by their quarter stream ID to the request stream that owns the flow, and sent with it.
- * Sits in the QUIC connection's pipeline after the HTTP/3 connection handler; touched only on its event loop.
+ * The HTTP Datagram layer of one QUIC connection (RFC 9297 section 2.1), which Netty leaves to us, used alike by
+ * the relay and by Ferry's client: QUIC DATAGRAM frames are demultiplexed by their quarter stream ID to the
+ * request stream that owns the flow, and sent with it. Sits in the QUIC connection's pipeline after the HTTP/3
+ * connection handler, from the start: the QUIC codec reports the peer's datagram limit once, at handshake.
  *
- * <p>Datagrams are sent on QUIC only when both sides negotiated them: our transport parameter and H3_DATAGRAM
- * setting, the peer's {@code max_datagram_frame_size} (learned from {@link QuicDatagramExtensionEvent}) and its
- * H3_DATAGRAM setting ({@link PeerSettingsHandler}).
+ * <p>Datagrams are sent on QUIC only when both sides negotiated them: the peer's {@code max_datagram_frame_size}
+ * (learned from {@link QuicDatagramExtensionEvent}) and its SETTINGS_H3_DATAGRAM (reported through
+ * {@link #peerSettings}). Otherwise {@link #trySend} refuses and the caller uses a DATAGRAM capsule.
  */
-final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
+public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
+    private static final long SETTINGS_H3_DATAGRAM = 0x33;
 
     /** A request stream in datagram mode. */
-    interface Flow {
+    public interface Flow {
         /** One HTTP Datagram for this stream; takes ownership of the payload. */
         void onQuicDatagram(long contextId, ByteBuf payload);
     }
 
-    private final Map<Long, Flow> flows = new HashMap<>();
-    private final LongAdder droppedUnknownStream;
-    private ChannelHandlerContext ctx;
-    private int peerMaxDatagramLength;
-    private boolean peerH3Datagram;
+    private final Map<Long, Flow> flows = new ConcurrentHashMap<>();
+    private final LongAdder dropped;
+    private final LongAdder sendFailures = new LongAdder();
+    private final ChannelFutureListener countFailure = f -> {
+        if (!f.isSuccess()) {
+            sendFailures.increment();
+        }
+    };
+    private volatile ChannelHandlerContext ctx;
+    private volatile int peerMaxDatagramLength;
+    private volatile boolean peerH3Datagram;
 
-    Http3DatagramRouter(LongAdder droppedUnknownStream) {
-        this.droppedUnknownStream = droppedUnknownStream;
+    /** @param dropped counts datagrams that were malformed or named no open stream (shared by a listener) */
+    public Http3DatagramRouter(LongAdder dropped) {
+        this.dropped = dropped;
     }
 
-    /** The router of the connection {@code stream} belongs to, or null when datagrams are off. */
-    static Http3DatagramRouter of(Channel stream) {
-        Channel connection = stream instanceof QuicChannel ? stream : stream.parent();
+    public Http3DatagramRouter() {
+        this(new LongAdder());
+    }
+
+    /** The router of the connection {@code channel} belongs to (a QUIC connection or one of its streams), or null. */
+    public static Http3DatagramRouter of(Channel channel) {
+        Channel connection = channel instanceof QuicChannel ? channel : channel.parent();
         return connection == null ? null : connection.pipeline().get(Http3DatagramRouter.class);
     }
 
@@ -51,33 +67,70 @@ final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
-    void register(long streamId, Flow flow) {
+    /** Routes datagrams for {@code streamId} (a client-initiated bidirectional stream) to {@code flow}. */
+    public void register(long streamId, Flow flow) {
         flows.put(streamId, flow);
     }
 
-    void unregister(long streamId) {
+    /** Stops routing datagrams for {@code streamId}; later ones are dropped and counted. */
+    public void unregister(long streamId) {
         flows.remove(streamId);
     }
 
-    void peerSettings(boolean h3Datagram) {
+    /** Records whether the peer's SETTINGS enabled HTTP Datagrams. */
+    public void peerSettings(boolean h3Datagram) {
         this.peerH3Datagram = h3Datagram;
     }
 
+    /**
+     * A handler for the peer's control stream that reports its SETTINGS_H3_DATAGRAM here; for a client, whose
+     * server needs no further check ({@link PeerSettingsHandler} does the server's).
+     */
+    public ChannelHandler settingsReader() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http3SettingsFrame settings) {
+                    Long value = settings.settings().get(SETTINGS_H3_DATAGRAM);
+                    peerSettings(value != null && value == 1L);
+                }
+                ReferenceCountUtil.release(msg);
+            }
+        };
+    }
+
+    /** True once the peer announced HTTP Datagram support and QUIC datagrams are negotiated. */
+    public boolean negotiated() {
+        return peerH3Datagram && peerMaxDatagramLength > 0;
+    }
+
     /** The peer's largest DATAGRAM frame payload, 0 when it takes none. */
-    int peerMaxDatagramLength() {
+    public int maxDatagramLength() {
         return peerMaxDatagramLength;
     }
 
+    /** Datagrams received that were malformed or named a stream without a flow. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Datagram writes that the QUIC stack refused (its send queue full, for example). */
+    public long sendFailures() {
+        return sendFailures.sum();
+    }
+
     /**
-     * Sends {@code payload} as an HTTP Datagram on a QUIC DATAGRAM frame when negotiated and small enough.
-     * Takes ownership only when it returns true; otherwise the caller sends it another way.
+     * Sends {@code payload} as an HTTP Datagram on a QUIC DATAGRAM frame when negotiated and small enough. Call on
+     * the connection's event loop. Takes ownership only when it returns true; otherwise the caller sends it another
+     * way.
      */
-    boolean trySend(long streamId, ByteBuf payload) {
-        if (!peerH3Datagram || peerMaxDatagramLength == 0
-                || HttpDatagram.overhead(streamId, 0) + payload.readableBytes() > peerMaxDatagramLength) {
+    public boolean trySend(long streamId, long contextId, ByteBuf payload) {
+        ChannelHandlerContext c = ctx;
+        if (c == null || !negotiated()
+                || HttpDatagram.overhead(streamId, contextId) + payload.readableBytes() > peerMaxDatagramLength) {
             return false;
         }
-        ctx.writeAndFlush(HttpDatagram.encode(ctx.alloc(), streamId, 0, payload), ctx.voidPromise());
+        c.writeAndFlush(HttpDatagram.encode(c.alloc(), streamId, contextId, payload)).addListener(countFailure);
         return true;
     }
 
@@ -90,14 +143,14 @@ final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
         try {
             HttpDatagram.Decoded datagram = HttpDatagram.decode(frame);
             if (datagram == null) {
-                droppedUnknownStream.increment();
+                dropped.increment();
                 return;
             }
             Flow flow = flows.get(datagram.streamId());
             if (flow == null) {
                 // RFC 9297 2.1: datagrams for streams not (or no longer) open are dropped; they may race the stream.
                 datagram.payload().release();
-                droppedUnknownStream.increment();
+                dropped.increment();
                 return;
             }
             flow.onQuicDatagram(datagram.contextId(), datagram.payload());

@@ -34,7 +34,7 @@ final class PeerSettingsHandler extends ChannelInboundHandlerAdapter {
                 long peerMax = connection.peerTransportParameters() == null ? 0
                         : connection.peerTransportParameters().maxDatagramFrameSize();
                 if (router != null) {
-                    peerMax = Math.max(peerMax, router.peerMaxDatagramLength());
+                    peerMax = Math.max(peerMax, router.maxDatagramLength());
                 }
                 if (peerMax <= 0) {
                     closeWithSettingsError(connection,

@@ -1,5 +1,6 @@
 package dev.ferry.app.client;
 
+import dev.ferry.ingress.Http3DatagramRouter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -114,7 +115,7 @@ public final class Http3Client implements AutoCloseable {
     private void handshake(Channel datagram, InetSocketAddress address, String name,
                            CompletableFuture<Http3Connection> result) {
         long timeoutMillis = connectTimeout.toMillis();
-        Http3Datagrams httpDatagrams = datagrams ? new Http3Datagrams() : null;
+        Http3DatagramRouter httpDatagrams = datagrams ? new Http3DatagramRouter() : null;
         QuicChannel.newBootstrap(datagram)
                 .handler(connectionHandler(httpDatagrams))
                 .remoteAddress(address)
@@ -141,7 +142,7 @@ public final class Http3Client implements AutoCloseable {
      * SETTINGS_H3_DATAGRAM, reads the server's SETTINGS and is followed by the HTTP Datagram layer. The datagram
      * handler must be there from the start: the QUIC codec reports the peer's datagram limit once, at handshake.
      */
-    private static ChannelHandler connectionHandler(Http3Datagrams httpDatagrams) {
+    private static ChannelHandler connectionHandler(Http3DatagramRouter httpDatagrams) {
         if (httpDatagrams == null) {
             return new Http3ClientConnectionHandler();
         }

@@ -1,5 +1,6 @@
 package dev.ferry.app.client;
 
+import dev.ferry.ingress.Http3DatagramRouter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
@@ -32,10 +33,10 @@ public final class Http3Connection implements AutoCloseable {
     private final Channel datagram;
     private final String authority;
     private final InetSocketAddress remote;
-    private final Http3Datagrams datagrams;
+    private final Http3DatagramRouter datagrams;
 
     Http3Connection(QuicChannel quic, Channel datagram, String serverName, InetSocketAddress remote,
-                    Http3Datagrams datagrams) {
+                    Http3DatagramRouter datagrams) {
         this.quic = quic;
         this.datagrams = datagrams;
         this.datagram = datagram;
@@ -64,7 +65,7 @@ public final class Http3Connection implements AutoCloseable {
      * The connection's HTTP Datagram layer, or null unless the client was built with
      * {@link Http3Client.Builder#datagrams(boolean)}.
      */
-    public Http3Datagrams datagrams() {
+    public Http3DatagramRouter datagrams() {
         return datagrams;
     }
 

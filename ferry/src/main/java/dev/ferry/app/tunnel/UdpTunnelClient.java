@@ -1,11 +1,11 @@
 package dev.ferry.app.tunnel;
 
 import dev.ferry.app.client.Http3Connection;
-import dev.ferry.app.client.Http3Datagrams;
 import dev.ferry.bridge.tunnel.Capsule;
 import dev.ferry.bridge.tunnel.CapsuleDecoder;
 import dev.ferry.bridge.tunnel.CapsuleEncoder;
 import dev.ferry.bridge.tunnel.QuicVarint;
+import dev.ferry.ingress.Http3DatagramRouter;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.Http3Headers;
@@ -130,8 +130,8 @@ public final class UdpTunnelClient implements AutoCloseable {
     }
 
     /** The stream's handler and the tunnel's state; touched only on the event loop. */
-    private static final class Handler extends TunnelStream implements Http3Datagrams.Receiver {
-        private final Http3Datagrams datagrams;
+    private static final class Handler extends TunnelStream implements Http3DatagramRouter.Flow {
+        private final Http3DatagramRouter datagrams;
         private final boolean forceCapsules;
         private final Consumer<ByteBuf> receiver;
         private UdpTunnelClient client;
@@ -140,7 +140,7 @@ public final class UdpTunnelClient implements AutoCloseable {
         private long queuedCapsuleBytes;
         private boolean finished;
 
-        Handler(Http3Headers head, String target, Http3Datagrams datagrams, boolean forceCapsules,
+        Handler(Http3Headers head, String target, Http3DatagramRouter datagrams, boolean forceCapsules,
                 Consumer<ByteBuf> receiver) {
             super(head, "CONNECT-UDP", target);
             this.datagrams = datagrams;
@@ -182,7 +182,7 @@ public final class UdpTunnelClient implements AutoCloseable {
         }
 
         @Override
-        public void onDatagram(long contextId, ByteBuf payload) {
+        public void onQuicDatagram(long contextId, ByteBuf payload) {
             deliver(contextId, payload, false);
         }
 
