@@ -12,6 +12,7 @@ import dev.ferry.app.client.Http3Connection;
 import dev.ferry.app.client.Http3Request;
 import dev.ferry.app.client.Http3Response;
 import dev.ferry.app.client.Http3StreamResetException;
+import dev.ferry.app.client.RequestBody;
 import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.config.OriginProtocol;
 import dev.ferry.app.config.OriginTlsConfig;
@@ -100,6 +101,32 @@ class OriginFailuresIT {
     assertTrue(elapsed.toMillis() < 5000, () -> "took far longer than the 1 s response timeout: " + elapsed);
     assertEquals(1, origin.requestCount(), () -> "the origin should have received /hang once: " + origin.requests());
     assertAccessLogNames(relay, "http_response_timeout");
+  }
+
+  @Test
+  void uploadLongerThanTheResponseTimeoutIsNotCutShortByIt() throws Exception {
+    BuiltinOrigin origin = builtinOrigin();
+    FerryRelay relay = relay("slow-upload", origin("slow-upload", OriginProtocol.H1, origin.address(),
+        Duration.ofSeconds(1)));
+    Http3Connection connection = connect(relay);
+    long size = 40L * PatternBytes.CHUNK_SIZE;
+    // About 2 s of upload against a 1 s response timeout: the timer must start when the request has ended.
+    Http3Request request = Http3Request.builder("POST", "/sink").body(RequestBody.generated(size, (alloc, offset, len) -> {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return PatternBytes.chunk(alloc, offset, len);
+    })).build();
+
+    long start = System.nanoTime();
+    Http3Response response = connection.send(request).get(30, TimeUnit.SECONDS);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    assertEquals(200, response.status(), () -> "status; access log " + relay.accessLog());
+    assertEquals(Long.toString(size), String.valueOf(response.headers().get("x-body-bytes")));
+    assertTrue(elapsed.toMillis() > 1500, () -> "the upload was meant to outlast the response timeout: " + elapsed);
   }
 
   @Test

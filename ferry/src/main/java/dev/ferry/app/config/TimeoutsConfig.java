@@ -7,7 +7,7 @@ import java.time.Duration;
  * naming the limit.
  *
  * @param connect  {@code connect}, default 5s: TCP connect plus TLS handshake to one endpoint
- * @param response {@code response}, default 30s: from the request being sent to the response head arriving
+ * @param response {@code response}, default 30s: from the end of the request (head and body sent) to the response head
  * @param idle     {@code idle}, default 60s: no bytes in either direction on an exchange (covers slow bodies)
  */
 public record TimeoutsConfig(Duration connect, Duration response, Duration idle) {

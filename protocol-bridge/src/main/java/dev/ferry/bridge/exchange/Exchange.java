@@ -48,6 +48,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     private boolean requestEnded;
     private boolean requestSent;
+    private boolean responseStarted;
     private boolean headSent;
     private boolean completed;
     private int status;
@@ -132,6 +133,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
             if (item == END) {
                 originExchange.writeEnd(pendingTrailers);
                 pendingTrailers = null;
+                startResponseTimer();
             } else {
                 originExchange.writeBody((ByteBuf) item);
             }
@@ -178,6 +180,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
             pendingRequest.add(END);
         } else {
             originExchange.writeEnd(trailers);
+            startResponseTimer();
         }
     }
 
@@ -205,12 +208,22 @@ final class Exchange implements ClientStreamListener, OriginListener {
     @Override
     public void onRequestSent() {
         requestSent = true;
-        if (origin.responseTimeoutMillis() > 0 && responseTimer == null) {
-            responseTimer = client.eventLoop().schedule(() -> fail(new ProxyException(
-                    ProxyErrorType.HTTP_RESPONSE_TIMEOUT, ProxyException.Side.ORIGIN, false,
-                    "no response head within " + origin.responseTimeoutMillis() + " ms")),
-                    origin.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        startResponseTimer();
+    }
+
+    /**
+     * The response timeout runs from the moment the origin has the whole request (head sent and body ended) to
+     * the response head, so a long upload is not cut short by it; stalls during the upload are the idle timeout's.
+     */
+    private void startResponseTimer() {
+        if (!requestSent || !requestEnded || responseStarted || responseTimer != null || completed
+                || origin.responseTimeoutMillis() <= 0) {
+            return;
         }
+        responseTimer = client.eventLoop().schedule(() -> fail(new ProxyException(
+                ProxyErrorType.HTTP_RESPONSE_TIMEOUT, ProxyException.Side.ORIGIN, false,
+                "no response head within " + origin.responseTimeoutMillis() + " ms of the request's end")),
+                origin.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -218,6 +231,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         if (completed) {
             return;
         }
+        responseStarted = true;
         cancel(responseTimer);
         touch();
         ResponseHead.Builder head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,

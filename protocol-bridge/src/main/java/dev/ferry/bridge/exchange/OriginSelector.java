@@ -17,7 +17,7 @@ public interface OriginSelector {
     /**
      * The chosen origin and the timeouts the driver applies to it.
      *
-     * @param responseTimeoutMillis from the request sent to the response head; 0 disables
+     * @param responseTimeoutMillis from the end of the request to the response head; 0 disables
      * @param idleTimeoutMillis     longest time with no bytes either way; 0 disables
      */
     record SelectedOrigin(String name, OriginConnector connector, long responseTimeoutMillis,
