@@ -29,7 +29,8 @@ import java.util.Set;
  * aside and returns the connection to its pool.
  *
  * <p>Framing: a request with Content-Length keeps it; one whose body is known to be empty is sent without a body;
- * otherwise the body is sent chunked. The head waits for the first body event so that this can be decided.
+ * otherwise the body is sent chunked. The head waits for the first body event so that this can be decided, and a
+ * head that declares {@code content-length: 0} waits for the end of the request, since it is complete by itself.
  */
 final class Http1OriginExchange extends OriginStreamExchange {
     private static final Set<String> METHODS_WITH_CONTENT = Set.of("POST", "PUT", "PATCH");
@@ -72,7 +73,9 @@ final class Http1OriginExchange extends OriginStreamExchange {
         reused = Http1ConnectionPool.wasReused(ch);
         ch.pipeline().addLast("exchange", this);
         ch.config().setAutoRead(reading);
-        if (declaredLength >= 0 || pending.hasBody() || pending.ended()) {
+        // A declared length of 0 makes the head alone a complete request, so it waits for the client's FIN: DATA
+        // after "content-length: 0" must reset the client's stream before any origin acts on the request.
+        if (declaredLength > 0 || pending.hasBody() || pending.ended()) {
             writeHead();
         }
         ByteBuf chunk;

@@ -1,5 +1,6 @@
 package dev.ferry.ingress;
 
+import dev.ferry.bridge.error.ErrorResponses;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.ClientStream;
 import dev.ferry.bridge.exchange.ClientStreamListener;
@@ -10,6 +11,7 @@ import dev.ferry.bridge.headers.Http3RequestParser;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -186,6 +188,42 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof FieldSectionGuard.FieldSectionTooLarge tooLarge) {
+            refuseFieldSection(tooLarge);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /**
+     * A field section over the listener's limit: a request head gets 431 on this stream, oversized trailers reset
+     * it (the response may have begun). Either way the connection and its other streams carry on.
+     */
+    private void refuseFieldSection(FieldSectionGuard.FieldSectionTooLarge tooLarge) {
+        ProxyException error = ProxyException.badRequest(431,
+                (tooLarge.trailers() ? "trailer" : "header") + " section larger than " + tooLarge.limit() + " bytes");
+        log.debug("C2P stream {} refused: {}", stream().streamId(), error.getMessage());
+        if (exchange != null || tooLarge.trailers()) {
+            rejected = true;
+            releaseHeldData();
+            ClientStreamListener listener = exchange;
+            outputClosed = true;
+            if (listener != null) {
+                listener.onClientAbort(error);
+            }
+            stream().shutdown(Http3ErrorCode.H3_EXCESSIVE_LOAD.code());
+            return;
+        }
+        rejected = true;
+        driver.reportRejected(clientAddress(), "3", error);
+        byte[] body = ErrorResponses.body(error);
+        writeHead(ErrorResponses.head(driver.settings().proxyName(), error, body.length).build(), false);
+        writeBody(Unpooled.wrappedBuffer(body));
+        writeEnd(null);
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.onClientWritabilityChanged();
@@ -221,6 +259,11 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof QuicException || cause instanceof Http3Exception) {
             super.exceptionCaught(ctx, cause);
+        } else if (exchange == null && !rejected) {
+            // Netty's request validation throws an IllegalArgumentException for a content-length it cannot read
+            // ("+5", "0x10", "5, 6", ...) before our parser sees the head, and leaves the stream open: without this,
+            // the client would wait for an answer that never comes.
+            reject(ProxyException.badRequest("malformed request head: " + cause.getMessage()));
         } else {
             log.debug("C2P stream {} error", stream().streamId(), cause);
             abortFromClient(cause);

@@ -36,8 +36,6 @@ public final class Http3Listener implements AutoCloseable {
     private final QuicListenerSettings settings;
     private final ExchangeDriver driver;
     private final EventLoopGroup group;
-    /** The largest request field section accepted (SETTINGS_MAX_FIELD_SECTION_SIZE), as in Netty's default. */
-    private static final long MAX_FIELD_SECTION_SIZE = 8192;
 
     private final LongAdder droppedDatagrams = new LongAdder();
     private Channel channel;
@@ -85,6 +83,9 @@ public final class Http3Listener implements AutoCloseable {
                                     @Override
                                     protected void initChannel(QuicStreamChannel stream) {
                                         if (ConnectionDrain.of(stream.parent()).admit(stream)) {
+                                            // In front of Netty's frame codec, which the initializer put first.
+                                            stream.pipeline().addFirst(
+                                                    new FieldSectionGuard(settings.maxFieldSectionSize()));
                                             stream.pipeline().addLast(new Http3ExchangeHandler(driver,
                                                     settings.extendedConnect()));
                                         }
@@ -107,7 +108,7 @@ public final class Http3Listener implements AutoCloseable {
     private Http3SettingsFrame localSettings() {
         // Netty's defaults minus the two tunnel settings, which are left out (not sent as 0) unless enabled.
         Http3Settings http3 = new Http3Settings().qpackMaxTableCapacity(0).qpackBlockedStreams(0)
-                .maxFieldSectionSize(MAX_FIELD_SECTION_SIZE);
+                .maxFieldSectionSize(settings.maxFieldSectionSize());
         if (settings.extendedConnect()) {
             http3.enableConnectProtocol(true);
         }

@@ -13,16 +13,23 @@ import java.time.Duration;
  *                             (default false: only when tunnels are enabled)
  * @param datagrams            advertise SETTINGS_H3_DATAGRAM together with the QUIC {@code max_datagram_frame_size}
  *                             transport parameter (default false: only when CONNECT-UDP is enabled)
+ * @param maxFieldSectionSize  the largest request header or trailer section accepted, as RFC 9114 4.2.2 counts it,
+ *                             advertised in SETTINGS_MAX_FIELD_SECTION_SIZE (default 64 KiB); a larger request head
+ *                             gets 431 on its own stream
  */
 public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
-                                   long maxConcurrentStreams, boolean extendedConnect, boolean datagrams) {
+                                   long maxConcurrentStreams, boolean extendedConnect, boolean datagrams,
+                                   long maxFieldSectionSize) {
+    /** 64 KiB: above what browsers send with large cookies (nginx takes 4 x 8 KiB lines, Envoy 60 KiB). */
+    public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64 * 1024;
 
     /** Queue lengths for QUIC DATAGRAM frames in each direction; beyond them datagrams are dropped, as UDP would. */
     static final int DATAGRAM_QUEUE = 1024;
 
     public QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                 long maxConcurrentStreams) {
-        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false);
+        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
+                DEFAULT_MAX_FIELD_SECTION_SIZE);
     }
 
     public static QuicListenerSettings defaults() {
@@ -32,6 +39,12 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     /** These settings with tunnel support switched on or off. */
     public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams);
+                extendedConnect, datagrams, maxFieldSectionSize);
+    }
+
+    /** These settings with another field section limit. */
+    public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
+        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                extendedConnect, datagrams, bytes);
     }
 }

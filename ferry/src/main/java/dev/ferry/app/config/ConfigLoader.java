@@ -188,13 +188,20 @@ public final class ConfigLoader {
 
     private static HeadersConfig readHeaders(ConfigNode node) {
         HeadersConfig d = HeadersConfig.defaults();
-        if (!node.isMap("a map with keys via, forwarding, forwarding-style")) {
+        if (!node.isMap("a map with keys via, forwarding, forwarding-style, strip")) {
             return d;
         }
-        node.allowKeys("via", "forwarding", "forwarding-style");
+        node.allowKeys("via", "forwarding", "forwarding-style", "strip");
+        List<String> strip = new ArrayList<>();
+        for (ConfigNode name : node.child("strip").elements("a list of field names")) {
+            String text = name.string(null, "a field name (a token)", dev.ferry.bridge.headers.FieldSyntax::isToken);
+            if (text != null) {
+                strip.add(text.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         return new HeadersConfig(node.child("via").bool(d.via()),
                 node.child("forwarding").choice(d.forwarding(), HeadersConfig.FORWARDING),
-                node.child("forwarding-style").choice(d.forwardingStyle(), HeadersConfig.FORWARDING_STYLES));
+                node.child("forwarding-style").choice(d.forwardingStyle(), HeadersConfig.FORWARDING_STYLES), strip);
     }
 
     private static AccessLogConfig readAccessLog(ConfigNode node, Path baseDir) {

@@ -14,8 +14,10 @@ import java.util.Objects;
  *                        them (strip and add nothing)
  * @param forwardingStyle {@code forwarding-style}, default {@code forwarded}: which headers: {@code forwarded}
  *                        (RFC 7239), {@code x-forwarded-for} (with -proto and -host), or {@code both}
+ * @param strip           {@code strip}, default none: more request field names to remove before any origin sees a
+ *                        request, in every forwarding mode (lower case)
  */
-public record HeadersConfig(boolean via, String forwarding, String forwardingStyle) {
+public record HeadersConfig(boolean via, String forwarding, String forwardingStyle, List<String> strip) {
     public static final List<String> FORWARDING = List.of("append", "replace", "omit");
     public static final List<String> FORWARDING_STYLES = List.of("forwarded", "x-forwarded-for", "both");
 
@@ -23,6 +25,11 @@ public record HeadersConfig(boolean via, String forwarding, String forwardingSty
         Checks.oneOf(Objects.requireNonNull(forwarding, "forwarding"), FORWARDING, "forwarding");
         Checks.oneOf(Objects.requireNonNull(forwardingStyle, "forwardingStyle"), FORWARDING_STYLES,
                 "forwardingStyle");
+        strip = List.copyOf(strip);
+    }
+
+    public HeadersConfig(boolean via, String forwarding, String forwardingStyle) {
+        this(via, forwarding, forwardingStyle, List.of());
     }
 
     public static HeadersConfig defaults() {

@@ -102,16 +102,23 @@ final class ListenerReader {
     private static QuicConfig readQuic(ConfigNode quic) {
         QuicConfig d = QuicConfig.defaults();
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
-                + "max-concurrent-streams")) {
+                + "max-concurrent-streams, max-field-section-size")) {
             return d;
         }
-        quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams");
+        quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams",
+                "max-field-section-size");
         Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
         long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
         long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
                 QuicConfig.MAX_VARINT);
         long streams = quic.child("max-concurrent-streams").integer(d.maxConcurrentStreams(), 1,
                 QuicConfig.MAX_STREAMS, "an integer from 1 to 2^60");
-        return new QuicConfig(idle, maxData, maxStreamData, streams);
+        ConfigNode fieldNode = quic.child("max-field-section-size");
+        long fieldSection = fieldNode.size(d.maxFieldSectionSize(), QuicConfig.MAX_FIELD_SECTION_SIZE);
+        if (fieldSection < QuicConfig.MIN_FIELD_SECTION_SIZE) {
+            fieldNode.problem("a size from 4KiB to 1MiB");
+            fieldSection = d.maxFieldSectionSize();
+        }
+        return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection);
     }
 }

@@ -3,7 +3,8 @@ package dev.ferry.app.config;
 import java.time.Duration;
 
 /**
- * QUIC transport parameters a listener offers its clients (RFC 9000 section 18.2).
+ * QUIC transport parameters a listener offers its clients (RFC 9000 section 18.2), and the HTTP/3 field section
+ * limit it advertises (RFC 9114 section 7.2.4.1).
  *
  * @param maxIdleTimeout       {@code max-idle-timeout}, default 30s: a connection with no packets either way for this
  *                             long is closed silently
@@ -12,9 +13,18 @@ import java.time.Duration;
  * @param initialMaxStreamData {@code initial-max-stream-data}, default 1MiB: the same limit per stream
  * @param maxConcurrentStreams {@code max-concurrent-streams}, default 256: bidirectional streams (requests) a client
  *                             may have open at once on one connection
+ * @param maxFieldSectionSize  {@code max-field-section-size}, default 64KiB: the largest request header (or trailer)
+ *                             section, counted as RFC 9114 4.2.2 does, advertised in SETTINGS_MAX_FIELD_SECTION_SIZE;
+ *                             a larger request head is answered 431 on its own stream, larger trailers reset it
  */
 public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
-                         long maxConcurrentStreams) {
+                         long maxConcurrentStreams, long maxFieldSectionSize) {
+    /** The default field section limit, 64 KiB. */
+    public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64L << 10;
+    /** The field section limit's floor: below this, ordinary browser requests would fail. */
+    public static final long MIN_FIELD_SECTION_SIZE = 4L << 10;
+    /** The field section limit's ceiling: a whole request head is held in memory while it is checked. */
+    public static final long MAX_FIELD_SECTION_SIZE = 1L << 20;
     /** The largest value a QUIC variable-length integer holds, 2^62 - 1. */
     public static final long MAX_VARINT = (1L << 62) - 1;
     /** The largest stream count RFC 9000 allows, 2^60. */
@@ -25,6 +35,13 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
         Checks.range(initialMaxData, 1, MAX_VARINT, "initialMaxData");
         Checks.range(initialMaxStreamData, 1, MAX_VARINT, "initialMaxStreamData");
         Checks.range(maxConcurrentStreams, 1, MAX_STREAMS, "maxConcurrentStreams");
+        Checks.range(maxFieldSectionSize, MIN_FIELD_SECTION_SIZE, MAX_FIELD_SECTION_SIZE, "maxFieldSectionSize");
+    }
+
+    public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                      long maxConcurrentStreams) {
+        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                DEFAULT_MAX_FIELD_SECTION_SIZE);
     }
 
     public static QuicConfig defaults() {

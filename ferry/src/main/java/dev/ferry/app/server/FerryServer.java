@@ -81,7 +81,8 @@ public final class FerryServer implements AutoCloseable {
                 QuicListenerSettings quic = new QuicListenerSettings(listener.quic().maxIdleTimeout(),
                         listener.quic().initialMaxData(), listener.quic().initialMaxStreamData(),
                         listener.quic().maxConcurrentStreams())
-                        .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams());
+                        .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
+                        .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize());
                 listeners.add(Http3Listener.create(listener.address(),
                         ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start());
             }
@@ -104,7 +105,7 @@ public final class FerryServer implements AutoCloseable {
         ForwardingPolicy.Mode mode = ForwardingPolicy.Mode.valueOf(headers.forwarding().toUpperCase(Locale.ROOT));
         ForwardingPolicy.Style style = ForwardingPolicy.Style.valueOf(
                 headers.forwardingStyle().toUpperCase(Locale.ROOT).replace('-', '_'));
-        hooks.add(ForwardingHook.create(ForwardingPolicy.of(mode, style), config.proxyName()));
+        hooks.add(ForwardingHook.create(ForwardingPolicy.of(mode, style, headers.strip()), config.proxyName()));
         if (config.accessLog().enabled()) {
             hooks.add(AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog())));
         }

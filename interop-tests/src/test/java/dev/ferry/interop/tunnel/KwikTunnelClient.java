@@ -20,7 +20,6 @@ import tech.kwik.core.ConnectionTerminatedEvent;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicConnection;
 import tech.kwik.core.QuicStream;
-import tech.kwik.core.log.NullLogger;
 import tech.kwik.flupke.HttpStream;
 import tech.kwik.flupke.impl.HeadersFrame;
 import tech.kwik.flupke.impl.Http3ClientConnectionImpl;
@@ -89,7 +88,7 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
                 .maxOpenPeerInitiatedUnidirectionalStreams(10)
                 .maxOpenPeerInitiatedBidirectionalStreams(0)
                 .noServerCertificateCheck()
-                .logger(new NullLogger())
+                .logger(errorsOnly())
                 .enableDatagramExtension();
         if (certificate != null) {
             builder.clientCertificate(certificate).clientCertificateKey(key);
@@ -117,6 +116,16 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
             throw new IOException(e);
         }
         return client;
+    }
+
+    /**
+     * kwik reports failures inside its own threads (a broken handshake, an exception while processing a packet) only
+     * through its logger; keep errors and warnings so that a failing test says what kwik saw.
+     */
+    private static tech.kwik.core.log.Logger errorsOnly() {
+        tech.kwik.core.log.SysOutLogger logger = new tech.kwik.core.log.SysOutLogger();
+        logger.logWarning(true);
+        return logger;
     }
 
     /** The kwik connection (QUIC datagrams: {@code sendDatagram}, {@code setDatagramHandler}). */
@@ -160,14 +169,27 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
         headers.forEach((k, v) -> fields.put(k, List.of(v)));
         HeadersFrame request = new HeadersFrame(HttpHeaders.of(fields, (a, b) -> true), pseudo);
         QuicStream stream = quicConnection.createStream(true);
-        stream.getOutputStream().write(request.toBytes(qpackEncoder));
-        stream.getOutputStream().flush();
+        IOException sendFailure = null;
+        try {
+            stream.getOutputStream().write(request.toBytes(qpackEncoder));
+            stream.getOutputStream().flush();
+        } catch (IOException e) {
+            // A relay that refuses a CONNECT answers at once and sends STOP_SENDING for the rest of the request
+            // (RFC 9114 4.1); kwik then fails our own write or flush with "output stream is reset" although the
+            // HEADERS frame already left. The answer is still there to be read: read it before judging.
+            sendFailure = e;
+        }
         InputStream in = stream.getInputStream();
         Http3Frame frame;
         try {
             frame = readFrame(in);
         } catch (tech.kwik.flupke.HttpError | IOException e) {
-            throw new IOException("reading the response head: " + e + " (connection: " + termination + ")", e);
+            IOException failure = new IOException("reading the response head: " + e + " (connection: "
+                    + termination + ")", e);
+            if (sendFailure != null) {
+                failure.addSuppressed(sendFailure);
+            }
+            throw failure;
         }
         if (!(frame instanceof HeadersFrame head)) {
             throw new IOException("expected a HEADERS frame, got " + (frame == null ? "end of stream" : frame));

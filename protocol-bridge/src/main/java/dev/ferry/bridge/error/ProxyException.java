@@ -13,12 +13,20 @@ public final class ProxyException extends RuntimeException {
     private final ProxyErrorType type;
     private final Side side;
     private final boolean retrySafe;
+    /** The status to answer with when it is not the type's own (431 for an oversized request head), or 0. */
+    private final int status;
 
     public ProxyException(ProxyErrorType type, Side side, boolean retrySafe, String detail, Throwable cause) {
+        this(type, side, retrySafe, detail, cause, 0);
+    }
+
+    private ProxyException(ProxyErrorType type, Side side, boolean retrySafe, String detail, Throwable cause,
+                           int status) {
         super(detail, cause, false, false);
         this.type = type;
         this.side = side;
         this.retrySafe = retrySafe;
+        this.status = status;
     }
 
     public ProxyException(ProxyErrorType type, Side side, boolean retrySafe, String detail) {
@@ -27,6 +35,17 @@ public final class ProxyException extends RuntimeException {
 
     public static ProxyException badRequest(String detail) {
         return new ProxyException(ProxyErrorType.HTTP_REQUEST_ERROR, Side.CLIENT, false, detail);
+    }
+
+    /**
+     * A request error answered with a more specific 4xx than 400, such as 431 (Request Header Fields Too Large,
+     * RFC 6585 section 5); RFC 9209 has no error type of its own for these, so the type stays http_request_error.
+     */
+    public static ProxyException badRequest(int status, String detail) {
+        if (status < 400 || status > 499) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 400-499)");
+        }
+        return new ProxyException(ProxyErrorType.HTTP_REQUEST_ERROR, Side.CLIENT, false, detail, null, status);
     }
 
     public ProxyErrorType type() {
@@ -42,7 +61,7 @@ public final class ProxyException extends RuntimeException {
     }
 
     public int status() {
-        return type.status();
+        return status != 0 ? status : type.status();
     }
 
     @Override

@@ -105,7 +105,7 @@ public final class ExchangeDriver {
         return selector;
     }
 
-    Settings settings() {
+    public Settings settings() {
         return settings;
     }
 }

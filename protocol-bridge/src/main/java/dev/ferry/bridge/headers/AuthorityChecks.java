@@ -3,9 +3,14 @@ package dev.ferry.bridge.headers;
 import static dev.ferry.bridge.headers.FieldSyntax.printable;
 
 /**
- * The shape of an :authority value: {@code host [ ":" port ]} with host a reg-name, an IPv4 address or a bracketed
- * IP literal (RFC 3986 section 3.2), and no userinfo (RFC 9114 section 4.3.1 forbids it for http and https; the
- * authority-form of CONNECT has none either, RFC 9110 section 9.3.6).
+ * The shape of an :authority or Host value: {@code host [ ":" port ]} with host a reg-name, an IPv4 address or a
+ * bracketed IP literal (RFC 3986 section 3.2), and no userinfo (RFC 9114 section 4.3.1 forbids it for http and
+ * https; the authority-form of CONNECT has none either, RFC 9110 section 9.3.6).
+ *
+ * <p>The port, when the colon is there, is 1 to 5 digits with a value of 0 to 65535. RFC 3986 would allow an empty
+ * port and any number of digits; the relay refuses both, because an origin or a cache behind it may read
+ * {@code host:} or {@code host:099999} differently from the relay's routing (RFC 9110 4.2.1 treats an empty port as
+ * the default, other parsers do not), and that difference is what request smuggling is made of.
  */
 final class AuthorityChecks {
     private AuthorityChecks() {
@@ -13,29 +18,46 @@ final class AuthorityChecks {
 
     /** @throws dev.ferry.bridge.error.ProxyException when {@code authority} is not host[:port] */
     static void check(String authority) {
+        check(authority, ":authority");
+    }
+
+    /**
+     * @param field the field the value came from, for the message (":authority" or "host")
+     * @throws dev.ferry.bridge.error.ProxyException when {@code authority} is not host[:port]
+     */
+    static void check(String authority, String field) {
         if (authority.isEmpty()) {
-            throw Http3RequestParser.bad("empty :authority");
+            throw Http3RequestParser.bad("empty " + field);
         }
         if (authority.indexOf('@') >= 0) {
-            throw Http3RequestParser.bad("userinfo in :authority " + printable(authority));
+            throw Http3RequestParser.bad("userinfo in " + field + " " + printable(authority));
         }
         for (int i = 0; i < authority.length(); i++) {
             if (!isAuthorityChar(authority.charAt(i))) {
-                throw Http3RequestParser.bad("invalid character in :authority " + printable(authority));
+                throw Http3RequestParser.bad("invalid character in " + field + " " + printable(authority));
             }
         }
         int portStart = portStart(authority);
         if (portStart < 0) {
-            throw Http3RequestParser.bad("malformed :authority " + printable(authority));
+            throw Http3RequestParser.bad("malformed " + field + " " + printable(authority));
         }
         if (portStart == 0 || (portStart == 1 && authority.charAt(0) == ':')) {
-            throw Http3RequestParser.bad("empty host in :authority " + printable(authority));
+            throw Http3RequestParser.bad("empty host in " + field + " " + printable(authority));
+        }
+        if (portStart == authority.length()) {
+            if (authority.charAt(portStart - 1) == ':') {
+                throw Http3RequestParser.bad("empty port in " + field + " " + printable(authority));
+            }
+            return;
         }
         for (int i = portStart; i < authority.length(); i++) {
             char c = authority.charAt(i);
             if (c < '0' || c > '9') {
-                throw Http3RequestParser.bad("invalid port in :authority " + printable(authority));
+                throw Http3RequestParser.bad("invalid port in " + field + " " + printable(authority));
             }
+        }
+        if (authority.length() - portStart > 5 || Integer.parseInt(authority.substring(portStart)) > 65535) {
+            throw Http3RequestParser.bad("port out of range (0-65535) in " + field + " " + printable(authority));
         }
     }
 

@@ -11,8 +11,11 @@ import java.util.Set;
  * The field syntax shared by the translation rules: token characters (RFC 9110 section 5.6.2), the characters a
  * field value may not carry (RFC 9110 section 5.5, RFC 9114 section 4.2), the connection-specific field names
  * (RFC 9114 section 4.2, RFC 9113 section 8.2.2) and Content-Length lists (RFC 9110 section 8.6).
+ *
+ * <p>{@link #isToken}, {@link #nameProblem} and {@link #valueProblem} are public so that configuration and hook
+ * edits are judged by the same rules as client input.
  */
-final class FieldSyntax {
+public final class FieldSyntax {
     /** Fields that only describe one connection; HTTP/2 and HTTP/3 forbid them (RFC 9114 4.2, RFC 9113 8.2.2). */
     static final Set<String> CONNECTION_SPECIFIC =
             Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
@@ -40,7 +43,7 @@ final class FieldSyntax {
     }
 
     /** True when {@code s} is a non-empty token (RFC 9110 5.6.2). */
-    static boolean isToken(CharSequence s) {
+    public static boolean isToken(CharSequence s) {
         if (s == null || s.length() == 0) {
             return false;
         }
@@ -56,7 +59,7 @@ final class FieldSyntax {
      * Why {@code name} cannot be a regular field name in HTTP/3, or null when it can: it must be a non-empty token
      * (RFC 9110 5.1) without upper-case letters (RFC 9114 4.2).
      */
-    static String nameProblem(CharSequence name) {
+    public static String nameProblem(CharSequence name) {
         if (name == null || name.length() == 0) {
             return "empty field name";
         }
@@ -76,7 +79,7 @@ final class FieldSyntax {
      * Why {@code value} makes a message malformed, or null: CR, LF and NUL are never allowed and a value must not
      * start or end with whitespace (RFC 9114 4.2, RFC 9110 5.5).
      */
-    static String valueProblem(CharSequence value) {
+    public static String valueProblem(CharSequence value) {
         for (int i = 0; i < value.length(); i++) {
             switch (value.charAt(i)) {
                 case '\r':

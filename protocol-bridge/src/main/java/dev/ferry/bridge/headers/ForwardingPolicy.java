@@ -6,17 +6,22 @@ import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * What an origin request says about the client it comes from: the Forwarded field of RFC 7239, the de facto
  * X-Forwarded-For and X-Forwarded-Proto fields, both, or nothing.
  *
- * <p>{@link Mode#APPEND} extends the chain a client sent; {@link Mode#REPLACE} drops every incoming forwarding field
- * (Forwarded, X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host, X-Real-IP) and writes only this hop's;
- * {@link Mode#OMIT} drops them all and writes nothing, for a relay that must not reveal its clients
- * (RFC 7239 section 8.3).
+ * <p>{@link Mode#APPEND} extends the chain a client sent; {@link Mode#REPLACE} drops every incoming client-address
+ * field ({@link ClientIdentityFields#ADDRESS_FIELDS}) and writes only this hop's; {@link Mode#OMIT} drops them all
+ * and writes nothing, for a relay that must not reveal its clients (RFC 7239 section 8.3). Under OMIT the client's
+ * Via entries go too, since a Via entry may name an address or a host of the client's side; this relay's own entry
+ * (received-by equal to its pseudonym) stays. Under APPEND and REPLACE the Via chain is kept, as RFC 9110 7.6.3
+ * expects of a proxy. In every mode the fields named by {@link #extraStripped()} (the {@code headers.strip}
+ * setting) and the relay's own credentials ({@link ClientIdentityFields#RELAY_CREDENTIALS}) are removed.
  *
  * <p>Nodes follow RFC 7239 section 6: an IPv6 address is bracketed and, since ":" and "[" are not token characters,
  * quoted ({@code for="[2001:db8::1]"}); an address that is unknown is written "unknown"; this proxy's name is an
@@ -31,21 +36,36 @@ public final class ForwardingPolicy {
     /** Which fields this hop writes. */
     public enum Style { FORWARDED, X_FORWARDED_FOR, BOTH }
 
-    static final List<String> FORWARDING_FIELDS =
-            List.of("forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip");
-
-    private static final ForwardingPolicy DEFAULTS = new ForwardingPolicy(Mode.REPLACE, Style.FORWARDED);
+    private static final ForwardingPolicy DEFAULTS = new ForwardingPolicy(Mode.REPLACE, Style.FORWARDED, List.of());
 
     private final Mode mode;
     private final Style style;
+    private final List<String> extraStripped;
 
-    private ForwardingPolicy(Mode mode, Style style) {
+    private ForwardingPolicy(Mode mode, Style style, List<String> extraStripped) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.style = Objects.requireNonNull(style, "style");
+        List<String> names = new ArrayList<>();
+        for (String name : extraStripped) {
+            if (FieldSyntax.nameProblem(name.toLowerCase(Locale.ROOT)) != null) {
+                throw new IllegalArgumentException("strip: " + name + " (expected: a field name)");
+            }
+            names.add(name.toLowerCase(Locale.ROOT));
+        }
+        this.extraStripped = List.copyOf(names);
     }
 
     public static ForwardingPolicy of(Mode mode, Style style) {
-        return new ForwardingPolicy(mode, style);
+        return new ForwardingPolicy(mode, style, List.of());
+    }
+
+    /**
+     * A policy that also removes {@code extraStripped} (field names, any case) from every origin request.
+     *
+     * @throws IllegalArgumentException when a name is not a field name
+     */
+    public static ForwardingPolicy of(Mode mode, Style style, List<String> extraStripped) {
+        return new ForwardingPolicy(mode, style, extraStripped);
     }
 
     /**
@@ -65,6 +85,11 @@ public final class ForwardingPolicy {
         return style;
     }
 
+    /** Lower-case names removed in every mode besides the built-in lists. */
+    public List<String> extraStripped() {
+        return extraStripped;
+    }
+
     /**
      * Applies this policy to an origin request's fields.
      *
@@ -79,12 +104,19 @@ public final class ForwardingPolicy {
             throw new IllegalArgumentException("proto: " + proto + " (expected: a URI scheme)");
         }
         String by = byPseudonym == null ? null : obfuscatedNode(byPseudonym);
+        for (String name : ClientIdentityFields.RELAY_CREDENTIALS) {
+            h.remove(name);
+        }
+        for (String name : extraStripped) {
+            h.remove(name);
+        }
         if (mode != Mode.APPEND) {
-            for (String name : FORWARDING_FIELDS) {
+            for (String name : ClientIdentityFields.ADDRESS_FIELDS) {
                 h.remove(name);
             }
         }
         if (mode == Mode.OMIT) {
+            ViaField.keepOnlyOwn(h, byPseudonym);
             return;
         }
         InetAddress address = client == null ? null : client.getAddress();
@@ -155,16 +187,18 @@ public final class ForwardingPolicy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ForwardingPolicy p && p.mode == mode && p.style == style;
+        return o instanceof ForwardingPolicy p && p.mode == mode && p.style == style
+                && p.extraStripped.equals(extraStripped);
     }
 
     @Override
     public int hashCode() {
-        return mode.hashCode() * 31 + style.hashCode();
+        return (mode.hashCode() * 31 + style.hashCode()) * 31 + extraStripped.hashCode();
     }
 
     @Override
     public String toString() {
-        return "ForwardingPolicy(" + mode + ", " + style + ')';
+        return "ForwardingPolicy(" + mode + ", " + style + (extraStripped.isEmpty() ? "" : ", strip " + extraStripped)
+                + ')';
     }
 }

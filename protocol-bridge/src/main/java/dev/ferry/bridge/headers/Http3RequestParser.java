@@ -223,6 +223,9 @@ public final class Http3RequestParser {
         if (hosts.size() > 1) {
             throw bad("multiple host fields");
         }
+        if (hosts.size() == 1) {
+            AuthorityChecks.check(hosts.get(0), "host");
+        }
         // RFC 9114 4.3.1: when both are present they must carry the same value.
         if (authority != null && hosts.size() == 1 && !authority.equalsIgnoreCase(hosts.get(0))) {
             throw bad("host does not match :authority: " + printable(hosts.get(0)) + " vs " + printable(authority));

@@ -50,6 +50,27 @@ public final class ViaField {
     }
 
     /**
+     * Removes every Via entry of {@code h} except those received by {@code pseudonym} (this relay's own), for a hop
+     * that must not pass on what the client's side of the chain said about itself. With a null pseudonym every
+     * entry goes.
+     */
+    public static void keepOnlyOwn(HttpHeaders h, String pseudonym) {
+        List<String> kept = new ArrayList<>();
+        for (String value : h.getAll("via")) {
+            for (String entry : entries(value)) {
+                String[] parts = entry.split("[ \t]+", 3);
+                if (pseudonym != null && parts.length >= 2 && parts[1].equalsIgnoreCase(pseudonym)) {
+                    kept.add(entry);
+                }
+            }
+        }
+        h.remove("via");
+        if (!kept.isEmpty()) {
+            h.set("via", String.join(", ", kept));
+        }
+    }
+
+    /**
      * Returns {@code pseudonym} when it is a token (RFC 9110 5.6.2), the form Via's received-by needs; for
      * configuration to fail fast.
      *

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import static dev.ferry.bridge.headers.Fields.headers;
 import static dev.ferry.bridge.headers.Fields.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -92,5 +93,62 @@ class ForwardingPolicyTest {
     void rejectsProtoThatIsNoScheme() {
         assertThrows(IllegalArgumentException.class, () -> ForwardingPolicy.defaults()
                 .apply(headers(), addr("192.0.2.1"), "ht tps", "ferry"));
+    }
+
+    /** Every client-address field the relay knows, each naming a forged address. */
+    private static String[] forgedIdentity() {
+        List<String> nv = new java.util.ArrayList<>(List.of("accept", "*/*"));
+        for (String name : ClientIdentityFields.ADDRESS_FIELDS) {
+            nv.add(name);
+            nv.add(name.equals("forwarded") ? "for=203.0.113.66" : "203.0.113.66");
+        }
+        return nv.toArray(new String[0]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"REPLACE", "OMIT"})
+    void removesEveryKnownClientAddressFieldUnlessAppending(String mode) {
+        HttpHeaders h = headers(forgedIdentity());
+        ForwardingPolicy.of(Mode.valueOf(mode), Style.BOTH).apply(h, addr("192.0.2.1"), "https", "ferry");
+        for (java.util.Map.Entry<String, String> field : h) {
+            assertFalse(field.getValue().contains("203.0.113.66"), () -> "forged value kept in " + field);
+        }
+    }
+
+    @Test
+    void appendKeepsTheChainForATrustedProxyInFront() {
+        HttpHeaders h = headers(forgedIdentity());
+        ForwardingPolicy.of(Mode.APPEND, Style.FORWARDED).apply(h, addr("192.0.2.1"), "https", "ferry");
+        assertEquals("203.0.113.66", h.get("true-client-ip"));
+        assertEquals("for=203.0.113.66, for=192.0.2.1;proto=https;by=_ferry", h.get("forwarded"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"APPEND", "REPLACE", "OMIT"})
+    void neverForwardsProxyCredentialsAndStripsConfiguredFields(String mode) {
+        HttpHeaders h = headers("proxy-authorization", "Basic Zm9vOmJhcg==", "x-internal-token", "secret",
+                "accept", "*/*");
+        ForwardingPolicy.of(Mode.valueOf(mode), Style.FORWARDED, List.of("X-Internal-Token"))
+                .apply(h, addr("192.0.2.1"), "https", "ferry");
+        assertFalse(h.contains("proxy-authorization"));
+        assertFalse(h.contains("x-internal-token"));
+        assertEquals("*/*", h.get("accept"));
+    }
+
+    @Test
+    void omitDropsTheClientsViaEntriesButKeepsThisRelaysOwn() {
+        HttpHeaders h = headers("via", "1.1 10.1.2.3, 2 corp-proxy.internal (squid)", "via", "3 ferry");
+        ForwardingPolicy.of(Mode.OMIT, Style.FORWARDED).apply(h, addr("192.0.2.1"), "https", "ferry");
+        assertEquals(List.of("3 ferry"), h.getAll("via"));
+
+        HttpHeaders kept = headers("via", "1.1 10.1.2.3", "via", "3 ferry");
+        ForwardingPolicy.of(Mode.REPLACE, Style.FORWARDED).apply(kept, addr("192.0.2.1"), "https", "ferry");
+        assertEquals(List.of("1.1 10.1.2.3", "3 ferry"), kept.getAll("via"));
+    }
+
+    @Test
+    void refusesAStripEntryThatIsNoFieldName() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ForwardingPolicy.of(Mode.REPLACE, Style.FORWARDED, List.of("bad name")));
     }
 }

@@ -111,8 +111,18 @@ class Http3RequestParserTest {
                 arguments("missing :authority in CONNECT request", list(":method", "CONNECT")),
                 arguments("CONNECT :authority must be host:port", list(":method", "CONNECT",
                         ":authority", "example.com")),
-                arguments("CONNECT :authority must be host:port", list(":method", "CONNECT",
+                arguments("port out of range (0-65535) in :authority", list(":method", "CONNECT",
                         ":authority", "example.com:70000")),
+                // RFC 3986 3.2.3 and RFC 9110 4.2.1: the port is digits; the relay also bounds it to 0-65535
+                arguments("port out of range (0-65535) in :authority", authority("example.com:99999")),
+                arguments("port out of range (0-65535) in :authority", authority("example.com:065536")),
+                arguments("invalid port in :authority", authority("example.com:8a")),
+                arguments("invalid port in :authority", authority("example.com:-1")),
+                arguments("empty port in :authority", authority("example.com:")),
+                arguments("port out of range (0-65535) in host", hostOnly("example.com:99999")),
+                arguments("invalid character in host", hostOnly("exa mple.com")),
+                arguments("userinfo in host", hostOnly("user@example.com")),
+                arguments("malformed host", hostOnly("[::1")),
                 arguments("CONNECT :authority must be host:port", list(":method", "CONNECT",
                         ":authority", "[2001:db8::1]")),
                 // RFC 9220 4 extended CONNECT
@@ -237,5 +247,15 @@ class Http3RequestParserTest {
                 "host", "example.com"));
         assertNull(head.authority());
         assertEquals("example.com", head.headers().get("host"));
+    }
+
+    /** A GET whose :authority is {@code value}. */
+    private static List<Map.Entry<String, String>> authority(String value) {
+        return list(":method", "GET", ":scheme", "https", ":authority", value, ":path", "/");
+    }
+
+    /** A GET with no :authority and a Host field of {@code value}. */
+    private static List<Map.Entry<String, String>> hostOnly(String value) {
+        return list(":method", "GET", ":scheme", "https", ":path", "/", "host", value);
     }
 }
