@@ -71,11 +71,12 @@ final class Http1OriginExchange extends OriginStreamExchange {
         }
         channel = ch;
         reused = Http1ConnectionPool.wasReused(ch);
+        IdleConnectionGuard.remove(ch);
         ch.pipeline().addLast("exchange", this);
         ch.config().setAutoRead(reading);
         // A declared length of 0 makes the head alone a complete request, so it waits for the client's FIN: DATA
         // after "content-length: 0" must reset the client's stream before any origin acts on the request.
-        if (declaredLength > 0 || pending.hasBody() || pending.ended()) {
+        if (declaredLength > 0 || pending.hasBody() || pending.ended() || expectsContinue()) {
             writeHead();
         }
         ByteBuf chunk;
@@ -87,6 +88,12 @@ final class Http1OriginExchange extends OriginStreamExchange {
         }
         ch.flush();
         listener.onOriginWritabilityChanged();
+    }
+
+    /** A client waiting for 100 (Continue) sends no body until the origin has the head and answers. */
+    private boolean expectsContinue() {
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && expect.trim().equalsIgnoreCase("100-continue");
     }
 
     private void writeHead() {
@@ -154,12 +161,19 @@ final class Http1OriginExchange extends OriginStreamExchange {
                 return;
             }
             int status = response.status().code();
+            if (status == 101) {
+                // The relay never asks for an upgrade (Upgrade is hop-by-hop and stripped), so a 101 is
+                // unsolicited, and the bytes after it are no longer HTTP/1.1 (RFC 9110 15.2.2).
+                failExchange(OriginFailures.protocolError(originName, "unsolicited 101 Switching Protocols"));
+                return;
+            }
             if (status >= 100 && status < 200) {
-                // Interim responses are not forwarded; the codec gives their (empty) last content next.
+                // Forwarded (RFC 9110 15.2); the codec gives their (empty) last content next, which is skipped.
+                listener.onInformational(status, response.headers(), "1.1");
                 return;
             }
             responseStarted = true;
-            keepAlive = HttpUtil.isKeepAlive(response);
+            keepAlive = HttpUtil.isKeepAlive(response) && !announcesForbiddenBody(status, response.headers());
             listener.onResponseHead(status, response.headers(), "1.1");
         }
         if (msg instanceof HttpContent content) {
@@ -186,6 +200,25 @@ final class Http1OriginExchange extends OriginStreamExchange {
             }
             content.release();
         }
+    }
+
+    /**
+     * True when a response that cannot have a body (to HEAD, or 204 or 304, RFC 9110 6.4.1) says it has one. The
+     * codec reads no body for it, so if the origin sends one anyway, those bytes would be read as the next
+     * response on this connection; such a connection is closed after the exchange instead of reused. (A HEAD
+     * response may legitimately carry the Content-Length of the GET; reuse is given up for it too, since whether
+     * a body follows cannot be known without waiting.)
+     */
+    private boolean announcesForbiddenBody(int status, HttpHeaders headers) {
+        boolean bodyless = "HEAD".equals(request.method()) || status == 204 || status == 304;
+        if (!bodyless) {
+            return false;
+        }
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return true;
+        }
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        return length != null && !"0".equals(length.trim());
     }
 
     /**
@@ -244,8 +277,9 @@ final class Http1OriginExchange extends OriginStreamExchange {
             return;
         }
         channel.pipeline().remove(this);
-        channel.config().setAutoRead(true);
         if (keepAlive) {
+            IdleConnectionGuard.install(channel);
+            channel.config().setAutoRead(true);
             pool.release(channel);
         } else {
             channel.close();

@@ -143,7 +143,14 @@ final class Http2OriginExchange extends OriginStreamExchange {
                 failExchange(OriginFailures.protocolError(originName, "bad :status " + statusText));
                 return;
             }
+            if (status == 101) {
+                // RFC 9113 8.6: HTTP/2 has no 101; an origin that sends one is broken.
+                failExchange(OriginFailures.protocolError(originName, "101 on HTTP/2"));
+                return;
+            }
             if (status < 200) {
+                // Interim responses are forwarded (RFC 9110 15.2).
+                listener.onInformational(status, regularFields(headers), "2");
                 return;
             }
             responseStarted = true;

@@ -129,6 +129,10 @@ class StaleConnectionRetryTest {
 
     /** Collects status and body of one exchange. */
     private static final class Collector implements OriginListener {
+        @Override
+        public void onInformational(int status, HttpHeaders headers, String protocolVersion) {
+        }
+
         private final CompletableFuture<String> outcome;
         private final StringBuilder body = new StringBuilder();
         private int status;

@@ -307,6 +307,19 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     }
 
     @Override
+    public void writeInformational(ResponseHead head) {
+        if (outputClosed) {
+            return;
+        }
+        Http3HeadersFrame frame = new DefaultHttp3HeadersFrame();
+        frame.headers().status(Integer.toString(head.status()));
+        for (Map.Entry<String, String> field : head.headers()) {
+            frame.headers().add(field.getKey(), field.getValue());
+        }
+        ctx.writeAndFlush(frame, ctx.voidPromise());
+    }
+
+    @Override
     public void writeHead(ResponseHead head, boolean endOfStream) {
         Http3HeadersFrame frame = new DefaultHttp3HeadersFrame();
         Http3Headers headers = frame.headers();

@@ -91,7 +91,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log", "tunnels");
+                "access-log", "tunnels", "errors");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -106,11 +106,12 @@ public final class ConfigLoader {
         HeadersConfig headers = readHeaders(root.child("headers"));
         AccessLogConfig accessLog = readAccessLog(root.child("access-log"), baseDir);
         TunnelsConfig tunnels = TunnelsReader.read(root.child("tunnels"), baseDir);
+        ErrorsConfig errors = readErrors(root.child("errors"));
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels);
+                tunnels, errors);
     }
 
     static boolean isName(String s) {
@@ -202,6 +203,15 @@ public final class ConfigLoader {
         return new HeadersConfig(node.child("via").bool(d.via()),
                 node.child("forwarding").choice(d.forwarding(), HeadersConfig.FORWARDING),
                 node.child("forwarding-style").choice(d.forwardingStyle(), HeadersConfig.FORWARDING_STYLES), strip);
+    }
+
+    private static ErrorsConfig readErrors(ConfigNode node) {
+        ErrorsConfig d = ErrorsConfig.defaults();
+        if (!node.isMap("a map with key details")) {
+            return d;
+        }
+        node.allowKeys("details");
+        return new ErrorsConfig(node.child("details").choice(d.details(), ErrorsConfig.DETAILS));
     }
 
     private static AccessLogConfig readAccessLog(ConfigNode node, Path baseDir) {

@@ -27,10 +27,11 @@ import java.util.Set;
  * @param headers    {@code headers}, default {@link HeadersConfig#defaults()}
  * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}
  * @param tunnels    {@code tunnels}, default {@link TunnelsConfig#disabled()}
+ * @param errors     {@code errors}, default {@link ErrorsConfig#defaults()}
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
-                          AccessLogConfig accessLog, TunnelsConfig tunnels) {
+                          AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -45,6 +46,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(tunnels, "tunnels");
+        Objects.requireNonNull(errors, "errors");
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -72,6 +74,14 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         }
     }
 
+    /** A configuration with the default error answers. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog, TunnelsConfig tunnels) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog, tunnels,
+                ErrorsConfig.defaults());
+    }
+
     /** A configuration without tunnels. */
     public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                        List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
@@ -83,7 +93,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
     /** This configuration with {@code tunnels} instead of its own. */
     public FerryConfig withTunnels(TunnelsConfig tunnels) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels);
+                tunnels, errors);
     }
 
     /**

@@ -74,7 +74,8 @@ public final class FerryServer implements AutoCloseable {
                 tunnels = new TunnelWiring(tunnelsConfig);
             }
             driver = new ExchangeDriver(hooks(), routes(),
-                    new ExchangeDriver.Settings(config.proxyName(), config.headers().via()),
+                    new ExchangeDriver.Settings(config.proxyName(), config.headers().via(),
+                            config.errors().verbose()),
                     tunnels == null ? null : tunnels.settings());
             for (ListenerConfig listener : config.listeners()) {
                 ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());

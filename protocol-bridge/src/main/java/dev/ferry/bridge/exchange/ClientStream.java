@@ -15,6 +15,12 @@ public interface ClientStream {
 
     ByteBufAllocator alloc();
 
+    /**
+     * Sends an interim (1xx) response head before the final one, as RFC 9110 15.2 requires a proxy to forward
+     * them: 100 (Continue) releases a client waiting to send its body, 103 (Early Hints) lets it preload.
+     */
+    void writeInformational(ResponseHead head);
+
     /** Sends the response head; with {@code endOfStream} the response has no body. */
     void writeHead(ResponseHead head, boolean endOfStream);
 

@@ -227,6 +227,23 @@ final class Exchange implements ClientStreamListener, OriginListener {
     }
 
     @Override
+    public void onInformational(int originStatus, HttpHeaders headers, String protocolVersion) {
+        if (completed || headSent) {
+            return;
+        }
+        touch();
+        ResponseHead.Builder head;
+        try {
+            head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
+                    driver.settings().proxyName(), driver.settings().via());
+        } catch (ProxyException e) {
+            // A malformed interim response is not worth failing the exchange over: the final one decides.
+            return;
+        }
+        client.writeInformational(head.build());
+    }
+
+    @Override
     public void onResponseHead(int originStatus, HttpHeaders headers, String protocolVersion) {
         if (completed) {
             return;
@@ -310,7 +327,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         }
         if (!headSent) {
             markHeadSent();
-            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings().proxyName(), error);
+            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings(), error);
             responseBodyBytes += ErrorResponses.body(error).length;
         } else {
             client.reset(requestSent);

@@ -25,12 +25,18 @@ public final class ExchangeDriver {
     /**
      * Settings of the exchange path.
      *
-     * @param proxyName the pseudonym written in Via and Proxy-Status (a token)
-     * @param via       whether to append Via to requests and responses
+     * @param proxyName     the pseudonym written in Via and Proxy-Status (a token)
+     * @param via           whether to append Via to requests and responses
+     * @param verboseErrors whether Proxy-Status details describe origin and relay errors too (for debugging;
+     *                      by default only a client's own mistakes are described)
      */
-    public record Settings(String proxyName, boolean via) {
+    public record Settings(String proxyName, boolean via, boolean verboseErrors) {
         public Settings {
             Objects.requireNonNull(proxyName, "proxyName");
+        }
+
+        public Settings(String proxyName, boolean via) {
+            this(proxyName, via, false);
         }
 
         public static Settings defaults() {

@@ -54,9 +54,10 @@ final class LocalAnswer {
     }
 
     /** The error answer for {@code error}: its status, Proxy-Status and a short body. */
-    static int sendError(ClientStream client, List<ProxyHook> hooks, ExchangeContext ctx, String proxyName,
-                         ProxyException error) {
+    static int sendError(ClientStream client, List<ProxyHook> hooks, ExchangeContext ctx,
+                         ExchangeDriver.Settings settings, ProxyException error) {
         byte[] body = ErrorResponses.body(error);
-        return send(client, hooks, ctx, ErrorResponses.head(proxyName, error, body.length), body, true);
+        return send(client, hooks, ctx,
+                ErrorResponses.head(settings.proxyName(), error, body.length, settings.verboseErrors()), body, true);
     }
 }

@@ -11,6 +11,12 @@ public interface OriginListener {
     void onRequestSent();
 
     /**
+     * An interim response head (1xx other than 101), headers as the origin sent them; any number may come before
+     * {@link #onResponseHead}.
+     */
+    void onInformational(int status, HttpHeaders headers, String protocolVersion);
+
+    /**
      * A final (non-1xx) response head, headers as the origin sent them.
      *
      * @param protocolVersion "1.1", "2" or "3", as written in Via

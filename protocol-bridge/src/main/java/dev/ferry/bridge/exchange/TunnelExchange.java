@@ -302,7 +302,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
         if (!headSent) {
             headSent = true;
             headNanos = System.nanoTime() - ctx.startNanos();
-            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings().proxyName(), error);
+            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings(), error);
         } else {
             client.reset(true);
         }
