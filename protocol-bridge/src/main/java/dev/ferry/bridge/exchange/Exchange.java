@@ -3,6 +3,7 @@ package dev.ferry.bridge.exchange;
 import dev.ferry.bridge.error.ErrorResponses;
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.headers.EditedFields;
 import dev.ferry.bridge.headers.ResponseTranslator;
 import dev.ferry.bridge.headers.ViaField;
 import dev.ferry.bridge.hook.ExchangeContext;
@@ -111,6 +112,12 @@ final class Exchange implements ClientStreamListener, OriginListener {
             }
             for (ProxyHook hook : driver.hooks()) {
                 hook.onOriginRequest(ctx, originRequest);
+                String problem = EditedFields.requestProblem(originRequest.method(), originRequest.authority(),
+                        originRequest.path(), originRequest.headers());
+                if (problem != null) {
+                    fail(HookPhase.invalidEdit(hook, "onOriginRequest", problem, false));
+                    return;
+                }
             }
             originExchange = origin.connector().open(client.eventLoop(), originRequest.build(), this);
         } catch (ProxyException e) {
@@ -257,10 +264,16 @@ final class Exchange implements ClientStreamListener, OriginListener {
         try {
             for (int i = hooks.size() - 1; i >= 0; i--) {
                 hooks.get(i).onOriginResponse(ctx, head);
+                checkResponseEdit(hooks.get(i), "onOriginResponse", head);
             }
             for (int i = hooks.size() - 1; i >= 0; i--) {
                 hooks.get(i).onResponse(ctx, head);
+                checkResponseEdit(hooks.get(i), "onResponse", head);
             }
+        } catch (ProxyException e) {
+            originExchange.abort();
+            fail(e);
+            return;
         } catch (RuntimeException e) {
             originExchange.abort();
             fail(hookFailure(e));
@@ -268,6 +281,13 @@ final class Exchange implements ClientStreamListener, OriginListener {
         }
         sendHead(head.build(), false);
         originExchange.setReading(client.isWritable());
+    }
+
+    private static void checkResponseEdit(ProxyHook hook, String phase, ResponseHead.Builder head) {
+        String problem = EditedFields.responseProblem(head.status(), head.headers());
+        if (problem != null) {
+            throw HookPhase.invalidEdit(hook, phase, problem, true);
+        }
     }
 
     @Override
@@ -311,7 +331,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
             status = LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, false);
         } catch (RuntimeException e) {
             headSent = false;
-            fail(hookFailure(e));
+            fail(e instanceof ProxyException pe ? pe : hookFailure(e));
             return;
         }
         responseBodyBytes += body.length;
@@ -380,7 +400,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
     // ---- timers ----------------------------------------------------------------------------------------------
 
     private void touch() {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = LoopClock.nanoTime(client.eventLoop());
     }
 
     private void checkIdle() {
@@ -388,7 +408,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
             return;
         }
         long idleMillis = origin.idleTimeoutMillis();
-        long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
+        long quietMillis = TimeUnit.NANOSECONDS.toMillis(LoopClock.nanoTime(client.eventLoop()) - lastActivityNanos);
         if (quietMillis >= idleMillis) {
             fail(new ProxyException(ProxyErrorType.CONNECTION_READ_TIMEOUT, ProxyException.Side.ORIGIN, false,
                     "no bytes either way for " + idleMillis + " ms"));

@@ -16,6 +16,9 @@ import java.util.function.Function;
  * next hook. Shared by plain exchanges and tunnels so both treat hooks the same way.
  */
 final class HookPhase {
+    private static final io.netty.util.internal.logging.InternalLogger LOG =
+            io.netty.util.internal.logging.InternalLoggerFactory.getInstance(HookPhase.class);
+
 
     /** Where a phase ends. Every method is called on the exchange's event loop, at most once in all. */
     interface Outcome {
@@ -72,6 +75,19 @@ final class HookPhase {
         if (!outcome.isCompleted()) {
             outcome.proceed();
         }
+    }
+
+    /**
+     * A hook left a message that breaks the field rules (a CR or LF in a value, say): 500 proxy_internal_error,
+     * logged with the hook's class so that its author can find it.
+     *
+     * @param originSawRequest whether the request already reached an origin (response phases), for retry safety
+     */
+    static ProxyException invalidEdit(ProxyHook hook, String phase, String problem, boolean originSawRequest) {
+        String detail = "hook " + hook.getClass().getName() + " left an invalid message in " + phase + ": " + problem;
+        LOG.warn(detail);
+        return new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, !originSawRequest,
+                detail);
     }
 
     static ProxyException hookFailure(Throwable e) {

@@ -2,6 +2,7 @@ package dev.ferry.bridge.exchange;
 
 import dev.ferry.bridge.error.ErrorResponses;
 import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.headers.EditedFields;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ProxyHook;
 import io.netty.buffer.Unpooled;
@@ -24,13 +25,28 @@ final class LocalAnswer {
      */
     static int send(ClientStream client, List<ProxyHook> hooks, ExchangeContext ctx, ResponseHead.Builder head,
                     byte[] body, boolean tolerant) {
+        // An error answer must go out even if a hook spoils it: then it goes out as it was before the hooks.
+        ResponseHead original = tolerant ? head.build() : null;
+        if (!tolerant) {
+            String problem = EditedFields.responseProblem(head.status(), head.headers());
+            if (problem != null) {
+                throw new ProxyException(dev.ferry.bridge.error.ProxyErrorType.PROXY_INTERNAL_ERROR,
+                        ProxyException.Side.PROXY, true, "a hook answered with an invalid message: " + problem);
+            }
+        }
         for (int i = hooks.size() - 1; i >= 0; i--) {
+            ProxyHook hook = hooks.get(i);
             try {
-                hooks.get(i).onResponse(ctx, head);
+                hook.onResponse(ctx, head);
+                String problem = EditedFields.responseProblem(head.status(), head.headers());
+                if (problem != null) {
+                    throw HookPhase.invalidEdit(hook, "onResponse", problem, false);
+                }
             } catch (RuntimeException e) {
                 if (!tolerant) {
                     throw e;
                 }
+                head = original.toBuilder();
             }
         }
         ResponseHead built = head.build();

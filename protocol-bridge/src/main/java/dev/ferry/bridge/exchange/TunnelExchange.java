@@ -331,14 +331,14 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private void touch() {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = LoopClock.nanoTime(client.eventLoop());
     }
 
     private void checkIdle() {
         if (completed) {
             return;
         }
-        long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
+        long quiet = TimeUnit.NANOSECONDS.toMillis(LoopClock.nanoTime(client.eventLoop()) - lastActivityNanos);
         if (quiet >= settings.udpIdleTimeoutMillis()) {
             client.writeEnd(null);
             finish();
