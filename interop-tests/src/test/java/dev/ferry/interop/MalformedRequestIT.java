@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ferry.app.origin.BuiltinOrigin;
 import dev.ferry.app.origin.RecordedRequest;
-import dev.ferry.interop.raw.RawHttp3Client;
+import dev.ferry.interop.hostile.RawClientThroughRelay;
 import dev.ferry.interop.raw.RawHttp3Connection;
 import dev.ferry.interop.raw.RawOutcome;
 import dev.ferry.interop.raw.RawRequest;
 import dev.ferry.interop.relay.FerryRelay;
-import dev.ferry.interop.support.WorkDirs;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -41,28 +40,18 @@ class MalformedRequestIT {
   private static final String AUTHORITY = "ferry.test";
   private static final Duration QUIET = Duration.ofMillis(300);
 
-  private static BuiltinOrigin origin;
-  private static FerryRelay relay;
-  private static RawHttp3Client client;
+  private static RawClientThroughRelay<BuiltinOrigin> relayed;
 
   @BeforeAll
   static void start() throws Exception {
-    origin = BuiltinOrigin.builder().build().start();
-    relay = FerryRelay.start(WorkDirs.create("malformed").resolve("relay"),
-        FerryRelay.h1("builtin", origin.address()));
-    client = new RawHttp3Client();
+    BuiltinOrigin origin = BuiltinOrigin.builder().build().start();
+    relayed = RawClientThroughRelay.start("malformed", origin, FerryRelay.h1("builtin", origin.address()));
   }
 
   @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (relay != null) {
-      relay.close();
-    }
-    if (origin != null) {
-      origin.close();
+  static void stop() throws Exception {
+    if (relayed != null) {
+      relayed.close();
     }
   }
 
@@ -98,7 +87,8 @@ class MalformedRequestIT {
   @MethodSource("malformedRequests")
   void rejectsMalformedRequestWithoutForwardingItAndKeepsTheConnectionUsable(String name, RawRequest request)
       throws Exception {
-    try (RawHttp3Connection connection = client.connect(relay.address())) {
+    BuiltinOrigin origin = relayed.origin();
+    try (RawHttp3Connection connection = relayed.connect()) {
       origin.clearRecords();
 
       RawOutcome outcome = connection.send(request).get(10, TimeUnit.SECONDS);
@@ -106,7 +96,7 @@ class MalformedRequestIT {
       boolean messageError = outcome.isReset() && outcome.resetCode() == Http3ErrorCode.H3_MESSAGE_ERROR.code();
       assertTrue(messageError || outcome.isResponse(400),
           () -> name + ": expected a reset with H3_MESSAGE_ERROR (0x10e) or a 400, got " + outcome + "; request "
-              + request.fields() + "; access log " + relay.accessLog());
+              + request.fields() + "; access log " + relayed.relay().accessLog());
       Thread.sleep(QUIET.toMillis());
       if (name.startsWith("content-length")) {
         for (RecordedRequest seen : origin.requests()) {
@@ -121,7 +111,7 @@ class MalformedRequestIT {
       origin.clearRecords();
       RawOutcome valid = connection.send(get("/bytes/10").build()).get(10, TimeUnit.SECONDS);
       assertTrue(valid.isResponse(200), () -> name + ": the valid request after it got " + valid
-          + "; connection active " + connection.isActive() + "; access log " + relay.accessLog());
+          + "; connection active " + connection.isActive() + "; access log " + relayed.relay().accessLog());
       assertEquals(10, valid.body().length, "body length of the valid request");
       assertEquals(1, origin.requestCount(), () -> "origin records after the valid request: " + origin.requests());
     }

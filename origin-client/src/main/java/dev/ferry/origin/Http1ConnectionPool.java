@@ -64,6 +64,8 @@ final class Http1ConnectionPool {
         }
         if (open < settings.maxConnectionsPerLoop()) {
             connect(promise);
+        } else if (waiters.size() >= settings.maxPendingPerLoop()) {
+            promise.setFailure(new PoolFullException(waiters.size()));
         } else {
             waiters.add(promise);
         }

@@ -38,7 +38,8 @@ final class Http1OriginExchange extends OriginStreamExchange {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final RequestHead request;
-    private final Http1ConnectionPool pool;
+    /** The pool of the endpoint this exchange's connection came from; set on attach. */
+    private Http1ConnectionPool pool;
     private final long declaredLength;
     private boolean headWritten;
     private boolean keepAlive;
@@ -47,10 +48,9 @@ final class Http1OriginExchange extends OriginStreamExchange {
     private boolean retried;
     private boolean bodySent;
 
-    Http1OriginExchange(String originName, RequestHead request, OriginListener listener, Http1ConnectionPool pool) {
+    Http1OriginExchange(String originName, RequestHead request, OriginListener listener) {
         super(originName, listener);
         this.request = request;
-        this.pool = pool;
         this.declaredLength = Http3RequestParser.contentLength(request.headers());
     }
 
@@ -63,8 +63,9 @@ final class Http1OriginExchange extends OriginStreamExchange {
         return true;
     }
 
-    /** Called once the pool handed over a connection. */
-    void attach(Channel ch) {
+    /** Called once {@code from} handed over a connection. */
+    void attach(Channel ch, Http1ConnectionPool from) {
+        pool = from;
         if (done) {
             pool.release(ch);
             return;
@@ -77,7 +78,7 @@ final class Http1OriginExchange extends OriginStreamExchange {
         // A declared length of 0 makes the head alone a complete request, so it waits for the client's FIN: DATA
         // after "content-length: 0" must reset the client's stream before any origin acts on the request.
         if (declaredLength > 0 || pending.hasBody() || pending.ended() || expectsContinue()) {
-            writeHead();
+            writeHead(pending.ended() && !pending.hasBody());
         }
         ByteBuf chunk;
         while ((chunk = pending.poll()) != null) {
@@ -96,11 +97,12 @@ final class Http1OriginExchange extends OriginStreamExchange {
         return expect != null && expect.trim().equalsIgnoreCase("100-continue");
     }
 
-    private void writeHead() {
+    /** @param knownEmpty the request is known to end without body bytes (no chunked framing needed) */
+    private void writeHead(boolean knownEmpty) {
         headWritten = true;
         HttpHeaders headers = OriginRequestTranslator.toHttp1(request);
         if (declaredLength < 0) {
-            if (pending.hasBody() || !pending.ended()) {
+            if (!knownEmpty) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             } else if (METHODS_WITH_CONTENT.contains(request.method())) {
                 headers.set(HttpHeaderNames.CONTENT_LENGTH, "0");
@@ -114,7 +116,7 @@ final class Http1OriginExchange extends OriginStreamExchange {
 
     private void writeChunk(ByteBuf data) {
         if (!headWritten) {
-            writeHead();
+            writeHead(false);
         }
         if (data.isReadable()) {
             bodySent = true;
@@ -135,7 +137,8 @@ final class Http1OriginExchange extends OriginStreamExchange {
 
     private void finishRequest(HttpHeaders trailers) {
         if (!headWritten) {
-            writeHead();
+            // Nothing of the body was written: the request ends with its head.
+            writeHead(true);
         }
         requestComplete = true;
         LastHttpContent last = trailers == null || trailers.isEmpty() || declaredLength >= 0
@@ -242,7 +245,7 @@ final class Http1OriginExchange extends OriginStreamExchange {
         pending.end(null);
         pool.acquireNew().addListener(f -> {
             if (f.isSuccess()) {
-                attach((Channel) f.getNow());
+                attach((Channel) f.getNow(), pool);
             } else {
                 fail(f.cause());
             }

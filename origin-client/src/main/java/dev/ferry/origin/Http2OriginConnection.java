@@ -1,5 +1,10 @@
 package dev.ferry.origin;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.util.ReferenceCountUtil;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -12,8 +17,9 @@ import java.net.InetSocketAddress;
 
 /**
  * The HTTP/2 connection to one endpoint from one event loop, multiplexing every exchange of that loop. A closed
- * connection is replaced on the next request. Streams beyond the origin's concurrency limit are queued by the
- * codec rather than refused.
+ * connection is replaced on the next request, and so is one that received GOAWAY (its streams below the last
+ * stream id finish on it). Streams beyond the origin's concurrency limit are queued by the codec rather than
+ * refused.
  */
 final class Http2OriginConnection {
     private final EventLoop loop;
@@ -27,15 +33,23 @@ final class Http2OriginConnection {
         this.bootstraps = bootstraps;
     }
 
-    /** Opens a new stream whose pipeline holds {@code exchange}. */
-    void openStream(Http2OriginExchange exchange) {
+    /**
+     * Opens a new stream whose pipeline holds {@code exchange}; {@code connected} runs once the connection is up,
+     * {@code failed} (instead of the exchange failing) when it cannot be had.
+     */
+    void openStream(Http2OriginExchange exchange, Runnable connected,
+                    java.util.function.Consumer<Throwable> failed) {
         Future<Channel> current = connection;
         if (current == null || (current.isDone() && (!current.isSuccess() || !current.getNow().isActive()))) {
             current = connect();
         }
         current.addListener(f -> {
             if (!f.isSuccess()) {
-                exchange.fail(f.cause());
+                failed.accept(f.cause());
+                return;
+            }
+            connected.run();
+            if (exchange.isDone()) {
                 return;
             }
             Channel parent = (Channel) f.getNow();
@@ -54,6 +68,19 @@ final class Http2OriginConnection {
         ChannelFuture connect = bootstraps.http2(loop, endpoint).connect(endpoint);
         bootstraps.whenReady(connect, ready);
         connection = ready;
+        // RFC 9113 6.8: after GOAWAY the origin takes no new streams on this connection; the ones it will still
+        // process finish on it, new requests get a new connection.
+        connect.channel().pipeline().addLast("goaway", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2GoAwayFrame) {
+                    if (connection == ready) {
+                        connection = null;
+                    }
+                }
+                ReferenceCountUtil.release(msg);
+            }
+        });
         connect.channel().closeFuture().addListener(f -> {
             if (connection == ready) {
                 connection = null;

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -28,11 +30,21 @@ final class Http2OriginExchange extends OriginStreamExchange {
     private final RequestHead request;
     private final boolean tls;
     private Http2StreamChannel stream;
+    /** Opens this exchange again on a fresh stream (and connection when needed); null when not retryable. */
+    private Runnable reopen;
+    private boolean retried;
+    private boolean bodySent;
+    private HttpHeaders sentTrailers;
 
     Http2OriginExchange(String originName, RequestHead request, OriginListener listener, boolean tls) {
         super(originName, listener);
         this.request = request;
         this.tls = tls;
+    }
+
+    /** How to open this exchange again if the origin refuses the stream unprocessed (see {@link #retryRefused}). */
+    void reopenWith(Runnable reopen) {
+        this.reopen = reopen;
     }
 
     void attach(Http2StreamChannel ch) {
@@ -52,6 +64,7 @@ final class Http2OriginExchange extends OriginStreamExchange {
         } else {
             ByteBuf chunk;
             while ((chunk = pending.poll()) != null) {
+                bodySent |= chunk.isReadable();
                 ch.write(new DefaultHttp2DataFrame(chunk, false));
             }
             if (pending.ended()) {
@@ -83,6 +96,7 @@ final class Http2OriginExchange extends OriginStreamExchange {
 
     @Override
     protected void sendBody(ByteBuf data) {
+        bodySent |= data.isReadable();
         stream.writeAndFlush(new DefaultHttp2DataFrame(data, false));
     }
 
@@ -93,6 +107,7 @@ final class Http2OriginExchange extends OriginStreamExchange {
 
     private void finishRequest(HttpHeaders trailers) {
         requestComplete = true;
+        sentTrailers = trailers;
         if (trailers != null && !trailers.isEmpty()) {
             Http2Headers h = new DefaultHttp2Headers(false);
             for (Map.Entry<String, String> field : trailers) {
@@ -124,12 +139,59 @@ final class Http2OriginExchange extends OriginStreamExchange {
                 finishResponse(null);
             }
         } else if (msg instanceof Http2ResetFrame reset) {
+            if (reset.errorCode() == Http2Error.REFUSED_STREAM.code() && retryRefused()) {
+                return;
+            }
             failExchange(OriginFailures.exchangeFailed(originName,
                     new java.io.IOException("origin reset the stream, HTTP/2 error " + reset.errorCode()),
                     responseStarted));
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * RFC 9113 8.7 and 6.8: a stream refused with REFUSED_STREAM, or above the last stream id of a GOAWAY, was not
+     * processed by the origin, so the request may be sent again, on a new stream, once. Only while nothing of the
+     * response has come and no request body bytes have left (they are streamed, not kept, so they could not be
+     * sent again).
+     */
+    private boolean retryRefused() {
+        if (retried || reopen == null || responseStarted || bodySent || done) {
+            return false;
+        }
+        retried = true;
+        Http2StreamChannel refused = stream;
+        if (refused.pipeline().get(Http2OriginExchange.class) == this) {
+            refused.pipeline().remove(this);
+        }
+        refused.close();
+        stream = null;
+        channel = null;
+        if (requestComplete) {
+            requestComplete = false;
+            pending.end(sentTrailers);
+        }
+        reopen.run();
+        return true;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2GoAwayFrame goAway) {
+            // Netty tells the streams above the GOAWAY's last stream id: the origin will never process them.
+            boolean unprocessed = stream != null && stream.stream().id() > goAway.lastStreamId();
+            goAway.release();
+            if (unprocessed && retryRefused()) {
+                return;
+            }
+            if (unprocessed && !done) {
+                failExchange(OriginFailures.exchangeFailed(originName,
+                        new java.io.IOException("origin sent GOAWAY before processing the stream"), false));
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     private void onHeaders(Http2HeadersFrame frame) {

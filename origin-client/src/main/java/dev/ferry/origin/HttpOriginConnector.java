@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Connects exchanges to one HTTP/1.1 or HTTP/2 origin. Connections are kept per event loop (an exchange's origin
  * connection always lives on its client stream's loop), and each loop spreads its exchanges round-robin over the
- * origin's endpoints.
+ * origin's endpoints, skipping those that passive health checks ejected ({@link EndpointHealth}). A connect
+ * failure moves the exchange to the next endpoint, since the origin cannot have seen the request.
  */
 public final class HttpOriginConnector implements OriginConnector {
     private final OriginSettings settings;
@@ -37,23 +38,71 @@ public final class HttpOriginConnector implements OriginConnector {
     @Override
     public OriginExchange open(EventLoop eventLoop, RequestHead originRequest, OriginListener listener) {
         LoopState state = loops.computeIfAbsent(eventLoop, LoopState::new);
-        int index = state.nextEndpoint();
         if (settings.protocol() == OriginProtocol.H1) {
-            Http1ConnectionPool pool = state.http1[index];
-            Http1OriginExchange exchange = new Http1OriginExchange(settings.name(), originRequest, listener, pool);
-            pool.acquire().addListener(f -> {
-                if (f.isSuccess()) {
-                    exchange.attach((io.netty.channel.Channel) f.getNow());
-                } else {
-                    exchange.fail(f.cause());
-                }
-            });
+            Http1OriginExchange exchange = new Http1OriginExchange(settings.name(), originRequest, listener);
+            acquireHttp1(state, exchange, 0L);
             return exchange;
         }
         Http2OriginExchange exchange = new Http2OriginExchange(settings.name(), originRequest, listener,
                 settings.sslContext() != null);
-        state.http2[index].openStream(exchange);
+        exchange.reopenWith(() -> openHttp2(state, exchange, 0L));
+        openHttp2(state, exchange, 0L);
         return exchange;
+    }
+
+    /**
+     * Gets an HTTP/1.1 connection for {@code exchange} from the next endpoint not yet {@code tried}; a connect
+     * failure counts against that endpoint and moves on to the next, since the origin cannot have seen the request.
+     */
+    private void acquireHttp1(LoopState state, Http1OriginExchange exchange, long tried) {
+        int index = state.picker.pick(tried, System.nanoTime());
+        Http1ConnectionPool pool = state.http1[index];
+        long nowTried = EndpointPicker.markTried(tried, index);
+        pool.acquire().addListener(f -> {
+            if (f.isSuccess()) {
+                state.picker.health(index).succeeded();
+                exchange.attach((io.netty.channel.Channel) f.getNow(), pool);
+            } else if (!failOver(state, index, nowTried, f.cause(), exchange)) {
+                exchange.fail(f.cause());
+            } else {
+                acquireHttp1(state, exchange, nowTried);
+            }
+        });
+    }
+
+    /** The HTTP/2 counterpart of {@link #acquireHttp1}: a stream on the next endpoint's shared connection. */
+    private void openHttp2(LoopState state, Http2OriginExchange exchange, long tried) {
+        int index = state.picker.pick(tried, System.nanoTime());
+        long nowTried = EndpointPicker.markTried(tried, index);
+        state.http2[index].openStream(exchange, () -> state.picker.health(index).succeeded(), cause -> {
+            if (!failOver(state, index, nowTried, cause, exchange)) {
+                exchange.fail(cause);
+            } else {
+                openHttp2(state, exchange, nowTried);
+            }
+        });
+    }
+
+    /**
+     * Records a failed attempt on {@code endpoint} and says whether another endpoint should be tried: only after a
+     * connect failure (a full pool is not the endpoint's fault), only while the exchange still wants a connection,
+     * and only while an untried endpoint is left.
+     */
+    private boolean failOver(LoopState state, int endpoint, long tried, Throwable cause, OriginStreamExchange exchange) {
+        if (cause instanceof PoolFullException) {
+            return false;
+        }
+        state.picker.health(endpoint).failed(System.nanoTime());
+        return !exchange.isDone() && state.picker.pick(tried, System.nanoTime()) >= 0;
+    }
+
+    /** Endpoint ejections so far, summed over event loops (passive health, see {@link EndpointHealth}). */
+    public long ejections() {
+        long sum = 0;
+        for (LoopState state : loops.values()) {
+            sum += state.picker.ejections();
+        }
+        return sum;
     }
 
     @Override
@@ -72,13 +121,14 @@ public final class HttpOriginConnector implements OriginConnector {
         final EventLoop loop;
         final Http1ConnectionPool[] http1;
         final Http2OriginConnection[] http2;
-        int next;
+        final EndpointPicker picker;
 
         LoopState(EventLoop loop) {
             this.loop = loop;
             List<InetSocketAddress> endpoints = settings.endpoints();
             http1 = new Http1ConnectionPool[endpoints.size()];
             http2 = new Http2OriginConnection[endpoints.size()];
+            picker = new EndpointPicker(endpoints.size());
             for (int i = 0; i < endpoints.size(); i++) {
                 if (settings.protocol() == OriginProtocol.H1) {
                     http1[i] = new Http1ConnectionPool(loop, endpoints.get(i), bootstraps, settings);
@@ -86,12 +136,6 @@ public final class HttpOriginConnector implements OriginConnector {
                     http2[i] = new Http2OriginConnection(loop, endpoints.get(i), bootstraps);
                 }
             }
-        }
-
-        int nextEndpoint() {
-            int i = next;
-            next = (next + 1) % http1.length;
-            return i;
         }
     }
 }

@@ -20,10 +20,14 @@ final class IdleConnectionGuard extends ChannelInboundHandlerAdapter {
     private IdleConnectionGuard() {
     }
 
-    /** Puts the guard at the end of an idle connection's pipeline. */
+    /**
+     * Puts the guard in front of the HTTP/1.1 codec (behind TLS, if any) of an idle connection. In front, because
+     * the codec would keep bytes that do not make a whole line to itself, and hand them to the next exchange as
+     * the start of its response.
+     */
     static void install(Channel channel) {
         if (channel.pipeline().get(NAME) == null) {
-            channel.pipeline().addLast(NAME, INSTANCE);
+            channel.pipeline().addBefore(OriginBootstraps.HTTP1_CODEC, NAME, INSTANCE);
         }
     }
 

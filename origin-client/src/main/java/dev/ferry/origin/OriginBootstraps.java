@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * of an exchange shares the client stream's thread.
  */
 final class OriginBootstraps {
+    /** The name of the HTTP/1.1 codec in a connection's pipeline. */
+    static final String HTTP1_CODEC = "http1";
+
     /** Generous HTTP/1.1 limits: origins send long cookies and redirects. */
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_SIZE = 64 * 1024;
@@ -42,7 +45,7 @@ final class OriginBootstraps {
             @Override
             protected void initChannel(Channel ch) {
                 addTls(ch, endpoint);
-                ch.pipeline().addLast("http1", new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
+                ch.pipeline().addLast(HTTP1_CODEC, new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
             }
         });
     }

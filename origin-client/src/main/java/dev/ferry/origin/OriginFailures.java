@@ -25,6 +25,10 @@ public final class OriginFailures {
     public static ProxyException connectFailed(String origin, Throwable cause) {
         Throwable root = rootCause(cause);
         ProxyErrorType type;
+        if (cause instanceof PoolFullException) {
+            return new ProxyException(ProxyErrorType.CONNECTION_LIMIT_REACHED, ProxyException.Side.PROXY, true,
+                    "origin " + origin + ": " + cause.getMessage(), cause);
+        }
         if (cause instanceof ConnectTimeoutException || root instanceof ConnectTimeoutException) {
             type = ProxyErrorType.CONNECTION_TIMEOUT;
         } else if (root instanceof UnknownHostException) {

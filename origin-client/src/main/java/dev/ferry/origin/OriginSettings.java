@@ -19,11 +19,13 @@ import java.util.Objects;
  * @param maxConnectionsPerLoop HTTP/1.1 connections per event loop and endpoint; further requests wait
  * @param maxIdlePerLoop        idle HTTP/1.1 connections kept per event loop and endpoint
  * @param idleTimeoutMillis     an idle pooled connection older than this is closed instead of reused
+ * @param maxPendingPerLoop     HTTP/1.1 requests that may wait per event loop and endpoint once every connection is
+ *                              busy; one more fails at once with {@code connection_limit_reached} (503)
  */
 public record OriginSettings(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
                              SslContext sslContext, String serverName, boolean verifyHostname,
                              long connectTimeoutMillis, int maxConnectionsPerLoop, int maxIdlePerLoop,
-                             long idleTimeoutMillis) {
+                             long idleTimeoutMillis, int maxPendingPerLoop) {
     public OriginSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");
@@ -38,6 +40,6 @@ public record OriginSettings(String name, OriginProtocol protocol, List<InetSock
 
     /** Cleartext settings with default limits, for tests and the built-in origin. */
     public static OriginSettings cleartext(String name, OriginProtocol protocol, InetSocketAddress endpoint) {
-        return new OriginSettings(name, protocol, List.of(endpoint), null, null, false, 5_000, 64, 16, 60_000);
+        return new OriginSettings(name, protocol, List.of(endpoint), null, null, false, 5_000, 64, 16, 60_000, 4096);
     }
 }

@@ -36,6 +36,11 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
     /** Ends the request on the attached channel, with trailers when the framing allows. */
     protected abstract void sendEnd(HttpHeaders trailers);
 
+    /** True once the exchange ended or was aborted: a connection that arrives now is not used. */
+    boolean isDone() {
+        return done;
+    }
+
     /** The connection could not be had: report it as a connect failure (the origin never saw the request). */
     void fail(Throwable connectFailure) {
         if (!done) {

@@ -141,10 +141,11 @@ final class OriginReader {
 
     private static PoolConfig readPool(ConfigNode node) {
         PoolConfig d = PoolConfig.defaults();
-        if (!node.isMap("a map with keys max-connections-per-loop, max-idle-per-loop, idle-timeout")) {
+        if (!node.isMap("a map with keys max-connections-per-loop, max-idle-per-loop, idle-timeout, "
+                + "max-pending-per-loop")) {
             return d;
         }
-        node.allowKeys("max-connections-per-loop", "max-idle-per-loop", "idle-timeout");
+        node.allowKeys("max-connections-per-loop", "max-idle-per-loop", "idle-timeout", "max-pending-per-loop");
         int max = (int) node.child("max-connections-per-loop").integer(d.maxConnectionsPerLoop(), 1,
                 Integer.MAX_VALUE, "an integer >= 1");
         ConfigNode idleNode = node.child("max-idle-per-loop");
@@ -154,6 +155,8 @@ final class OriginReader {
             idleNode.problem("at most max-connections-per-loop, " + max);
             idle = max;
         }
-        return new PoolConfig(max, idle, node.child("idle-timeout").duration(d.idleTimeout()));
+        int pending = (int) node.child("max-pending-per-loop").integer(d.maxPendingPerLoop(), 0, Integer.MAX_VALUE,
+                "an integer >= 0");
+        return new PoolConfig(max, idle, node.child("idle-timeout").duration(d.idleTimeout()), pending);
     }
 }

@@ -11,12 +11,22 @@ import java.time.Duration;
  * @param maxIdlePerLoop        {@code max-idle-per-loop}, default 16: idle connections kept for reuse; at most
  *                              {@code max-connections-per-loop}
  * @param idleTimeout           {@code idle-timeout}, default 60s: an idle pooled connection is closed after this
+ * @param maxPendingPerLoop     {@code max-pending-per-loop}, default 4096: h1 requests that may wait for a connection
+ *                              once all {@code max-connections-per-loop} are busy; one more is answered 503
+ *                              {@code connection_limit_reached} at once instead of queueing without bound
  */
-public record PoolConfig(int maxConnectionsPerLoop, int maxIdlePerLoop, Duration idleTimeout) {
+public record PoolConfig(int maxConnectionsPerLoop, int maxIdlePerLoop, Duration idleTimeout, int maxPendingPerLoop) {
+    public static final int DEFAULT_MAX_PENDING = 4096;
+
     public PoolConfig {
         Checks.range(maxConnectionsPerLoop, 1, Integer.MAX_VALUE, "maxConnectionsPerLoop");
         Checks.range(maxIdlePerLoop, 0, maxConnectionsPerLoop, "maxIdlePerLoop");
         Checks.positive(idleTimeout, "idleTimeout");
+        Checks.range(maxPendingPerLoop, 0, Integer.MAX_VALUE, "maxPendingPerLoop");
+    }
+
+    public PoolConfig(int maxConnectionsPerLoop, int maxIdlePerLoop, Duration idleTimeout) {
+        this(maxConnectionsPerLoop, maxIdlePerLoop, idleTimeout, DEFAULT_MAX_PENDING);
     }
 
     public static PoolConfig defaults() {

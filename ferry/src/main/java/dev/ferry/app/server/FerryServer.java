@@ -129,6 +129,15 @@ public final class FerryServer implements AutoCloseable {
         return listeners.stream().map(Http3Listener::localAddress).toList();
     }
 
+    /** How many times passive health checks ejected an origin endpoint, summed over origins and event loops. */
+    public long originEjections() {
+        long sum = 0;
+        for (HttpOriginConnector connector : connectors) {
+            sum += connector.ejections();
+        }
+        return sum;
+    }
+
     /** Bytes, datagrams and drops of every tunnel that ended so far (zero when tunnels are off). */
     public TunnelCounters tunnelTotals() {
         return driver == null ? new TunnelCounters() : driver.tunnelTotals();

@@ -26,7 +26,7 @@ final class OriginFactory {
         return new OriginSettings(config.name(), protocol, config.endpoints(), ssl, config.tls().serverName(),
                 config.tls().verify(), config.timeouts().connect().toMillis(),
                 config.pool().maxConnectionsPerLoop(), config.pool().maxIdlePerLoop(),
-                config.pool().idleTimeout().toMillis());
+                config.pool().idleTimeout().toMillis(), config.pool().maxPendingPerLoop());
     }
 
     private static SslContext sslContext(OriginConfig config, OriginProtocol protocol) {

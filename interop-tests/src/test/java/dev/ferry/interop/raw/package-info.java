@@ -3,6 +3,6 @@
  * upper-case names, pseudo-header fields out of order, forbidden fields and values, and bodies that contradict their
  * content-length. Start at {@link dev.ferry.interop.raw.RawHttp3Client}; requests are
  * {@link dev.ferry.interop.raw.RawRequest}s and each ends in a {@link dev.ferry.interop.raw.RawOutcome}: a response
- * or a stream reset with its error code.
+ * (its fields and any interim responses included) or a stream reset with its error code.
  */
 package dev.ferry.interop.raw;
