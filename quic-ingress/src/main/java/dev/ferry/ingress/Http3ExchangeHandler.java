@@ -49,6 +49,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     private final ExchangeDriver driver;
     private final boolean extendedConnect;
+    private final long requestHeadTimeoutMillis;
+    private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
     private ChannelHandlerContext ctx;
     /** Non-null once a CONNECT-UDP stream switched to datagram mode. */
     private Http3DatagramFlow datagrams;
@@ -70,14 +72,39 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
      */
     private Http3DataFrame heldLastData;
 
-    Http3ExchangeHandler(ExchangeDriver driver, boolean extendedConnect) {
+    Http3ExchangeHandler(ExchangeDriver driver, boolean extendedConnect, long requestHeadTimeoutMillis) {
         this.driver = driver;
         this.extendedConnect = extendedConnect;
+        this.requestHeadTimeoutMillis = requestHeadTimeoutMillis;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (requestHeadTimeoutMillis > 0) {
+            headTimer = ctx.executor().schedule(this::requestHeadTimedOut, requestHeadTimeoutMillis,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The stream has been open for the whole request head deadline without a complete header section: a client
+     * holding streams open (or one lost mid-head) must not hold them for ever. 408 on this stream.
+     */
+    private void requestHeadTimedOut() {
+        headTimer = null;
+        if (exchange != null || rejected || !ctx.channel().isActive()) {
+            return;
+        }
+        refuseLocally(ProxyException.badRequest(408, "no complete request head within "
+                + requestHeadTimeoutMillis + " ms"));
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
     }
 
     @Override
@@ -86,6 +113,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             return;
         }
         if (exchange == null) {
+            cancelHeadTimer();
             RequestHead head;
             try {
                 head = Http3RequestParser.parse(frame.headers());
@@ -215,7 +243,13 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             stream().shutdown(Http3ErrorCode.H3_EXCESSIVE_LOAD.code());
             return;
         }
+        refuseLocally(error);
+    }
+
+    /** Answers a request that never became an exchange with {@code error}'s status and Proxy-Status. */
+    private void refuseLocally(ProxyException error) {
         rejected = true;
+        cancelHeadTimer();
         driver.reportRejected(clientAddress(), "3", error);
         byte[] body = ErrorResponses.body(error);
         writeHead(ErrorResponses.head(driver.settings().proxyName(), error, body.length).build(), false);
@@ -233,11 +267,15 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
         if (datagrams != null) {
             datagrams.close();
         }
         releaseHeldData();
-        if (exchange != null && !outputClosed) {
+        if (exchange != null && !(outputClosed && inputClosed)) {
+            // Also after our FIN: a tunnel whose target ended still waits for the client's FIN, and a client that
+            // vanishes instead must not leave the target's socket open. For an exchange that already completed
+            // this is a no-op.
             exchange.onClientAbort(null);
         }
         ctx.fireChannelInactive();
@@ -281,6 +319,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     private void reject(ProxyException e) {
         rejected = true;
+        cancelHeadTimer();
         releaseHeldData();
         log.debug("C2P stream {} malformed: {}", stream().streamId(), e.getMessage());
         if (exchange != null) {

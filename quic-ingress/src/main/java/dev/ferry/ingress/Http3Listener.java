@@ -87,7 +87,8 @@ public final class Http3Listener implements AutoCloseable {
                                             stream.pipeline().addFirst(
                                                     new FieldSectionGuard(settings.maxFieldSectionSize()));
                                             stream.pipeline().addLast(new Http3ExchangeHandler(driver,
-                                                    settings.extendedConnect()));
+                                                    settings.extendedConnect(),
+                                                    settings.requestHeadTimeout().toMillis()));
                                         }
                                     }
                                 }, new PeerSettingsHandler(), null, localSettings(), true));

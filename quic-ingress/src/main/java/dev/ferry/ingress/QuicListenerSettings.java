@@ -16,10 +16,13 @@ import java.time.Duration;
  * @param maxFieldSectionSize  the largest request header or trailer section accepted, as RFC 9114 4.2.2 counts it,
  *                             advertised in SETTINGS_MAX_FIELD_SECTION_SIZE (default 64 KiB); a larger request head
  *                             gets 431 on its own stream
+ * @param requestHeadTimeout   how long a request stream may take to complete its header section (default 10 s);
+ *                             past it the stream is answered 408
  */
 public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                    long maxConcurrentStreams, boolean extendedConnect, boolean datagrams,
-                                   long maxFieldSectionSize) {
+                                   long maxFieldSectionSize, Duration requestHeadTimeout) {
+    public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     /** 64 KiB: above what browsers send with large cookies (nginx takes 4 x 8 KiB lines, Envoy 60 KiB). */
     public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64 * 1024;
 
@@ -29,7 +32,7 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     public QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                 long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
-                DEFAULT_MAX_FIELD_SECTION_SIZE);
+                DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT);
     }
 
     public static QuicListenerSettings defaults() {
@@ -39,12 +42,18 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     /** These settings with tunnel support switched on or off. */
     public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout);
     }
 
     /** These settings with another field section limit. */
     public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, bytes);
+                extendedConnect, datagrams, bytes, requestHeadTimeout);
+    }
+
+    /** These settings with another request head deadline. */
+    public QuicListenerSettings withRequestHeadTimeout(Duration timeout) {
+        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                extendedConnect, datagrams, maxFieldSectionSize, timeout);
     }
 }

@@ -91,7 +91,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log", "tunnels", "errors");
+                "access-log", "tunnels", "errors", "timeouts");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -107,11 +107,12 @@ public final class ConfigLoader {
         AccessLogConfig accessLog = readAccessLog(root.child("access-log"), baseDir);
         TunnelsConfig tunnels = TunnelsReader.read(root.child("tunnels"), baseDir);
         ErrorsConfig errors = readErrors(root.child("errors"));
+        ExchangeTimeoutsConfig timeouts = readTimeouts(root.child("timeouts"));
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors);
+                tunnels, errors, timeouts);
     }
 
     static boolean isName(String s) {
@@ -203,6 +204,16 @@ public final class ConfigLoader {
         return new HeadersConfig(node.child("via").bool(d.via()),
                 node.child("forwarding").choice(d.forwarding(), HeadersConfig.FORWARDING),
                 node.child("forwarding-style").choice(d.forwardingStyle(), HeadersConfig.FORWARDING_STYLES), strip);
+    }
+
+    private static ExchangeTimeoutsConfig readTimeouts(ConfigNode node) {
+        ExchangeTimeoutsConfig d = ExchangeTimeoutsConfig.defaults();
+        if (!node.isMap("a map with keys request-head, hook-decision")) {
+            return d;
+        }
+        node.allowKeys("request-head", "hook-decision");
+        return new ExchangeTimeoutsConfig(node.child("request-head").duration(d.requestHead()),
+                node.child("hook-decision").duration(d.hookDecision()));
     }
 
     private static ErrorsConfig readErrors(ConfigNode node) {

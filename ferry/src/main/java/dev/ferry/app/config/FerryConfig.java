@@ -28,10 +28,13 @@ import java.util.Set;
  * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}
  * @param tunnels    {@code tunnels}, default {@link TunnelsConfig#disabled()}
  * @param errors     {@code errors}, default {@link ErrorsConfig#defaults()}
+ * @param timeouts   {@code timeouts}, default {@link ExchangeTimeoutsConfig#defaults()}: deadlines of the exchange
+ *                   path itself (per-origin deadlines are under {@code origins.<name>.timeouts})
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
-                          AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors) {
+                          AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
+                          ExchangeTimeoutsConfig timeouts) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -47,6 +50,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(tunnels, "tunnels");
         Objects.requireNonNull(errors, "errors");
+        Objects.requireNonNull(timeouts, "timeouts");
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -74,6 +78,14 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         }
     }
 
+    /** A configuration with the default exchange deadlines. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog, tunnels, errors,
+                ExchangeTimeoutsConfig.defaults());
+    }
+
     /** A configuration with the default error answers. */
     public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                        List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
@@ -93,7 +105,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
     /** This configuration with {@code tunnels} instead of its own. */
     public FerryConfig withTunnels(TunnelsConfig tunnels) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors);
+                tunnels, errors, timeouts);
     }
 
     /**

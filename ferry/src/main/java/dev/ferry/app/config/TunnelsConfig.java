@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param auth           {@code auth}: who may open tunnels, see {@link AuthConfig}
  * @param hosts          {@code hosts}, default none: host names answered without DNS (lower case), as an
  *                       {@code /etc/hosts} of the relay's own; the egress policy still judges the address
+ * @param tcpIdleTimeout {@code tcp-idle-timeout}, default 5m: a TCP tunnel with no byte either way is closed
+ * @param dnsTimeout     {@code dns-timeout}, default 5s: a target name not resolved in this time fails the request
+ *                       with 504 {@code dns_timeout}
  */
 public record TunnelsConfig(boolean connect, boolean connectUdp, boolean datagrams, String uriTemplate,
                             Duration udpIdleTimeout, Duration connectTimeout, EgressConfig egress, AuthConfig auth,
-                            Map<String, List<InetAddress>> hosts) {
+                            Map<String, List<InetAddress>> hosts, Duration tcpIdleTimeout, Duration dnsTimeout) {
     public static final String DEFAULT_URI_TEMPLATE = "/.well-known/masque/udp/{target_host}/{target_port}/";
 
     public TunnelsConfig {
@@ -35,6 +38,15 @@ public record TunnelsConfig(boolean connect, boolean connectUdp, boolean datagra
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(auth, "auth");
         hosts = Map.copyOf(hosts);
+        Checks.positive(tcpIdleTimeout, "tcpIdleTimeout");
+        Checks.positive(dnsTimeout, "dnsTimeout");
+    }
+
+    public TunnelsConfig(boolean connect, boolean connectUdp, boolean datagrams, String uriTemplate,
+                         Duration udpIdleTimeout, Duration connectTimeout, EgressConfig egress, AuthConfig auth,
+                         Map<String, List<InetAddress>> hosts) {
+        this(connect, connectUdp, datagrams, uriTemplate, udpIdleTimeout, connectTimeout, egress, auth, hosts,
+                Duration.ofMinutes(5), Duration.ofSeconds(5));
     }
 
     /** Tunnels off. */

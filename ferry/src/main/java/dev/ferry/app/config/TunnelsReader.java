@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class TunnelsReader {
     static final String KEYS = "connect, connect-udp, datagrams, uri-template, udp-idle-timeout, connect-timeout, "
-            + "egress, auth, hosts";
+            + "egress, auth, hosts, tcp-idle-timeout, dns-timeout";
     static final String CIDR_EXPECTED = "a CIDR such as 10.0.0.0/8 or 2001:db8::/32, or a single address";
     static final String TOKEN_HASH_EXPECTED = "64 hex digits, the SHA-256 of a token as printed by ferry token hash";
     static final String ADDRESS_EXPECTED = "an IPv4 or IPv6 address literal, or a list of them";
@@ -54,8 +54,10 @@ final class TunnelsReader {
         TunnelsConfig.EgressConfig egress = readEgress(node.child("egress"));
         TunnelsConfig.AuthConfig auth = readAuth(node.child("auth"), connect || connectUdp, baseDir);
         Map<String, List<InetAddress>> hosts = readHosts(node.child("hosts"));
+        Duration tcpIdle = node.child("tcp-idle-timeout").duration(d.tcpIdleTimeout());
+        Duration dnsTimeout = node.child("dns-timeout").duration(d.dnsTimeout());
         return new TunnelsConfig(connect, connectUdp, datagrams, uriTemplate, udpIdle, connectTimeout, egress, auth,
-                hosts);
+                hosts, tcpIdle, dnsTimeout);
     }
 
     private static String readTemplate(ConfigNode node, String fallback) {

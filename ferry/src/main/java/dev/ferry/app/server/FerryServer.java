@@ -75,7 +75,7 @@ public final class FerryServer implements AutoCloseable {
             }
             driver = new ExchangeDriver(hooks(), routes(),
                     new ExchangeDriver.Settings(config.proxyName(), config.headers().via(),
-                            config.errors().verbose()),
+                            config.errors().verbose(), config.timeouts().hookDecision().toMillis()),
                     tunnels == null ? null : tunnels.settings());
             for (ListenerConfig listener : config.listeners()) {
                 ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());
@@ -83,7 +83,8 @@ public final class FerryServer implements AutoCloseable {
                         listener.quic().initialMaxData(), listener.quic().initialMaxStreamData(),
                         listener.quic().maxConcurrentStreams())
                         .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
-                        .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize());
+                        .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
+                        .withRequestHeadTimeout(config.timeouts().requestHead());
                 listeners.add(Http3Listener.create(listener.address(),
                         ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start());
             }

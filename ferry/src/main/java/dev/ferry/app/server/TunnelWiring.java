@@ -20,11 +20,11 @@ final class TunnelWiring implements AutoCloseable {
 
     TunnelWiring(TunnelsConfig config) {
         this.config = config;
-        this.resolver = TunnelResolver.create(config.hosts());
+        this.resolver = TunnelResolver.create(config.hosts(), config.dnsTimeout().toMillis());
         this.settings = new TunnelSettings(config.connect(), config.connectUdp(),
                 ConnectUdpTemplate.parse(config.uriTemplate()), config.udpIdleTimeout().toMillis(),
                 SocketTunnelConnector.create(resolver, egressPolicy(config.egress()),
-                        config.connectTimeout().toMillis()));
+                        config.connectTimeout().toMillis()), config.tcpIdleTimeout().toMillis());
     }
 
     static EgressPolicy egressPolicy(TunnelsConfig.EgressConfig egress) {

@@ -207,7 +207,7 @@ class ConfigLoaderTest {
                                 + "!#$%&'*+-.^_`|~)"),
                 Arguments.of("listener: []\n" + ORIGIN,
                         "listener: unknown key (expected one of: proxy-name, state-dir, event-loops, listeners, "
-                                + "routes, origins, headers, access-log, tunnels, errors)"),
+                                + "routes, origins, headers, access-log, tunnels, errors, timeouts)"),
                 Arguments.of("origins: {backend: {protocol: h2c, endpoints: ['127.0.0.1:8080'], tls: {enabled: true}}}",
                         "origins.backend.tls.enabled: true (expected: false or leave it out, since h2c never uses TLS;"
                                 + " use h2 for TLS)"),
@@ -471,10 +471,12 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("tunnels: true\n" + ORIGIN,
                         "tunnels: true (expected: a map with keys connect, connect-udp, datagrams, uri-template, "
-                                + "udp-idle-timeout, connect-timeout, egress, auth, hosts)"),
+                                + "udp-idle-timeout, connect-timeout, egress, auth, hosts, tcp-idle-timeout, "
+                                + "dns-timeout)"),
                 Arguments.of("tunnels: {udp: true}\n" + ORIGIN,
                         "tunnels.udp: unknown key (expected one of: connect, connect-udp, datagrams, uri-template, "
-                                + "udp-idle-timeout, connect-timeout, egress, auth, hosts)"),
+                                + "udp-idle-timeout, connect-timeout, egress, auth, hosts, tcp-idle-timeout, "
+                                + "dns-timeout)"),
                 Arguments.of("tunnels: {connect: 1}\n" + ORIGIN, "tunnels.connect: 1 (expected: true or false)"),
                 Arguments.of("tunnels: {connect-udp: 'on'}\n" + ORIGIN,
                         "tunnels.connect-udp: on (expected: true or false)"),

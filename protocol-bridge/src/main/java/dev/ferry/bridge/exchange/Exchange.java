@@ -99,7 +99,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
                     public boolean isCompleted() {
                         return completed;
                     }
-                });
+                }, driver.settings().deferTimeoutMillis());
     }
 
     private void openOrigin() {

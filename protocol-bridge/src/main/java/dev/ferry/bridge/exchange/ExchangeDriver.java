@@ -29,10 +29,17 @@ public final class ExchangeDriver {
      * @param via           whether to append Via to requests and responses
      * @param verboseErrors whether Proxy-Status details describe origin and relay errors too (for debugging;
      *                      by default only a client's own mistakes are described)
+     * @param deferTimeoutMillis how long a hook's deferred decision may take, 0 for no limit (default 30 s)
      */
-    public record Settings(String proxyName, boolean via, boolean verboseErrors) {
+    public record Settings(String proxyName, boolean via, boolean verboseErrors, long deferTimeoutMillis) {
+        public static final long DEFAULT_DEFER_TIMEOUT_MILLIS = 30_000;
+
         public Settings {
             Objects.requireNonNull(proxyName, "proxyName");
+        }
+
+        public Settings(String proxyName, boolean via, boolean verboseErrors) {
+            this(proxyName, via, verboseErrors, DEFAULT_DEFER_TIMEOUT_MILLIS);
         }
 
         public Settings(String proxyName, boolean via) {

@@ -35,8 +35,13 @@ final class HookPhase {
     private HookPhase() {
     }
 
+    /**
+     * @param deferTimeoutMillis how long a deferred decision may take (0: no limit); past it the exchange fails with
+     *                           500 proxy_internal_error, since a hook that never answers is the relay's own fault,
+     *                           and a late answer is ignored
+     */
     static void run(List<ProxyHook> hooks, int from, EventLoop loop, Function<ProxyHook, HookDecision> phase,
-                    Outcome outcome) {
+                    Outcome outcome, long deferTimeoutMillis) {
         for (int i = from; i < hooks.size(); i++) {
             if (outcome.isCompleted()) {
                 return;
@@ -57,16 +62,33 @@ final class HookPhase {
             }
             if (decision instanceof HookDecision.Defer defer) {
                 int next = i + 1;
+                ProxyHook waitingFor = hooks.get(i);
+                boolean[] settled = new boolean[1];
+                io.netty.util.concurrent.ScheduledFuture<?> deadline = deferTimeoutMillis <= 0 ? null
+                        : loop.schedule(() -> {
+                            if (!settled[0] && !outcome.isCompleted()) {
+                                settled[0] = true;
+                                outcome.fail(new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR,
+                                        ProxyException.Side.PROXY, true, "hook " + waitingFor.getClass().getName()
+                                        + " did not decide within " + deferTimeoutMillis + " ms"));
+                            }
+                        }, deferTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
                 defer.later().whenComplete((later, error) -> loop.execute(() -> {
-                    if (outcome.isCompleted()) {
+                    if (settled[0] || outcome.isCompleted()) {
                         return;
                     }
-                    if (error != null) {
-                        outcome.fail(error instanceof ProxyException pe ? pe : hookFailure(error));
+                    settled[0] = true;
+                    if (deadline != null) {
+                        deadline.cancel(false);
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException
+                            && error.getCause() != null ? error.getCause() : error;
+                    if (cause != null) {
+                        outcome.fail(cause instanceof ProxyException pe ? pe : hookFailure(cause));
                     } else if (later instanceof HookDecision.Respond respond) {
                         outcome.respond(respond.head(), respond.body());
                     } else {
-                        run(hooks, next, loop, phase, outcome);
+                        run(hooks, next, loop, phase, outcome, deferTimeoutMillis);
                     }
                 }));
                 return;

@@ -59,7 +59,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     void start() {
         client.setReading(false);
         HookPhase.run(driver.hooks(), 0, client.eventLoop(), hook -> hook.onRequest(ctx, request),
-                outcome(this::resolveTarget));
+                outcome(this::resolveTarget), driver.settings().deferTimeoutMillis());
     }
 
     private HookPhase.Outcome outcome(Runnable proceed) {
@@ -95,7 +95,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
         }
         ctx.originName(target.toString());
         HookPhase.run(driver.hooks(), 0, client.eventLoop(), hook -> hook.onTunnel(ctx, target),
-                outcome(this::openTarget));
+                outcome(this::openTarget), driver.settings().deferTimeoutMillis());
     }
 
     private TunnelTarget parseTarget() {
@@ -166,18 +166,28 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
             fail(HookPhase.hookFailure(e));
             return;
         }
-        if (target.kind() == TunnelTarget.Kind.UDP) {
-            if (!client.startDatagrams(counters)) {
-                fail(new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, false,
-                        "this listener cannot carry HTTP datagrams"));
+        if (target.kind() == TunnelTarget.Kind.UDP && !client.startDatagrams(counters)) {
+            fail(new ProxyException(ProxyErrorType.PROXY_INTERNAL_ERROR, ProxyException.Side.PROXY, false,
+                    "this listener cannot carry HTTP datagrams"));
+            return;
+        }
+        touch();
+        idleTimer = client.eventLoop().schedule(this::checkIdle, idleTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (clientEnded) {
+            // The client's FIN came while the target was being opened: it ends the client's direction now.
+            clientEnded = false;
+            onRequestEnd(null);
+            if (completed) {
                 return;
             }
-            touch();
-            idleTimer = client.eventLoop().schedule(this::checkIdle, settings.udpIdleTimeoutMillis(),
-                    TimeUnit.MILLISECONDS);
         }
         client.setReading(endpoint.isWritable());
         endpoint.setReading(client.isWritable());
+    }
+
+    private long idleTimeoutMillis() {
+        return target.kind() == TunnelTarget.Kind.UDP ? settings.udpIdleTimeoutMillis()
+                : settings.tcpIdleTimeoutMillis();
     }
 
     @Override
@@ -230,6 +240,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
             data.release();
             return;
         }
+        touch();
         counters.toTarget(data.readableBytes(), false);
         endpoint.write(data);
         if (!endpoint.isWritable()) {
@@ -339,12 +350,13 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
             return;
         }
         long quiet = TimeUnit.NANOSECONDS.toMillis(LoopClock.nanoTime(client.eventLoop()) - lastActivityNanos);
-        if (quiet >= settings.udpIdleTimeoutMillis()) {
+        long limit = idleTimeoutMillis();
+        if (quiet >= limit) {
+            // Both directions end: the client gets a FIN, the target's socket is closed.
             client.writeEnd(null);
             finish();
         } else {
-            idleTimer = client.eventLoop().schedule(this::checkIdle, settings.udpIdleTimeoutMillis() - quiet,
-                    TimeUnit.MILLISECONDS);
+            idleTimer = client.eventLoop().schedule(this::checkIdle, limit - quiet, TimeUnit.MILLISECONDS);
         }
     }
 }

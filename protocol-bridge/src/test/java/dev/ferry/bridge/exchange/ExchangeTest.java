@@ -278,4 +278,27 @@ class ExchangeTest {
         assertEquals(Boolean.FALSE, origin.reading, "the origin is not read while the client cannot take more");
         assertNotNull(origin.request);
     }
+
+    @Test
+    void aDeferredDecisionThatNeverComesFailsAtTheDeadlineAndALateOneIsIgnored() {
+        CompletableFuture<HookDecision> never = new CompletableFuture<>();
+        ProxyHook stuck = new ProxyHook() {
+            @Override
+            public HookDecision onRequest(ExchangeContext ctx, RequestHead request) {
+                return HookDecision.defer(never);
+            }
+        };
+        List<ProxyHook> all = List.of(recorder, stuck);
+        ExchangeDriver driver = new ExchangeDriver(all, (ctx, r) -> new OriginSelector.SelectedOrigin("app",
+                origin, 0, 0), new ExchangeDriver.Settings("ferry", true, false, 2_000));
+        driver.start(client, CLIENT, "3", get("/"));
+        loop.advanceTimeBy(2_001, TimeUnit.MILLISECONDS);
+        loop.runScheduledPendingTasks();
+        assertEquals(500, client.head.status());
+        assertEquals("ferry; error=proxy_internal_error", client.header("proxy-status"));
+        never.complete(HookDecision.proceed());
+        loop.runPendingTasks();
+        assertEquals(0, origin.opened, "a decision after the deadline changes nothing");
+        onlyOutcome();
+    }
 }
