@@ -27,7 +27,8 @@ final class RouteTable implements OriginSelector {
     @Override
     public SelectedOrigin select(ExchangeContext ctx, RequestHead request) {
         String host = hostOf(request.authority());
-        String path = request.path() == null ? "/" : request.path();
+        // The normalized path, so that /%61dmin, //admin or /a/../admin cannot slip past a /admin route.
+        String path = request.path() == null ? "/" : request.normalizedPath();
         for (RouteConfig route : routes) {
             if (route.matches(host, path)) {
                 return origins.get(route.origin());

@@ -19,6 +19,8 @@ public final class RequestHead {
     private final String path;
     private final String protocol;
     private final HttpHeaders headers;
+    /** Computed on first use; a head is read on one event loop only. */
+    private String normalizedPath;
 
     private RequestHead(Builder b) {
         this.method = Objects.requireNonNull(b.method, "method");
@@ -50,6 +52,19 @@ public final class RequestHead {
     /** The path and query, or null for CONNECT. */
     public String path() {
         return path;
+    }
+
+    /**
+     * The path as routes and hooks should judge it ({@link dev.ferry.bridge.headers.PathNormalizer}: unreserved
+     * characters decoded, slashes merged, dot segments removed, no query); {@link #path()} is what is forwarded.
+     */
+    public String normalizedPath() {
+        String n = normalizedPath;
+        if (n == null) {
+            n = dev.ferry.bridge.headers.PathNormalizer.normalize(path);
+            normalizedPath = n;
+        }
+        return n;
     }
 
     /** The extended CONNECT protocol (RFC 9220), or null. */

@@ -10,7 +10,11 @@ import dev.ferry.bridge.exchange.ResponseHead;
  */
 public interface ProxyHook {
 
-    /** The client request head arrived and is valid. May answer locally. */
+    /**
+     * The client request head arrived and is valid. May answer locally. Judge paths by
+     * {@link RequestHead#normalizedPath()}, as routes do: the raw {@link RequestHead#path()} has spellings
+     * ({@code /%61dmin}, {@code //admin}, {@code /a/../admin}) that an origin reads as another path.
+     */
     default HookDecision onRequest(ExchangeContext ctx, RequestHead clientRequest) {
         return HookDecision.proceed();
     }
