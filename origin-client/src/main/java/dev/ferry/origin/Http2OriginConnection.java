@@ -22,6 +22,13 @@ import java.net.InetSocketAddress;
  * refused.
  */
 final class Http2OriginConnection {
+    /** The HTTP/2 connection state of {@code parent}'s codec, or null when it has none. */
+    static io.netty.handler.codec.http2.Http2Connection http2Connection(Channel parent) {
+        io.netty.handler.codec.http2.Http2FrameCodec codec =
+                parent.pipeline().get(io.netty.handler.codec.http2.Http2FrameCodec.class);
+        return codec == null ? null : codec.connection();
+    }
+
     private final EventLoop loop;
     private final InetSocketAddress endpoint;
     private final OriginBootstraps bootstraps;
@@ -40,7 +47,8 @@ final class Http2OriginConnection {
     void openStream(Http2OriginExchange exchange, Runnable connected,
                     java.util.function.Consumer<Throwable> failed) {
         Future<Channel> current = connection;
-        if (current == null || (current.isDone() && (!current.isSuccess() || !current.getNow().isActive()))) {
+        if (current == null || (current.isDone() && (!current.isSuccess() || !current.getNow().isActive()
+                || goneAway(current.getNow())))) {
             current = connect();
         }
         current.addListener(f -> {
@@ -61,6 +69,12 @@ final class Http2OriginConnection {
                 }
             });
         });
+    }
+
+    /** True once the origin sent GOAWAY on {@code parent}: it takes no new streams there (RFC 9113 6.8). */
+    private static boolean goneAway(Channel parent) {
+        io.netty.handler.codec.http2.Http2Connection connection = http2Connection(parent);
+        return connection != null && connection.goAwayReceived();
     }
 
     private Future<Channel> connect() {

@@ -32,7 +32,10 @@ final class Http2OriginExchange extends OriginStreamExchange {
     private Http2StreamChannel stream;
     /** Opens this exchange again on a fresh stream (and connection when needed); null when not retryable. */
     private Runnable reopen;
-    private boolean retried;
+    /** Times this request was sent again after the origin provably left it unprocessed. */
+    private int retries;
+    /** RFC 9113 6.8 lets an unprocessed request be sent again; a bound keeps a broken origin from looping. */
+    private static final int MAX_RETRIES = 3;
     private boolean bodySent;
     private HttpHeaders sentTrailers;
 
@@ -40,6 +43,12 @@ final class Http2OriginExchange extends OriginStreamExchange {
         super(originName, listener);
         this.request = request;
         this.tls = tls;
+    }
+
+    /** Re-added to a new stream when a refused request is sent again; never in two pipelines at once. */
+    @Override
+    public boolean isSharable() {
+        return true;
     }
 
     /** How to open this exchange again if the origin refuses the stream unprocessed (see {@link #retryRefused}). */
@@ -55,6 +64,14 @@ final class Http2OriginExchange extends OriginStreamExchange {
         stream = ch;
         channel = ch;
         ch.config().setAutoRead(reading);
+        // Frames a paused stream holds are dropped if the connection closes first (an origin closing after GOAWAY,
+        // say), although the response may be complete: read them out before that happens.
+        ch.parent().closeFuture().addListener(f -> {
+            if (stream == ch && !done && !reading) {
+                ch.config().setAutoRead(true);
+                ch.read();
+            }
+        });
         boolean endWithHead = pending.ended() && !pending.hasBody()
                 && (pending.trailers() == null || pending.trailers().isEmpty());
         ch.write(new DefaultHttp2HeadersFrame(requestHeaders(), endWithHead));
@@ -139,12 +156,7 @@ final class Http2OriginExchange extends OriginStreamExchange {
                 finishResponse(null);
             }
         } else if (msg instanceof Http2ResetFrame reset) {
-            if (reset.errorCode() == Http2Error.REFUSED_STREAM.code() && retryRefused()) {
-                return;
-            }
-            failExchange(OriginFailures.exchangeFailed(originName,
-                    new java.io.IOException("origin reset the stream, HTTP/2 error " + reset.errorCode()),
-                    responseStarted));
+            onReset(reset);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -152,15 +164,16 @@ final class Http2OriginExchange extends OriginStreamExchange {
 
     /**
      * RFC 9113 8.7 and 6.8: a stream refused with REFUSED_STREAM, or above the last stream id of a GOAWAY, was not
-     * processed by the origin, so the request may be sent again, on a new stream, once. Only while nothing of the
+     * processed by the origin, so the request may be sent again on a new stream, up to {@value #MAX_RETRIES} times.
+     * Only while nothing of the
      * response has come and no request body bytes have left (they are streamed, not kept, so they could not be
      * sent again).
      */
     private boolean retryRefused() {
-        if (retried || reopen == null || responseStarted || bodySent || done) {
+        if (retries >= MAX_RETRIES || reopen == null || responseStarted || bodySent || done) {
             return false;
         }
-        retried = true;
+        retries++;
         Http2StreamChannel refused = stream;
         if (refused.pipeline().get(Http2OriginExchange.class) == this) {
             refused.pipeline().remove(this);
@@ -172,12 +185,56 @@ final class Http2OriginExchange extends OriginStreamExchange {
             requestComplete = false;
             pending.end(sentTrailers);
         }
-        reopen.run();
+        // Later in this loop turn, not now: a GOAWAY reaches the streams before the connection learns of it, and
+        // the new stream must not be opened on the connection that is going away.
+        refused.eventLoop().execute(reopen);
         return true;
+    }
+
+    /** RST_STREAM from the origin: REFUSED_STREAM is sent again once, anything else fails the exchange. */
+    private void onReset(Http2ResetFrame reset) {
+        if (done) {
+            return;
+        }
+        if (reset.errorCode() == Http2Error.REFUSED_STREAM.code() && retryRefused()) {
+            return;
+        }
+        failExchange(OriginFailures.exchangeFailed(originName,
+                new java.io.IOException("origin reset the stream, HTTP/2 error " + reset.errorCode()),
+                responseStarted));
+    }
+
+    /**
+     * The stream closed without a response. If the origin provably never processed it (the connection's GOAWAY
+     * named a lower last stream id, or the stream never got an id because it waited for a concurrency slot and the
+     * connection went away first), the request is sent again; otherwise it failed.
+     */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!done && !responseStarted && stream != null && unprocessedByGoAway(stream) && retryRefused()) {
+            return;
+        }
+        super.channelInactive(ctx);
+    }
+
+    private static boolean unprocessedByGoAway(Http2StreamChannel ch) {
+        int id = ch.stream().id();
+        if (id <= 0) {
+            return true;
+        }
+        // Netty records the GOAWAY's last stream id before it closes the streams above it, which is how this
+        // stream came to close; the frame itself reaches the pipeline only afterwards.
+        io.netty.handler.codec.http2.Http2Connection connection = Http2OriginConnection.http2Connection(ch.parent());
+        return connection != null && connection.goAwayReceived() && id > connection.local().lastStreamKnownByPeer();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame reset) {
+            // Netty's multiplexer hands a stream's RST_STREAM to it as a user event, not as a read.
+            onReset(reset);
+            return;
+        }
         if (evt instanceof Http2GoAwayFrame goAway) {
             // Netty tells the streams above the GOAWAY's last stream id: the origin will never process them.
             boolean unprocessed = stream != null && stream.stream().id() > goAway.lastStreamId();
