@@ -25,6 +25,14 @@ public final class RawHttp3Connection implements AutoCloseable {
     return authority;
   }
 
+  /**
+   * The QUIC connection itself, for a test that opens streams of its own on it: one that writes bytes below the
+   * HTTP/3 frame codec, say, or drives a request step by step.
+   */
+  public QuicChannel quicChannel() {
+    return quic;
+  }
+
   public boolean isActive() {
     return quic.isActive();
   }

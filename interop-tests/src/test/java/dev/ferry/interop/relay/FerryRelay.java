@@ -1,6 +1,8 @@
 package dev.ferry.interop.relay;
 
 import dev.ferry.app.config.AccessLogConfig;
+import dev.ferry.app.config.ErrorsConfig;
+import dev.ferry.app.config.ExchangeTimeoutsConfig;
 import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.ListenerConfig;
@@ -107,6 +109,7 @@ public final class FerryRelay implements AutoCloseable {
         private QuicConfig quic = QuicConfig.defaults();
         private int eventLoops = 2;
         private TunnelsConfig tunnels = TunnelsConfig.disabled();
+        private ExchangeTimeoutsConfig exchangeTimeouts = ExchangeTimeoutsConfig.defaults();
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -138,6 +141,12 @@ public final class FerryRelay implements AutoCloseable {
             return this;
         }
 
+        /** Deadlines of the exchange path itself (request head, hook decision); the defaults unless set. */
+        public Builder timeouts(ExchangeTimeoutsConfig timeouts) {
+            this.exchangeTimeouts = timeouts;
+            return this;
+        }
+
         public Builder eventLoops(int eventLoops) {
             this.eventLoops = eventLoops;
             return this;
@@ -147,7 +156,7 @@ public final class FerryRelay implements AutoCloseable {
             ListenerConfig listener = new ListenerConfig("test", new InetSocketAddress("127.0.0.1", 0),
                     TlsFilesConfig.defaults(), quic);
             FerryConfig config = new FerryConfig("ferry", stateDir, eventLoops, List.of(listener), routes, origins,
-                    headers, new AccessLogConfig(true, "-"), tunnels);
+                    headers, new AccessLogConfig(true, "-"), tunnels, ErrorsConfig.defaults(), exchangeTimeouts);
             List<String> log = new CopyOnWriteArrayList<>();
             FerryServer server = FerryServer.create(config, List.of(), log::add).start();
             return new FerryRelay(server, log);
