@@ -32,7 +32,9 @@ import tech.kwik.flupke.impl.CapsuleProtocolStreamImpl;
  *       sizes, each fitting one QUIC datagram, at least 99% come back byte for byte (QUIC datagrams are unreliable);
  *       answers too large for the relay's QUIC datagrams towards the client come back as DATAGRAM capsules, as RFC 9297
  *       allows, and are counted as such on both sides;</li>
- *   <li>then, on a second tunnel, with DATAGRAM capsules on the request stream: all 1,000 come back, as capsules.</li>
+ *   <li>then, on a second tunnel, with DATAGRAM capsules on the request stream: every payload the relay reads back
+ *       from the echo server reaches the client as a capsule, intact; at least 99% of 1,000 (the target legs are
+ *       UDP on loopback, which does drop under load).</li>
  * </ul>
  * The relay's tunnel totals must account for the traffic: datagrams to the target equal what the echo server got,
  * datagrams to the client equal what it sent back, and in capsule mode every answer is counted as a capsule.
@@ -120,6 +122,8 @@ class KwikConnectUdpIT {
             UdpTraffic capsuleTraffic = new UdpTraffic(COUNT, 4, 1_400);
             AtomicInteger capsuleReplies = new AtomicInteger();
             Thread capsuleReader = readCapsules(capsuleTunnel, capsuleTraffic, capsuleReplies);
+            long echoReceivedBefore = echo.received();
+            long echoSentBefore = echo.echoed();
             CapsuleProtocolStreamImpl out = new CapsuleProtocolStreamImpl(capsuleTunnel.stream());
             OutputStream flush = capsuleTunnel.stream().getOutputStream();
             UdpTraffic.Result viaCapsules = capsuleTraffic.run(p -> {
@@ -128,20 +132,33 @@ class KwikConnectUdpIT {
             }, WINDOW, 3_000);
             capsuleTunnel.finish();
             capsuleReader.join(10_000);
+            // A tunnel's counts join the totals when it ends, all at once.
             TunnelCounters afterCapsules = TunnelRelays.awaitTotals(relay,
-                    t -> t.capsulesToClient() >= capsulesBefore + COUNT);
+                    t -> t.datagramsToTarget() >= toTargetBefore + COUNT);
             System.out.printf(Locale.ROOT, "KwikConnectUdpIT: DATAGRAM capsules, payloads %d..%d B: %s; "
                     + "capsules read %d; echo received %d sent %d; relay totals %s%n", capsuleTraffic.minSize(),
                     capsuleTraffic.maxSize(), viaCapsules, capsuleReplies.get(), echo.received(), echo.echoed(),
                     afterCapsules);
 
-            assertEquals(COUNT, viaCapsules.intact(), viaCapsules.toString());
-            assertEquals(0, viaCapsules.corrupt() + viaCapsules.duplicates(), viaCapsules.toString());
-            assertEquals(COUNT, capsuleReplies.get(), "answers must come back as capsules");
+            // Client to relay and relay to client are one reliable stream here: every capsule the client sent goes to
+            // the target, and every datagram the relay read back reaches the client, as a capsule, intact.
+            long relayReadBack = afterCapsules.datagramsToClient() - toClientBefore;
             assertEquals(COUNT, afterCapsules.datagramsToTarget() - toTargetBefore, afterCapsules.toString());
-            assertEquals(COUNT, afterCapsules.datagramsToClient() - toClientBefore, afterCapsules.toString());
-            assertEquals(COUNT, afterCapsules.capsulesToClient() - capsulesBefore, afterCapsules.toString());
+            assertEquals(relayReadBack, viaCapsules.intact(), viaCapsules.toString());
+            assertEquals(relayReadBack, capsuleReplies.get(), "answers must come back as capsules");
+            assertEquals(relayReadBack, afterCapsules.capsulesToClient() - capsulesBefore, afterCapsules.toString());
+            assertEquals(0, viaCapsules.corrupt() + viaCapsules.duplicates(), viaCapsules.toString());
             assertEquals(0, afterCapsules.totalDrops(), afterCapsules.toString());
+            // The two legs to the echo server are UDP on loopback, whose receive buffers do overflow on a loaded
+            // machine (the kernel's UdpRcvbufErrors counter climbs during these suites; one reply in 1,000 was seen
+            // lost there, never counted by the relay). So those legs are held to what they can promise: nothing
+            // arrives that was not sent, and at most 1% goes missing.
+            long echoGotCapsules = echo.received() - echoReceivedBefore;
+            long echoSentCapsules = echo.echoed() - echoSentBefore;
+            assertTrue(echoGotCapsules >= COUNT * 99 / 100 && echoGotCapsules <= COUNT,
+                    "echo received " + echoGotCapsules);
+            assertTrue(relayReadBack >= COUNT * 99 / 100 && relayReadBack <= echoSentCapsules,
+                    "relay read back " + relayReadBack + " of " + echoSentCapsules + " the echo server sent");
 
             // ---- the same datagrams straight to the echo server, for the rate ----------------------------------
             UdpTraffic direct = new UdpTraffic(COUNT, 4, maxPayload);
