@@ -66,11 +66,16 @@ class H3SpecIT {
   static final Map<String, String> KNOWN_STACK_LIMITS = knownStackLimits();
 
   /**
-   * Listed cases whose outcome varies from run to run on bare Netty too (quiche sometimes answers the zero-length
-   * connection ID with FRAME_ENCODING_ERROR and sometimes not): they may pass or fail on either server.
+   * Listed cases whose outcome varies from run to run (quiche sometimes sends the CONNECTION_CLOSE with
+   * FRAME_ENCODING_ERROR for a bad NEW_CONNECTION_ID before h3spec gives up, and usually not): they may pass or fail
+   * on either server. The zero-length CID case was seen to vary on bare Netty; the invalid Retire Prior To case
+   * passed once against Ferry in a clean CI run after failing in every earlier one, with no relay code on that path
+   * (NEW_CONNECTION_ID is parsed and answered inside quiche).
    */
   static final Set<String> NONDETERMINISTIC = Set.of(
-      "MUST send FRAME_ENCODING_ERROR if NEW_CONNECTION_ID with 0-byte CID is received [Transport 19.15]");
+      "MUST send FRAME_ENCODING_ERROR if NEW_CONNECTION_ID with 0-byte CID is received [Transport 19.15]",
+      "MUST send FRAME_ENCODING_ERROR if NEW_CONNECTION_ID with invalid Retire_Prior_To is received"
+          + " [Transport 19.15]");
 
   private static Map<String, String> knownStackLimits() {
     Map<String, String> m = new LinkedHashMap<>();
