@@ -1,11 +1,11 @@
 package dev.ferry.interop;
 
-import dev.ferry.app.client.Http3Client;
-import dev.ferry.app.client.Http3Connection;
-import dev.ferry.app.client.Http3Request;
-import dev.ferry.app.client.Http3Response;
-import dev.ferry.app.origin.BuiltinOrigin;
-import dev.ferry.app.origin.PatternBytes;
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3Connection;
+import dev.ferry.http3.client.Http3Request;
+import dev.ferry.http3.client.Http3Response;
+import dev.ferry.testorigin.BuiltinOrigin;
+import dev.ferry.testorigin.PatternBytes;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.WorkDirs;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.app.config.QuicConfig;
-import dev.ferry.app.origin.BuiltinOrigin;
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.testorigin.BuiltinOrigin;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.H3Spec;
 import dev.ferry.interop.support.H3SpecReport;

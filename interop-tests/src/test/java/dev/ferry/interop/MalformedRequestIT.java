@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ferry.app.origin.BuiltinOrigin;
-import dev.ferry.app.origin.RecordedRequest;
+import dev.ferry.testorigin.BuiltinOrigin;
+import dev.ferry.testorigin.RecordedRequest;
 import dev.ferry.interop.hostile.RawClientThroughRelay;
 import dev.ferry.interop.raw.RawHttp3Connection;
 import dev.ferry.interop.raw.RawOutcome;

@@ -2,7 +2,7 @@ package dev.ferry.origin;
 
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
-import dev.ferry.bridge.headers.Http3RequestParser;
+import dev.ferry.bridge.headers.FieldSyntax;
 import dev.ferry.bridge.headers.OriginRequestTranslator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -51,7 +51,7 @@ final class Http1OriginExchange extends OriginStreamExchange {
     Http1OriginExchange(String originName, RequestHead request, OriginListener listener) {
         super(originName, listener);
         this.request = request;
-        this.declaredLength = Http3RequestParser.contentLength(request.headers());
+        this.declaredLength = FieldSyntax.contentLength(request.headers());
     }
 
     /**

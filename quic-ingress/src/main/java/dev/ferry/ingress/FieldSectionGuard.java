@@ -1,6 +1,6 @@
 package dev.ferry.ingress;
 
-import dev.ferry.bridge.tunnel.QuicVarint;
+import dev.ferry.bridge.tunnel.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -97,8 +97,8 @@ final class FieldSectionGuard extends ChannelInboundHandlerAdapter {
                 continue;
             }
             int frameStart = buf.readerIndex();
-            long type = QuicVarint.read(buf);
-            long length = type < 0 ? -1 : QuicVarint.read(buf);
+            long type = VarInt.read(buf);
+            long length = type < 0 ? -1 : VarInt.read(buf);
             if (length < 0) {
                 buf.readerIndex(frameStart);
                 return false;

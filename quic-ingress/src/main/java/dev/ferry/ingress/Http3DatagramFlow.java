@@ -1,9 +1,11 @@
 package dev.ferry.ingress;
 
+import dev.ferry.http3.Http3DatagramRouter;
+
 import dev.ferry.bridge.tunnel.Capsule;
 import dev.ferry.bridge.tunnel.CapsuleDecoder;
 import dev.ferry.bridge.tunnel.CapsuleEncoder;
-import dev.ferry.bridge.tunnel.QuicVarint;
+import dev.ferry.bridge.tunnel.VarInt;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -64,7 +66,7 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
                 if (capsule.type() != Capsule.DATAGRAM) {
                     return;
                 }
-                long contextId = QuicVarint.read(payload);
+                long contextId = VarInt.read(payload);
                 clientUsesCapsules = true;
                 deliver(contextId, payload.retain());
             } finally {

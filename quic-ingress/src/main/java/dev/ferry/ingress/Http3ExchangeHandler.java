@@ -1,5 +1,9 @@
 package dev.ferry.ingress;
 
+import dev.ferry.http3.Http3Codes;
+import dev.ferry.http3.Http3DatagramRouter;
+import dev.ferry.http3.Http3StreamFin;
+
 import dev.ferry.bridge.error.ErrorResponses;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.ClientStream;
@@ -7,7 +11,8 @@ import dev.ferry.bridge.exchange.ClientStreamListener;
 import dev.ferry.bridge.exchange.ExchangeDriver;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
-import dev.ferry.bridge.headers.Http3RequestParser;
+import dev.ferry.bridge.headers.FieldSectionParser;
+import dev.ferry.bridge.headers.FieldSyntax;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -44,8 +49,6 @@ import java.util.Map;
 final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         implements ClientStream, Http3DatagramFlow.Sink {
     private static final Logger log = LoggerFactory.getLogger(Http3ExchangeHandler.class);
-    /** H3_DATAGRAM_ERROR (RFC 9297 5.2), which Netty's error code enum does not list. */
-    private static final int H3_DATAGRAM_ERROR = 0x33;
 
     private final ExchangeDriver driver;
     private final boolean extendedConnect;
@@ -116,7 +119,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             cancelHeadTimer();
             RequestHead head;
             try {
-                head = Http3RequestParser.parse(frame.headers());
+                head = FieldSectionParser.parse(frame.headers());
             } catch (ProxyException e) {
                 reject(e);
                 return;
@@ -129,13 +132,13 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             if (log.isDebugEnabled()) {
                 log.debug("C2P {} {}", stream().streamId(), head);
             }
-            declaredLength = Http3RequestParser.contentLength(head.headers());
+            declaredLength = FieldSyntax.contentLength(head.headers());
             tunnel = head.isConnect();
             exchange = driver.start(this, clientAddress(), "3", head);
             return;
         }
         try {
-            trailers = Http3RequestParser.parseTrailers(frame.headers());
+            trailers = FieldSectionParser.parseTrailers(frame.headers());
         } catch (ProxyException e) {
             reject(e);
         }
@@ -180,7 +183,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         log.debug("C2P stream {} datagram error: {}", stream().streamId(), reason);
         ClientStreamListener listener = exchange;
         outputClosed = true;
-        stream().shutdown(H3_DATAGRAM_ERROR);
+        stream().shutdown(Http3Codes.H3_DATAGRAM_ERROR);
         if (listener != null) {
             listener.onClientAbort(new IllegalStateException(reason));
         }

@@ -1,5 +1,8 @@
 package dev.ferry.ingress;
 
+import dev.ferry.http3.Http3DatagramRouter;
+import dev.ferry.http3.PeerSettingsHandler;
+
 import dev.ferry.bridge.exchange.ExchangeDriver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bridge.tunnel.QuicVarint;
+import dev.ferry.bridge.tunnel.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -66,8 +66,8 @@ class FieldSectionGuardTest {
 
     private static byte[] frame(long type, byte[] payload) {
         ByteBuf b = Unpooled.buffer();
-        QuicVarint.write(b, type);
-        QuicVarint.write(b, payload.length);
+        VarInt.write(b, type);
+        VarInt.write(b, payload.length);
         b.writeBytes(payload);
         byte[] out = new byte[b.readableBytes()];
         b.readBytes(out);

@@ -1,9 +1,9 @@
 package dev.ferry.app.cli;
 
-import dev.ferry.app.bench.BenchOptions;
-import dev.ferry.app.bench.BenchResult;
-import dev.ferry.app.bench.IdleConnections;
-import dev.ferry.app.bench.LoadGenerator;
+import dev.ferry.tools.bench.BenchOptions;
+import dev.ferry.tools.bench.BenchResult;
+import dev.ferry.tools.bench.IdleConnections;
+import dev.ferry.tools.bench.LoadGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

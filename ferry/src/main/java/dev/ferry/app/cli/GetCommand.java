@@ -1,12 +1,13 @@
 package dev.ferry.app.cli;
 
-import dev.ferry.app.client.Http3Client;
-import dev.ferry.app.client.Http3ConnectException;
-import dev.ferry.app.client.Http3Connection;
-import dev.ferry.app.client.Http3Request;
-import dev.ferry.app.client.Http3Response;
-import dev.ferry.app.client.Http3StreamResetException;
-import dev.ferry.app.client.RequestBody;
+import dev.ferry.bridge.net.HostPort;
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3ConnectException;
+import dev.ferry.http3.client.Http3Connection;
+import dev.ferry.http3.client.Http3Request;
+import dev.ferry.http3.client.Http3Response;
+import dev.ferry.http3.client.Http3StreamResetException;
+import dev.ferry.http3.client.RequestBody;
 import io.netty.handler.codec.http3.Http3Headers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -271,12 +272,11 @@ public final class GetCommand implements Callable<Integer> {
             if (connectTo == null) {
                 return new Target(host, authority, path, host, port);
             }
-            int colon = connectTo.lastIndexOf(':');
             try {
-                String h = connectTo.substring(0, colon).replace("[", "").replace("]", "");
-                return new Target(host, authority, path, h, Integer.parseInt(connectTo.substring(colon + 1)));
-            } catch (RuntimeException e) {
-                throw new UsageException(EXIT_USAGE, "--connect-to must be HOST:PORT: " + connectTo);
+                HostPort to = HostPort.parse(connectTo, false);
+                return new Target(host, authority, path, to.host(), to.port());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(EXIT_USAGE, "--connect-to must be HOST:PORT: " + e.getMessage());
             }
         }
     }

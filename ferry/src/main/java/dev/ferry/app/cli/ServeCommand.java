@@ -1,10 +1,11 @@
 package dev.ferry.app.cli;
 
+import dev.ferry.bridge.net.HostPort;
 import dev.ferry.app.config.ConfigException;
 import dev.ferry.app.config.ConfigLoader;
 import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.ListenerConfig;
-import dev.ferry.app.origin.BuiltinOrigin;
+import dev.ferry.testorigin.BuiltinOrigin;
 import dev.ferry.app.server.FerryServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,12 +95,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private static InetSocketAddress parseAddress(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--listen: " + hostPort + " (expected: host:port)");
+        try {
+            // Resolved now: a listen address is bound at once.
+            HostPort parsed = HostPort.parse(hostPort, true);
+            return new InetSocketAddress(parsed.host(), parsed.port());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--listen must be HOST:PORT: " + e.getMessage(), e);
         }
-        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static void printBanner(FerryConfig config, FerryServer server, boolean builtin) {

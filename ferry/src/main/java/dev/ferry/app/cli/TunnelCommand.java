@@ -1,13 +1,13 @@
 package dev.ferry.app.cli;
 
-import dev.ferry.app.client.Http3Client;
-import dev.ferry.app.client.Http3Connection;
-import dev.ferry.app.tunnel.HostPort;
-import dev.ferry.app.tunnel.SharedConnection;
-import dev.ferry.app.tunnel.TcpTunnelRelay;
-import dev.ferry.app.tunnel.TunnelOptions;
-import dev.ferry.app.tunnel.UdpTunnelClient;
-import dev.ferry.app.tunnel.UdpTunnelRelay;
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3Connection;
+import dev.ferry.bridge.net.HostPort;
+import dev.ferry.http3.tunnel.SharedConnection;
+import dev.ferry.tools.tunnel.TcpTunnelRelay;
+import dev.ferry.http3.tunnel.TunnelOptions;
+import dev.ferry.http3.tunnel.UdpTunnelClient;
+import dev.ferry.tools.tunnel.UdpTunnelRelay;
 import dev.ferry.bridge.tunnel.ConnectUdpTemplate;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -106,8 +106,8 @@ public final class TunnelCommand implements Runnable {
                 if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
                     throw new IllegalArgumentException("--via must be https://host[:port], got " + via);
                 }
-                to = HostPort.parse(target, "--target", false);
-                HostPort l = HostPort.parse(listen, "--listen", true);
+                to = option("--target", target, false);
+                HostPort l = option("--listen", listen, true);
                 local = new InetSocketAddress(InetAddress.getByName(l.host()), l.port());
                 options = options();
                 relayAddress = new InetSocketAddress(InetAddress.getByName(relay.getHost()),
@@ -150,6 +150,14 @@ public final class TunnelCommand implements Runnable {
         }
 
         /** Ctrl-C: end the run and give it a moment to close the tunnel and print its counters. */
+        private static HostPort option(String name, String value, boolean allowPortZero) {
+            try {
+                return HostPort.parse(value, allowPortZero);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " must be HOST:PORT: " + e.getMessage(), e);
+            }
+        }
+
         private void stopAndWait() {
             stop();
             try {

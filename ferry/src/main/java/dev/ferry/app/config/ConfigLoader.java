@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.net.HostPort;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -184,8 +185,8 @@ public final class ConfigLoader {
 
     private static boolean isAuthority(String s) {
         return s.equals(RouteConfig.ANY_AUTHORITY)
-                || (s.startsWith("*.") && AddressParser.isHostName(s.substring(2)))
-                || AddressParser.isHostName(s) || AddressParser.isIpLiteral(s);
+                || (s.startsWith("*.") && HostPort.isHostName(s.substring(2)))
+                || HostPort.isHostName(s) || HostPort.isIpLiteral(s);
     }
 
     private static HeadersConfig readHeaders(ConfigNode node) {

@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.net.HostPort;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -25,7 +26,7 @@ public record ListenerConfig(String name, InetSocketAddress address, TlsFilesCon
 
     /** The address a listener binds when the file does not say: 127.0.0.1:8443. */
     public static InetSocketAddress defaultAddress() {
-        return AddressParser.parse("127.0.0.1:" + DEFAULT_PORT, false);
+        return HostPort.parse("127.0.0.1:" + DEFAULT_PORT, false).toSocketAddress();
     }
 
     /** The listener used when the file has no {@code listeners}: "default" on 127.0.0.1:8443, generated cert. */

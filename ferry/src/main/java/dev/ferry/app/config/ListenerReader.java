@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.net.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class ListenerReader {
             if (l.address().getPort() != 0) {
                 previous = addresses.putIfAbsent(l.address(), item.path());
                 if (previous != null) {
-                    item.child("address").report(AddressParser.format(l.address())
+                    item.child("address").report(HostPort.format(l.address())
                             + " (expected: an address not already used by " + previous + ")");
                 }
             }
@@ -61,7 +62,7 @@ final class ListenerReader {
         if (addressNode.present()) {
             String text = addressNode.string(null, ADDRESS_EXPECTED, s -> true);
             try {
-                address = text == null ? address : AddressParser.parse(text, true);
+                address = text == null ? address : HostPort.parse(text, true).toSocketAddress();
             } catch (IllegalArgumentException e) {
                 addressNode.problem(ADDRESS_EXPECTED);
             }

@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.net.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +85,7 @@ final class OriginReader {
                 continue;
             }
             try {
-                out.add(AddressParser.parse(text, false));
+                out.add(HostPort.parse(text, false).toSocketAddress());
             } catch (IllegalArgumentException e) {
                 item.problem(ENDPOINT_EXPECTED);
             }
@@ -115,7 +116,7 @@ final class OriginReader {
         boolean verify = tls.child("verify").bool(d.verify());
         Path caFile = ListenerReader.readableFile(tls.child("ca-file"), baseDir,
                 "a readable PEM file of CA certificates");
-        String serverName = tls.child("server-name").string(null, "a DNS host name", AddressParser::isHostName);
+        String serverName = tls.child("server-name").string(null, "a DNS host name", HostPort::isHostName);
         if (!enabled) {
             for (String key : List.of("verify", "ca-file", "server-name")) {
                 ConfigNode n = tls.child(key);

@@ -1,5 +1,7 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.net.HostPort;
+
 import java.util.Locale;
 import java.util.Objects;
 
@@ -19,7 +21,8 @@ public record RouteConfig(String authority, String pathPrefix, String origin) {
     public static final String ROOT_PREFIX = "/";
 
     public RouteConfig {
-        authority = stripBrackets(Objects.requireNonNull(authority, "authority").toLowerCase(Locale.ROOT));
+        String lower = Objects.requireNonNull(authority, "authority").toLowerCase(Locale.ROOT);
+        authority = lower.startsWith("[") && lower.endsWith("]") ? lower.substring(1, lower.length() - 1) : lower;
         Objects.requireNonNull(pathPrefix, "pathPrefix");
         Objects.requireNonNull(origin, "origin");
         if (!pathPrefix.startsWith("/")) {
@@ -47,7 +50,7 @@ public record RouteConfig(String authority, String pathPrefix, String origin) {
         if (host == null) {
             return false;
         }
-        String h = stripBrackets(withoutPort(host.toLowerCase(Locale.ROOT)));
+        String h = HostPort.hostOf(host);
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
@@ -67,18 +70,5 @@ public record RouteConfig(String authority, String pathPrefix, String origin) {
         }
         char next = path.charAt(pathPrefix.length());
         return next == '/' || next == '?' || next == '#';
-    }
-
-    private static String withoutPort(String host) {
-        if (host.startsWith("[")) {
-            int close = host.indexOf(']');
-            return close < 0 ? host : host.substring(0, close + 1);
-        }
-        int colon = host.indexOf(':');
-        return colon >= 0 && colon == host.lastIndexOf(':') ? host.substring(0, colon) : host;
-    }
-
-    private static String stripBrackets(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.net.HostPort;
 import dev.ferry.bridge.tunnel.Cidr;
 import dev.ferry.bridge.tunnel.ConnectUdpTemplate;
 import dev.ferry.bridge.tunnel.EgressPolicy;
@@ -156,7 +157,7 @@ final class TunnelsReader {
         }
         Map<String, String> written = new LinkedHashMap<>();
         entries.forEach((name, item) -> {
-            if (!AddressParser.isHostName(name)) {
+            if (!HostPort.isHostName(name)) {
                 item.report("not a host name (expected: a DNS name such as forbidden.test)");
                 return;
             }

@@ -9,6 +9,6 @@
  * {@link dev.ferry.app.config.PoolConfig}), {@link dev.ferry.app.config.HeadersConfig} and
  * {@link dev.ferry.app.config.AccessLogConfig}; each documents its keys and defaults, and docs/configuration.md has
  * the same as tables. Values are parsed by {@link dev.ferry.app.config.DurationParser},
- * {@link dev.ferry.app.config.SizeParser} and {@link dev.ferry.app.config.AddressParser}, which never use DNS.
+ * {@link dev.ferry.app.config.SizeParser} and {@link dev.ferry.bridge.net.HostPort}, which never uses DNS.
  */
 package dev.ferry.app.config;

@@ -1,7 +1,7 @@
 package dev.ferry.app.server;
 
 import dev.ferry.app.config.ListenerConfig;
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;

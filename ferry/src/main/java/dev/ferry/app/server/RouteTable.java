@@ -6,6 +6,7 @@ import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.OriginSelector;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.hook.ExchangeContext;
+import dev.ferry.bridge.net.HostPort;
 
 import java.util.List;
 import java.util.Map;
@@ -26,32 +27,15 @@ final class RouteTable implements OriginSelector {
 
     @Override
     public SelectedOrigin select(ExchangeContext ctx, RequestHead request) {
-        String host = hostOf(request.authority());
+        String authority = request.authority();
         // The normalized path, so that /%61dmin, //admin or /a/../admin cannot slip past a /admin route.
         String path = request.path() == null ? "/" : request.normalizedPath();
         for (RouteConfig route : routes) {
-            if (route.matches(host, path)) {
+            if (route.matches(authority, path)) {
                 return origins.get(route.origin());
             }
         }
         throw new ProxyException(ProxyErrorType.DESTINATION_NOT_FOUND, ProxyException.Side.CLIENT, true,
-                "no route for " + (host == null ? "(no authority)" : host));
-    }
-
-    /** The host part of an authority: without port, without IPv6 brackets' port, lower case. */
-    static String hostOf(String authority) {
-        if (authority == null) {
-            return null;
-        }
-        String a = authority;
-        if (a.startsWith("[")) {
-            int end = a.indexOf(']');
-            return end > 0 ? a.substring(0, end + 1).toLowerCase(java.util.Locale.ROOT) : a;
-        }
-        int colon = a.lastIndexOf(':');
-        if (colon >= 0) {
-            a = a.substring(0, colon);
-        }
-        return a.toLowerCase(java.util.Locale.ROOT);
+                "no route for " + (authority == null ? "(no authority)" : HostPort.hostOf(authority)));
     }
 }

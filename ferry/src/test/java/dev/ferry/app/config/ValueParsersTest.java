@@ -42,27 +42,4 @@ class ValueParsersTest {
     void rejectsAmbiguousOrInvalidSizes(String text) {
         assertThrows(IllegalArgumentException.class, () -> SizeParser.parse(text));
     }
-
-    @Test
-    void parsesIpLiteralsIntoResolvedAddresses() {
-        assertEquals(new InetSocketAddress("127.0.0.1", 80), AddressParser.parse("127.0.0.1:80", false));
-        assertEquals(new InetSocketAddress("::1", 443), AddressParser.parse("[::1]:443", false));
-        assertEquals(0, AddressParser.parse("0.0.0.0:0", true).getPort());
-    }
-
-    @Test
-    void leavesHostNamesUnresolved() {
-        InetSocketAddress a = AddressParser.parse("Origin.Example:8080", false);
-        assertTrue(a.isUnresolved());
-        assertEquals("origin.example", a.getHostString());
-        assertEquals("origin.example:8080", AddressParser.format(a));
-        assertEquals("[::1]:443", AddressParser.format(AddressParser.parse("[::1]:443", false)));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"localhost", "host:", ":80", "host:65536", "host:0", "::1:80", "[::1:80", "[1.2.3.4]:80",
-            "300.1.1.1:80", "bad_host!:80", "a..b:80", "host:-1", "host:8o"})
-    void rejectsMalformedAddresses(String text) {
-        assertThrows(IllegalArgumentException.class, () -> AddressParser.parse(text, false));
-    }
 }

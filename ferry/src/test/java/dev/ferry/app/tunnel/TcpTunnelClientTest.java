@@ -1,7 +1,10 @@
 package dev.ferry.app.tunnel;
 
-import dev.ferry.app.client.Http3Client;
-import dev.ferry.app.client.Http3Connection;
+import dev.ferry.http3.tunnel.TcpTunnelClient;
+import dev.ferry.http3.tunnel.TunnelOptions;
+
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterAll;

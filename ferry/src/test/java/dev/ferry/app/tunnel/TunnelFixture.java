@@ -8,7 +8,7 @@ import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.config.QuicConfig;
 import dev.ferry.app.config.TlsFilesConfig;
 import dev.ferry.app.config.TunnelsConfig;
-import dev.ferry.app.origin.BuiltinOrigin;
+import dev.ferry.testorigin.BuiltinOrigin;
 import dev.ferry.app.server.FerryServer;
 
 import java.io.IOException;

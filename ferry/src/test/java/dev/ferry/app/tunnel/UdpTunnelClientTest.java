@@ -1,7 +1,11 @@
 package dev.ferry.app.tunnel;
 
-import dev.ferry.app.client.Http3Client;
-import dev.ferry.app.client.Http3Connection;
+import dev.ferry.http3.tunnel.TunnelException;
+import dev.ferry.http3.tunnel.TunnelOptions;
+import dev.ferry.http3.tunnel.UdpTunnelClient;
+
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

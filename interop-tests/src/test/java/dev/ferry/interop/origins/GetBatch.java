@@ -1,9 +1,9 @@
 package dev.ferry.interop.origins;
 
-import dev.ferry.app.client.Http3Connection;
-import dev.ferry.app.client.Http3Request;
-import dev.ferry.app.client.Http3Response;
-import dev.ferry.app.origin.PatternBytes;
+import dev.ferry.http3.client.Http3Connection;
+import dev.ferry.http3.client.Http3Request;
+import dev.ferry.http3.client.Http3Response;
+import dev.ferry.testorigin.PatternBytes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.ferry.interop.origins;
 
-import dev.ferry.app.origin.PatternBytes;
+import dev.ferry.testorigin.PatternBytes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;

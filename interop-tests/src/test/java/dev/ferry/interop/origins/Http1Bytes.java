@@ -1,6 +1,6 @@
 package dev.ferry.interop.origins;
 
-import dev.ferry.app.origin.PatternBytes;
+import dev.ferry.testorigin.PatternBytes;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;

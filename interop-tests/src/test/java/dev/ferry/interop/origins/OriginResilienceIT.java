@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.app.client.Http3Client;
-import dev.ferry.app.client.Http3Connection;
-import dev.ferry.app.client.Http3Request;
-import dev.ferry.app.client.Http3Response;
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3Connection;
+import dev.ferry.http3.client.Http3Request;
+import dev.ferry.http3.client.Http3Response;
 import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.config.OriginProtocol;
 import dev.ferry.app.config.OriginTlsConfig;

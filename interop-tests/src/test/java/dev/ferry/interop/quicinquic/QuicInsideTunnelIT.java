@@ -1,8 +1,8 @@
 package dev.ferry.interop.quicinquic;
 
 import dev.ferry.app.config.TunnelsConfig;
-import dev.ferry.app.origin.BuiltinOrigin;
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.testorigin.BuiltinOrigin;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.FreePorts;
 import dev.ferry.interop.support.GtlsClient;

@@ -1,6 +1,6 @@
 package dev.ferry.interop.support;
 
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

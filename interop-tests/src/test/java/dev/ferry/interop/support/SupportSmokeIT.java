@@ -3,8 +3,8 @@ package dev.ferry.interop.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.app.tls.CertificateAuthority;
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.http3.tls.CertificateAuthority;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,5 +1,6 @@
 package dev.ferry.interop.tunnel;
 
+import dev.ferry.http3.Http3Codes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +57,7 @@ class KwikConnectUdpIT {
              FerryRelay relay = TunnelRelays.start(WorkDirs.create("kwik-connect-udp").resolve("state"),
                      TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(), Map.of()));
              KwikTunnelClient client = KwikTunnelClient.connect(relay.address(), true)) {
-            assertEquals(Optional.of(1L), client.peerSetting(KwikTunnelClient.SETTINGS_H3_DATAGRAM),
+            assertEquals(Optional.of(1L), client.peerSetting(Http3Codes.SETTINGS_H3_DATAGRAM),
                     "the relay must announce SETTINGS_H3_DATAGRAM = 1");
             assertEquals(Optional.of(1L), client.peerSetting(KwikTunnelClient.SETTINGS_ENABLE_CONNECT_PROTOCOL),
                     "the relay must announce SETTINGS_ENABLE_CONNECT_PROTOCOL = 1");

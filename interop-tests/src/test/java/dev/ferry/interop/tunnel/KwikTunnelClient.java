@@ -1,5 +1,7 @@
 package dev.ferry.interop.tunnel;
 
+import dev.ferry.interop.support.KwikTrace;
+import dev.ferry.http3.Http3Codes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -43,7 +45,6 @@ import tech.kwik.flupke.impl.Http3Frame;
  */
 final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCloseable {
     static final long SETTINGS_ENABLE_CONNECT_PROTOCOL = 0x08;
-    static final long SETTINGS_H3_DATAGRAM = 0x33;
 
     private final QuicClientConnection quic;
     private final ExecutorService executor;
@@ -110,7 +111,7 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
 
     private static KwikTunnelClient attempt(InetSocketAddress relay, boolean h3Datagram, X509Certificate certificate,
                                             PrivateKey key) throws IOException {
-        KwikTrace trace = new KwikTrace();
+        KwikTrace trace = KwikTrace.handshake();
         QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
                 .uri(URI.create("https://" + relay.getAddress().getHostAddress() + ":" + relay.getPort()))
                 .version(QuicConnection.QuicVersion.V1)
@@ -132,7 +133,7 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
         });
         KwikTunnelClient client = new KwikTunnelClient(builder.build(), executor);
         if (h3Datagram) {
-            client.addSettingsParameter(SETTINGS_H3_DATAGRAM, 1);
+            client.addSettingsParameter(Http3Codes.SETTINGS_H3_DATAGRAM, 1);
         }
         try {
             client.connect();
@@ -142,7 +143,7 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
             trace.stopTracing();
         } catch (IOException | RuntimeException e) {
             client.close();
-            List<String> lines = trace.handshakeLines();
+            List<String> lines = trace.lines();
             if (e instanceof java.net.ConnectException && lostServerHello(lines)) {
                 throw new ServerHelloRace("kwik dropped the relay's ServerHello (agent15 state race) and timed out: "
                         + e.getMessage());

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.app.config.TunnelsConfig;
-import dev.ferry.app.tls.CertificateAuthority;
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.http3.tls.CertificateAuthority;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.bridge.builtin.TokenStore;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.WorkDirs;

@@ -2,7 +2,6 @@ package dev.ferry.bridge.exchange;
 
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
-import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.hook.HookDecision;
 import dev.ferry.bridge.hook.ProxyHook;
 import io.netty.channel.EventLoop;

@@ -1,5 +1,6 @@
 package dev.ferry.bridge.exchange;
 
+import dev.ferry.bridge.net.HostPort;
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.hook.ExchangeContext;
@@ -120,18 +121,14 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private static TunnelTarget tcpTarget(String authority) {
-        int colon = authority == null ? -1 : authority.lastIndexOf(':');
-        if (colon <= 0) {
-            throw ProxyException.badRequest("CONNECT needs host:port, got " + authority);
-        }
-        String host = authority.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        if (authority == null) {
+            throw ProxyException.badRequest("CONNECT needs host:port, got no :authority");
         }
         try {
-            return new TunnelTarget(TunnelTarget.Kind.TCP, host, Integer.parseInt(authority.substring(colon + 1)));
+            HostPort target = HostPort.parse(authority, false);
+            return new TunnelTarget(TunnelTarget.Kind.TCP, target.host(), target.port());
         } catch (IllegalArgumentException e) {
-            throw ProxyException.badRequest("CONNECT target " + authority + ": " + e.getMessage());
+            throw ProxyException.badRequest("CONNECT target: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.ferry.bridge.headers;
 
+import dev.ferry.bridge.error.ProxyException;
+
 import static dev.ferry.bridge.headers.FieldSyntax.printable;
 
 /**
@@ -27,37 +29,37 @@ final class AuthorityChecks {
      */
     static void check(String authority, String field) {
         if (authority.isEmpty()) {
-            throw Http3RequestParser.bad("empty " + field);
+            throw ProxyException.badRequest("empty " + field);
         }
         if (authority.indexOf('@') >= 0) {
-            throw Http3RequestParser.bad("userinfo in " + field + " " + printable(authority));
+            throw ProxyException.badRequest("userinfo in " + field + " " + printable(authority));
         }
         for (int i = 0; i < authority.length(); i++) {
             if (!isAuthorityChar(authority.charAt(i))) {
-                throw Http3RequestParser.bad("invalid character in " + field + " " + printable(authority));
+                throw ProxyException.badRequest("invalid character in " + field + " " + printable(authority));
             }
         }
         int portStart = portStart(authority);
         if (portStart < 0) {
-            throw Http3RequestParser.bad("malformed " + field + " " + printable(authority));
+            throw ProxyException.badRequest("malformed " + field + " " + printable(authority));
         }
         if (portStart == 0 || (portStart == 1 && authority.charAt(0) == ':')) {
-            throw Http3RequestParser.bad("empty host in " + field + " " + printable(authority));
+            throw ProxyException.badRequest("empty host in " + field + " " + printable(authority));
         }
         if (portStart == authority.length()) {
             if (authority.charAt(portStart - 1) == ':') {
-                throw Http3RequestParser.bad("empty port in " + field + " " + printable(authority));
+                throw ProxyException.badRequest("empty port in " + field + " " + printable(authority));
             }
             return;
         }
         for (int i = portStart; i < authority.length(); i++) {
             char c = authority.charAt(i);
             if (c < '0' || c > '9') {
-                throw Http3RequestParser.bad("invalid port in " + field + " " + printable(authority));
+                throw ProxyException.badRequest("invalid port in " + field + " " + printable(authority));
             }
         }
         if (authority.length() - portStart > 5 || Integer.parseInt(authority.substring(portStart)) > 65535) {
-            throw Http3RequestParser.bad("port out of range (0-65535) in " + field + " " + printable(authority));
+            throw ProxyException.badRequest("port out of range (0-65535) in " + field + " " + printable(authority));
         }
     }
 

@@ -10,7 +10,7 @@ import static dev.ferry.bridge.headers.FieldSyntax.printable;
 
 /**
  * The checks a message must pass after hooks edited it and before any origin or client sees it: the same field
- * rules as client input ({@link Http3RequestParser}), so that a CR or LF set by a hook cannot become request
+ * rules as client input ({@link FieldSectionParser}), so that a CR or LF set by a hook cannot become request
  * smuggling on an HTTP/1.1 origin connection, nor response splitting towards a client.
  *
  * <p>Names may use upper case here (the translators lower-case them for HTTP/2 and HTTP/3); everything else is as

@@ -1,5 +1,6 @@
 package dev.ferry.bridge.headers;
 
+import dev.ferry.bridge.error.ProxyException;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.util.List;
@@ -160,6 +161,20 @@ public final class FieldSyntax {
                 h.add(name, value);
                 written = true;
             }
+        }
+    }
+
+    /**
+     * The length stated by the Content-Length fields of a request, or -1 when there are none; a list of identical
+     * values counts as one (RFC 9110 8.6).
+     *
+     * @throws ProxyException of type {@code HTTP_REQUEST_ERROR} when the values are invalid or differ
+     */
+    public static long contentLength(HttpHeaders h) {
+        try {
+            return parseContentLength(h.getAll("content-length"));
+        } catch (IllegalArgumentException e) {
+            throw ProxyException.badRequest(e.getMessage());
         }
     }
 

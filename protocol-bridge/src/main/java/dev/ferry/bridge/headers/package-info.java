@@ -5,7 +5,7 @@
  * (Via, RFC 9110 section 7.6.3; Forwarded, RFC 7239). Everything here is a final class with static methods or an
  * immutable policy, free of I/O, so the ingress, the origin clients and hooks share one reading of the RFCs.
  *
- * <p>Starting points: {@link dev.ferry.bridge.headers.Http3RequestParser} (client request in),
+ * <p>Starting points: {@link dev.ferry.bridge.headers.FieldSectionParser} (client request in),
  * {@link dev.ferry.bridge.headers.OriginRequestTranslator} (origin request out),
  * {@link dev.ferry.bridge.headers.ResponseTranslator} (origin response back),
  * {@link dev.ferry.bridge.headers.HopByHopFields}, {@link dev.ferry.bridge.headers.ForwardingPolicy} and

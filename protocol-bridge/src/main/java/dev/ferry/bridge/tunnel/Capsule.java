@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  * <p>The payload is reference counted and belongs to whoever holds the capsule: the consumer that receives one from
  * {@link CapsuleDecoder#feed} releases {@link #payload()} when done with it.
  *
- * @param type    the Capsule Type, 0..{@link QuicVarint#MAX}
+ * @param type    the Capsule Type, 0..{@link VarInt#MAX}
  * @param payload the Capsule Value; for a {@link #DATAGRAM} capsule this is the HTTP Datagram Payload, which for
  *                CONNECT-UDP starts with the Context ID (RFC 9298 section 5)
  */
@@ -19,7 +19,7 @@ public record Capsule(long type, ByteBuf payload) {
     public static final long DATAGRAM = 0x00;
 
     public Capsule {
-        if (type < 0 || type > QuicVarint.MAX) {
+        if (type < 0 || type > VarInt.MAX) {
             throw new IllegalArgumentException("capsule type out of range: " + type);
         }
         if (payload == null) {

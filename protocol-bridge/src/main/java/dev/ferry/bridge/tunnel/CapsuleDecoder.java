@@ -114,8 +114,8 @@ public final class CapsuleDecoder {
         long length;
         if (header == null) {
             int start = chunk.readerIndex();
-            type = QuicVarint.read(chunk);
-            length = type < 0 ? -1 : QuicVarint.read(chunk);
+            type = VarInt.read(chunk);
+            length = type < 0 ? -1 : VarInt.read(chunk);
             if (length < 0) {
                 chunk.readerIndex(start);
                 header = Unpooled.buffer(MAX_HEADER, MAX_HEADER);
@@ -126,8 +126,8 @@ public final class CapsuleDecoder {
             int pending = header.readableBytes();
             int copied = Math.min(MAX_HEADER - pending, chunk.readableBytes());
             header.writeBytes(chunk, chunk.readerIndex(), copied);
-            type = QuicVarint.read(header);
-            length = type < 0 ? -1 : QuicVarint.read(header);
+            type = VarInt.read(header);
+            length = type < 0 ? -1 : VarInt.read(header);
             if (length < 0) {
                 header.readerIndex(0);
                 chunk.skipBytes(copied);
@@ -192,22 +192,14 @@ public final class CapsuleDecoder {
 
     /**
      * A capsule the decoder refuses: a DATAGRAM capsule longer than the configured maximum. The caller aborts the
-     * stream with {@link #H3_DATAGRAM_ERROR}, as for any capsule it cannot parse (RFC 9297 section 3.3).
+     * stream as for any capsule it cannot parse (RFC 9297 section 3.3; over HTTP/3 with H3_DATAGRAM_ERROR).
      */
     public static final class CapsuleException extends RuntimeException {
-
-        /** The HTTP/3 error code H3_DATAGRAM_ERROR, "Datagram or Capsule Protocol parse error" (RFC 9297). */
-        public static final long H3_DATAGRAM_ERROR = 0x33;
 
         private static final long serialVersionUID = 1L;
 
         public CapsuleException(String message) {
             super(message);
-        }
-
-        /** Returns {@link #H3_DATAGRAM_ERROR}, the code to reset the stream with. */
-        public long errorCode() {
-            return H3_DATAGRAM_ERROR;
         }
     }
 }

@@ -25,12 +25,12 @@ public final class CapsuleEncoder {
      */
     public static ByteBuf datagram(ByteBufAllocator alloc, long contextId, ByteBuf payload) {
         try {
-            int contextSize = QuicVarint.size(contextId);
+            int contextSize = VarInt.size(contextId);
             long length = (long) contextSize + payload.readableBytes();
-            ByteBuf out = alloc.buffer(QuicVarint.size(Capsule.DATAGRAM) + QuicVarint.size(length) + (int) length);
-            QuicVarint.write(out, Capsule.DATAGRAM);
-            QuicVarint.write(out, length);
-            QuicVarint.write(out, contextId);
+            ByteBuf out = alloc.buffer(VarInt.size(Capsule.DATAGRAM) + VarInt.size(length) + (int) length);
+            VarInt.write(out, Capsule.DATAGRAM);
+            VarInt.write(out, length);
+            VarInt.write(out, contextId);
             out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
             return out;
         } finally {
@@ -48,9 +48,9 @@ public final class CapsuleEncoder {
     public static ByteBuf capsule(ByteBufAllocator alloc, long type, ByteBuf payload) {
         try {
             int length = payload.readableBytes();
-            ByteBuf out = alloc.buffer(QuicVarint.size(type) + QuicVarint.size(length) + length);
-            QuicVarint.write(out, type);
-            QuicVarint.write(out, length);
+            ByteBuf out = alloc.buffer(VarInt.size(type) + VarInt.size(length) + length);
+            VarInt.write(out, type);
+            VarInt.write(out, length);
             out.writeBytes(payload, payload.readerIndex(), length);
             return out;
         } finally {
@@ -63,7 +63,7 @@ public final class CapsuleEncoder {
      * useful to size a DATA frame or to check a stream's flow-control window.
      */
     public static int datagramSize(long contextId, int payloadLength) {
-        long length = (long) QuicVarint.size(contextId) + payloadLength;
-        return QuicVarint.size(Capsule.DATAGRAM) + QuicVarint.size(length) + (int) length;
+        long length = (long) VarInt.size(contextId) + payloadLength;
+        return VarInt.size(Capsule.DATAGRAM) + VarInt.size(length) + (int) length;
     }
 }

@@ -43,7 +43,7 @@ class CapsuleDecoderTest {
             byte[] payload = randomBytes(size);
             ByteBuf capsule = CapsuleEncoder.datagram(ALLOC, contextId, Unpooled.wrappedBuffer(payload));
             ByteBuf expected = Unpooled.buffer();
-            QuicVarint.write(expected, contextId);
+            VarInt.write(expected, contextId);
             expected.writeBytes(payload);
             datagrams.add(ByteBufUtil.getBytes(expected));
             bytes.writeBytes(capsule);
@@ -68,7 +68,7 @@ class CapsuleDecoderTest {
     private static Stream mixedStream() {
         return new Stream()
                 .datagram(0, 0).datagram(0, 1).unknown(0x17, 0).datagram(0, 62).datagram(0, 63)
-                .unknown(0x2a, 300).datagram(7, 16_380).datagram(0, 16_400).unknown(QuicVarint.MAX, 5)
+                .unknown(0x2a, 300).datagram(7, 16_380).datagram(0, 16_400).unknown(VarInt.MAX, 5)
                 .unknown(1L << 40, 70_000).datagram(0, 65_535).datagram(63, 1200)
                 .unknown(0x01, 1);
     }
@@ -163,8 +163,8 @@ class CapsuleDecoderTest {
     @Test
     void streamsThroughUnknownCapsuleOfMaximalDeclaredLength() {
         ByteBuf header = Unpooled.buffer();
-        QuicVarint.write(header, 0x99);
-        QuicVarint.write(header, QuicVarint.MAX);
+        VarInt.write(header, 0x99);
+        VarInt.write(header, VarInt.MAX);
         header.writeZero(4096);
         CapsuleDecoder decoder = new CapsuleDecoder();
         decoder.feed(header, this::collect);
@@ -177,11 +177,11 @@ class CapsuleDecoderTest {
     @Test
     void refusesDatagramCapsuleLongerThanMaximumBeforeItsPayloadArrives() {
         ByteBuf header = Unpooled.buffer();
-        QuicVarint.write(header, Capsule.DATAGRAM);
-        QuicVarint.write(header, CapsuleDecoder.DEFAULT_MAX_DATAGRAM_CAPSULE_LENGTH + 1);
+        VarInt.write(header, Capsule.DATAGRAM);
+        VarInt.write(header, CapsuleDecoder.DEFAULT_MAX_DATAGRAM_CAPSULE_LENGTH + 1);
         CapsuleDecoder decoder = new CapsuleDecoder();
         CapsuleException e = assertThrows(CapsuleException.class, () -> decoder.feed(header, this::collect));
-        assertEquals(0x33, e.errorCode());
+        assertTrue(e.getMessage().contains("DATAGRAM capsule"), e.getMessage());
         assertEquals(0, header.refCnt());
         ByteBuf more = Unpooled.buffer().writeZero(10);
         assertThrows(IllegalStateException.class, () -> decoder.feed(more, this::collect));

@@ -1,0 +1,91 @@
+package dev.ferry.interop.support;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import tech.kwik.core.log.BaseLogger;
+
+/**
+ * kwik's log for one test connection: errors and warnings always go to stderr, and while tracing the latest lines
+ * are also kept in memory (the last {@value #KEEP}), so that a connection that fails can be explained afterwards:
+ * which packets kwik sent and received, which it could not decrypt, what its TLS engine and its loss recovery did.
+ * {@link #handshake()} traces everything until {@link #stopTracing()}; {@link #packets()} traces packets and loss
+ * recovery for the whole connection, without kwik's debug lines.
+ */
+public final class KwikTrace extends BaseLogger {
+    private static final int KEEP = 3_000;
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
+    private volatile boolean tracing = true;
+
+    private KwikTrace(boolean debug) {
+        logWarning(true);
+        logDebug(debug);
+        logPackets(true);
+        logInfo(debug);
+        logRecovery(true);
+    }
+
+    /** Everything kwik logs, meant for the handshake only (see {@link #stopTracing()}). */
+    public static KwikTrace handshake() {
+        return new KwikTrace(true);
+    }
+
+    /** Packets sent and received and loss recovery, for a whole connection. */
+    public static KwikTrace packets() {
+        return new KwikTrace(false);
+    }
+
+    /** Ends the trace: from now on only errors and warnings are written. */
+    public void stopTracing() {
+        tracing = false;
+        logDebug(false);
+        logPackets(false);
+        logInfo(false);
+        logRecovery(false);
+        synchronized (lines) {
+            lines.clear();
+        }
+    }
+
+    /** The lines kept so far, oldest first. */
+    public List<String> lines() {
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    @Override
+    protected void log(String message) {
+        if (message.contains("Error:") || message.contains("cannot be decrypted") || !tracing) {
+            System.err.println("kwik: " + message);
+        }
+        if (tracing) {
+            synchronized (lines) {
+                if (lines.size() >= KEEP) {
+                    lines.removeFirst();
+                }
+                lines.addLast(message);
+            }
+        }
+    }
+
+    @Override
+    protected void log(String message, Throwable ex) {
+        StringWriter trace = new StringWriter();
+        ex.printStackTrace(new PrintWriter(trace));
+        log(message + "\n" + trace);
+    }
+
+    @Override
+    protected void logWithHexDump(String message, byte[] data, int length) {
+        log(message);
+    }
+
+    @Override
+    protected void logWithHexDump(String message, ByteBuffer data, int offset, int length) {
+        log(message);
+    }
+}
