@@ -3,13 +3,15 @@ package dev.ferry.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.app.config.OriginConfig;
-import dev.ferry.app.tls.CertificateAuthority;
-import dev.ferry.app.tls.SelfSignedCertificate;
+import dev.ferry.http3.tls.CertificateAuthority;
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.Hashes;
+import dev.ferry.interop.support.KwikTrace;
 import dev.ferry.interop.support.NghttpdOrigin;
 import dev.ferry.interop.support.RandomFiles;
 import dev.ferry.interop.support.WorkDirs;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,9 +67,13 @@ class UploadThroughFerryIT {
     Path download = work.resolve("download.bin");
     String expected = Hashes.sha256(upload);
     try (FerryRelay relay = FerryRelay.start(work.resolve("relay"), origin)) {
+      // kwik's latest packets and loss-recovery lines, printed if the transfer fails: they show which side stopped
+      // (flow-control credit used up, or a sender that stopped with credit left).
+      KwikTrace trace = KwikTrace.packets();
       HttpClient client = tech.kwik.flupke.Http3Client.newBuilder()
           .disableCertificateCheck()
           .connectTimeout(Duration.ofSeconds(10))
+          .logger(trace)
           .build();
       HttpRequest request = HttpRequest.newBuilder(URI.create(relay.url("/upload")))
           .timeout(Duration.ofSeconds(90))
@@ -76,10 +82,21 @@ class UploadThroughFerryIT {
 
       long start = System.nanoTime();
       AtomicLong headAt = new AtomicLong();
-      HttpResponse<Path> response = client.send(request, info -> {
-        headAt.set(System.nanoTime());
-        return HttpResponse.BodyHandlers.ofFile(download).apply(info);
-      });
+      HttpResponse<Path> response;
+      try {
+        response = client.send(request, info -> {
+          headAt.set(System.nanoTime());
+          return HttpResponse.BodyHandlers.ofFile(download).apply(info);
+        });
+      } catch (IOException | RuntimeException e) {
+        List<String> lines = trace.lines();
+        System.err.println("[UploadThroughFerryIT] " + label + " failed after "
+            + (System.nanoTime() - start) / 1_000_000 + " ms: " + e + "; relay access log: " + relay.accessLog()
+            + "; kwik's last " + Math.min(400, lines.size()) + " log lines:");
+        lines.subList(Math.max(0, lines.size() - 400), lines.size()).forEach(l -> System.err.println("  " + l));
+        throw e;
+      }
+      trace.stopTracing();
       long end = System.nanoTime();
       double seconds = (end - start) / 1e9;
 
@@ -92,7 +109,7 @@ class UploadThroughFerryIT {
       double down = (end - headAt.get()) / 1e9;
       System.out.printf(Locale.ROOT, "[UploadThroughFerryIT] %s: %.0f MiB up and back in %.2f s"
           + " (upload until head %.2f s = %.1f MB/s, download %.2f s = %.1f MB/s;"
-          + " flupke -> Ferry -> nghttpd --echo-upload)%n", label, mib, seconds, up, SIZE / 1e6 / up, down,
+          + " flupke, tracing its packets -> Ferry -> nghttpd --echo-upload)%n", label, mib, seconds, up, SIZE / 1e6 / up, down,
           SIZE / 1e6 / down);
     }
   }
