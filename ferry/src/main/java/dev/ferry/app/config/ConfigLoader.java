@@ -92,7 +92,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log", "tunnels", "errors", "timeouts");
+                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -102,18 +102,21 @@ public final class ConfigLoader {
         List<ListenerConfig> listeners = ListenerReader.read(root.child("listeners"), baseDir);
         List<String> originNames = root.child("origins").keys();
         boolean tunnelOnly = TunnelsReader.enabledIn(root.child("tunnels"));
-        List<RouteConfig> routes = readRoutes(root.child("routes"), originNames, tunnelOnly);
+        HookCatalog catalog = readPluginPath(root.child("plugin-path"), baseDir);
+        List<RouteConfig> routes = readRoutes(root.child("routes"), originNames, tunnelOnly, catalog);
         Map<String, OriginConfig> origins = OriginReader.read(root.child("origins"), baseDir, !tunnelOnly);
         HeadersConfig headers = readHeaders(root.child("headers"));
         AccessLogConfig accessLog = readAccessLog(root.child("access-log"), baseDir);
         TunnelsConfig tunnels = TunnelsReader.read(root.child("tunnels"), baseDir);
+        List<HookConfig> hooks = HooksReader.read(root.child("hooks"), catalog, true,
+                tunnels.enabled() && tunnels.auth().required());
         ErrorsConfig errors = readErrors(root.child("errors"));
         ExchangeTimeoutsConfig timeouts = readTimeouts(root.child("timeouts"));
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts);
+                tunnels, errors, timeouts, hooks);
     }
 
     static boolean isName(String s) {
@@ -145,17 +148,42 @@ public final class ConfigLoader {
      * Reads {@code routes}. {@code tunnelOnly}: tunnels are enabled, so that no origins is a valid configuration
      * rather than the problem to report, and a route then has no origin it could name.
      */
-    private static List<RouteConfig> readRoutes(ConfigNode node, List<String> originNames, boolean tunnelOnly) {
+    /**
+     * The hook factories available: Ferry's own, and those in the jars of {@code plugin-path} (a directory) when it
+     * is set. Factories that cannot be used are reported under {@code plugin-path}.
+     */
+    private static HookCatalog readPluginPath(ConfigNode node, Path baseDir) {
+        Path dir = node.file(null, baseDir);
+        HookCatalog catalog;
+        if (dir == null) {
+            catalog = HookCatalog.classPath();
+        } else if (!java.nio.file.Files.isDirectory(dir)) {
+            node.problem("a directory of plugin jars (" + dir + " is not a directory)");
+            catalog = HookCatalog.classPath();
+        } else {
+            try {
+                catalog = HookCatalog.withPlugins(dir);
+            } catch (java.io.UncheckedIOException e) {
+                node.report("cannot list " + dir + ": " + e.getCause().getMessage());
+                catalog = HookCatalog.classPath();
+            }
+        }
+        catalog.problems().forEach(node::report);
+        return catalog;
+    }
+
+    private static List<RouteConfig> readRoutes(ConfigNode node, List<String> originNames, boolean tunnelOnly,
+                                                HookCatalog catalog) {
         List<RouteConfig> out = new ArrayList<>();
         int before = node.problemCount();
         String originExpected = originNames.isEmpty() && tunnelOnly
                 ? "the name of an origin, but origins lists none"
                 : "the name of an origin: " + String.join(", ", originNames);
         for (ConfigNode item : node.elements("a list of routes")) {
-            if (!item.isMap("a map with keys authority, path-prefix, origin")) {
+            if (!item.isMap("a map with keys authority, path-prefix, origin, hooks")) {
                 continue;
             }
-            item.allowKeys("authority", "path-prefix", "origin");
+            item.allowKeys("authority", "path-prefix", "origin", "hooks");
             int itemBefore = item.problemCount();
             String authority = item.child("authority").string(RouteConfig.ANY_AUTHORITY,
                     "an exact host, *.suffix or *", ConfigLoader::isAuthority);
@@ -168,8 +196,9 @@ public final class ConfigLoader {
             if (!originNode.present()) {
                 originNode.missing(originExpected);
             }
+            List<HookConfig> hooks = HooksReader.read(item.child("hooks"), catalog, false, false);
             if (item.problemCount() == itemBefore) {
-                out.add(new RouteConfig(authority, prefix, origin));
+                out.add(new RouteConfig(authority, prefix, origin, hooks));
             }
         }
         if (out.isEmpty() && originNames.size() > 1 && node.problemCount() == before) {

@@ -162,6 +162,17 @@ final class ConfigNode {
         return value.longValue();
     }
 
+    double number(double fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isNumber()) {
+            problem("a number");
+            return fallback;
+        }
+        return value.doubleValue();
+    }
+
     Duration duration(Duration fallback) {
         if (value == null) {
             return fallback;

@@ -30,11 +30,13 @@ import java.util.Set;
  * @param errors     {@code errors}, default {@link ErrorsConfig#defaults()}
  * @param timeouts   {@code timeouts}, default {@link ExchangeTimeoutsConfig#defaults()}: deadlines of the exchange
  *                   path itself (per-origin deadlines are under {@code origins.<name>.timeouts})
+ * @param hooks      {@code hooks}, default none: the global hook chain in order, plugin hooks and built-ins placed
+ *                   by name; built-ins not named keep their default place (see {@link HookConfig})
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
                           AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
-                          ExchangeTimeoutsConfig timeouts) {
+                          ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -51,6 +53,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         Objects.requireNonNull(tunnels, "tunnels");
         Objects.requireNonNull(errors, "errors");
         Objects.requireNonNull(timeouts, "timeouts");
+        hooks = List.copyOf(hooks);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -76,6 +79,15 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         if (routes.isEmpty() && origins.size() > 1) {
             throw new IllegalArgumentException("routes are needed when there is more than one origin");
         }
+    }
+
+    /** A configuration without a hook chain of its own. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
+                       ExchangeTimeoutsConfig timeouts) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog, tunnels, errors,
+                timeouts, List.of());
     }
 
     /** A configuration with the default exchange deadlines. */
@@ -105,7 +117,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
     /** This configuration with {@code tunnels} instead of its own. */
     public FerryConfig withTunnels(TunnelsConfig tunnels) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts);
+                tunnels, errors, timeouts, hooks);
     }
 
     /**

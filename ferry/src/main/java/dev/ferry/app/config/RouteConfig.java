@@ -2,6 +2,7 @@ package dev.ferry.app.config;
 
 import dev.ferry.bridge.net.HostPort;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -15,8 +16,10 @@ import java.util.Objects;
  * @param pathPrefix {@code path-prefix}, default {@code /}: matches whole path segments, so {@code /api} matches
  *                   {@code /api}, {@code /api/v1} and {@code /api?x} but not {@code /apis}
  * @param origin     {@code origin}, required: the name of an entry under {@code origins}
+ * @param hooks      {@code hooks}, default none: this route's own hooks, run after the global chain once the route
+ *                   is known (their {@code onRequest} included); see {@link HookConfig}
  */
-public record RouteConfig(String authority, String pathPrefix, String origin) {
+public record RouteConfig(String authority, String pathPrefix, String origin, List<HookConfig> hooks) {
     public static final String ANY_AUTHORITY = "*";
     public static final String ROOT_PREFIX = "/";
 
@@ -25,9 +28,20 @@ public record RouteConfig(String authority, String pathPrefix, String origin) {
         authority = lower.startsWith("[") && lower.endsWith("]") ? lower.substring(1, lower.length() - 1) : lower;
         Objects.requireNonNull(pathPrefix, "pathPrefix");
         Objects.requireNonNull(origin, "origin");
+        hooks = List.copyOf(hooks);
+        for (HookConfig hook : hooks) {
+            if (hook instanceof HookConfig.Builtin) {
+                throw new IllegalArgumentException("the built-in " + hook.name() + " belongs to the global chain");
+            }
+        }
         if (!pathPrefix.startsWith("/")) {
             throw new IllegalArgumentException("pathPrefix must start with /: " + pathPrefix);
         }
+    }
+
+    /** A route without hooks of its own. */
+    public RouteConfig(String authority, String pathPrefix, String origin) {
+        this(authority, pathPrefix, origin, List.of());
     }
 
     /** A route that sends everything to {@code origin}. */

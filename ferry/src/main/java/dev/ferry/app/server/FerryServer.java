@@ -1,5 +1,9 @@
 package dev.ferry.app.server;
 
+import java.util.Set;
+import java.util.HashSet;
+import dev.ferry.app.config.RouteConfig;
+import dev.ferry.app.config.HookConfig;
 import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.ListenerConfig;
@@ -95,23 +99,49 @@ public final class FerryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The global chain: the configured {@code hooks:} in their order, with each built-in where it is named. A
+     * built-in not named keeps its default place: proxy-auth first (no other hook sees a client that did not
+     * authenticate), then the hooks given in code, the configured ones, forwarding and the access log last.
+     */
     private List<ProxyHook> hooks() {
-        List<ProxyHook> hooks = new ArrayList<>();
+        Map<String, ProxyHook> builtins = new LinkedHashMap<>();
         ProxyHook auth = tunnels == null ? null : tunnels.authHook(config.proxyName());
         if (auth != null) {
-            // First, so that no other hook sees a request from a client that did not authenticate.
-            hooks.add(auth);
+            builtins.put(HookConfig.PROXY_AUTH, auth);
         }
-        hooks.addAll(userHooks);
         HeadersConfig headers = config.headers();
         ForwardingPolicy.Mode mode = ForwardingPolicy.Mode.valueOf(headers.forwarding().toUpperCase(Locale.ROOT));
         ForwardingPolicy.Style style = ForwardingPolicy.Style.valueOf(
                 headers.forwardingStyle().toUpperCase(Locale.ROOT).replace('-', '_'));
-        hooks.add(ForwardingHook.create(ForwardingPolicy.of(mode, style, headers.strip()), config.proxyName()));
+        builtins.put(HookConfig.FORWARDING,
+                ForwardingHook.create(ForwardingPolicy.of(mode, style, headers.strip()), config.proxyName()));
         if (config.accessLog().enabled()) {
-            hooks.add(AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog())));
+            builtins.put(HookConfig.ACCESS_LOG,
+                    AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog())));
         }
-        return hooks;
+        Set<String> placed = new HashSet<>();
+        List<ProxyHook> configured = new ArrayList<>();
+        for (HookConfig hook : config.hooks()) {
+            if (hook instanceof HookConfig.Plugin plugin) {
+                configured.add(plugin.hook());
+            } else if (builtins.containsKey(hook.name())) {
+                placed.add(hook.name());
+                configured.add(builtins.get(hook.name()));
+            }
+        }
+        List<ProxyHook> chain = new ArrayList<>();
+        if (auth != null && !placed.contains(HookConfig.PROXY_AUTH)) {
+            chain.add(auth);
+        }
+        chain.addAll(userHooks);
+        chain.addAll(configured);
+        for (String last : List.of(HookConfig.FORWARDING, HookConfig.ACCESS_LOG)) {
+            if (builtins.containsKey(last) && !placed.contains(last)) {
+                chain.add(builtins.get(last));
+            }
+        }
+        return chain;
     }
 
     private RouteTable routes() {
@@ -122,7 +152,11 @@ public final class FerryServer implements AutoCloseable {
             origins.put(origin.name(), new SelectedOrigin(origin.name(), connector,
                     origin.timeouts().response().toMillis(), origin.timeouts().idle().toMillis()));
         }
-        return new RouteTable(config.effectiveRoutes(), origins);
+        return new RouteTable(config.effectiveRoutes(), origins, FerryServer::routeHooks);
+    }
+
+    private static List<ProxyHook> routeHooks(RouteConfig route) {
+        return route.hooks().stream().map(h -> ((HookConfig.Plugin) h).hook()).toList();
     }
 
     /** The bound address of each listener, in configuration order (real ports when port 0 was asked for). */

@@ -8,7 +8,10 @@ import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.net.HostPort;
 
+import dev.ferry.bridge.hook.ProxyHook;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 
 /**
@@ -18,11 +21,24 @@ import java.util.Map;
  */
 final class RouteTable implements OriginSelector {
     private final List<RouteConfig> routes;
-    private final Map<String, SelectedOrigin> origins;
+    /** What each route selects: its origin, with the route's hooks. */
+    private final List<SelectedOrigin> selected;
 
     RouteTable(List<RouteConfig> routes, Map<String, SelectedOrigin> origins) {
+        this(routes, origins, route -> List.of());
+    }
+
+    /** @param routeHooks the hooks of a route, made once per route here */
+    RouteTable(List<RouteConfig> routes, Map<String, SelectedOrigin> origins,
+               Function<RouteConfig, List<ProxyHook>> routeHooks) {
         this.routes = List.copyOf(routes);
-        this.origins = Map.copyOf(origins);
+        List<SelectedOrigin> choices = new ArrayList<>();
+        for (RouteConfig route : this.routes) {
+            SelectedOrigin origin = origins.get(route.origin());
+            List<ProxyHook> hooks = routeHooks.apply(route);
+            choices.add(origin == null || hooks.isEmpty() ? origin : origin.withHooks(hooks));
+        }
+        this.selected = java.util.Collections.unmodifiableList(choices);
     }
 
     @Override
@@ -30,9 +46,9 @@ final class RouteTable implements OriginSelector {
         String authority = request.authority();
         // The normalized path, so that /%61dmin, //admin or /a/../admin cannot slip past a /admin route.
         String path = request.path() == null ? "/" : request.normalizedPath();
-        for (RouteConfig route : routes) {
-            if (route.matches(authority, path)) {
-                return origins.get(route.origin());
+        for (int i = 0; i < routes.size(); i++) {
+            if (routes.get(i).matches(authority, path)) {
+                return selected.get(i);
             }
         }
         throw new ProxyException(ProxyErrorType.DESTINATION_NOT_FOUND, ProxyException.Side.CLIENT, true,

@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +43,8 @@ final class Exchange implements ClientStreamListener, OriginListener {
     private HttpHeaders pendingTrailers;
 
     private OriginSelector.SelectedOrigin origin;
+    /** The global chain, then the route's own hooks once the route is known. */
+    private List<ProxyHook> hooks;
     private OriginExchange originExchange;
     private ScheduledFuture<?> responseTimer;
     private ScheduledFuture<?> idleTimer;
@@ -62,6 +65,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         this.client = client;
         this.ctx = ctx;
         this.clientRequest = clientRequest;
+        this.hooks = driver.hooks();
     }
 
     void start() {
@@ -79,38 +83,44 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     private void runRequestHooks(int from) {
         HookPhase.run(driver.hooks(), from, client.eventLoop(), hook -> hook.onRequest(ctx, clientRequest),
-                new HookPhase.Outcome() {
-                    @Override
-                    public void proceed() {
-                        openOrigin();
-                    }
+                requestPhaseOutcome(this::selectOrigin), driver.settings().deferTimeoutMillis());
+    }
 
-                    @Override
-                    public void respond(ResponseHead head, byte[] body) {
-                        respondLocally(head, body);
-                    }
+    /** Where a request phase leads: on to {@code next}, or to a local answer or a failure. */
+    private HookPhase.Outcome requestPhaseOutcome(Runnable next) {
+        return HookPhase.outcome(next, this::respondLocally, this::fail, () -> completed);
+    }
 
-                    @Override
-                    public void fail(ProxyException error) {
-                        Exchange.this.fail(error);
-                    }
-
-                    @Override
-                    public boolean isCompleted() {
-                        return completed;
-                    }
-                }, driver.settings().deferTimeoutMillis());
+    /**
+     * Routing, then the chosen route's own hooks: their {@code onRequest} runs now that the route is known, and
+     * from here on every phase runs the global chain followed by the route's (response phases in reverse).
+     */
+    private void selectOrigin() {
+        try {
+            origin = driver.selector().select(ctx, clientRequest);
+        } catch (RuntimeException e) {
+            fail(e instanceof ProxyException pe ? pe : hookFailure(e));
+            return;
+        }
+        ctx.originName(origin.name());
+        if (origin.hooks().isEmpty()) {
+            openOrigin();
+            return;
+        }
+        List<ProxyHook> chain = new ArrayList<>(driver.hooks());
+        chain.addAll(origin.hooks());
+        hooks = List.copyOf(chain);
+        HookPhase.run(origin.hooks(), 0, client.eventLoop(), hook -> hook.onRequest(ctx, clientRequest),
+                requestPhaseOutcome(this::openOrigin), driver.settings().deferTimeoutMillis());
     }
 
     private void openOrigin() {
         try {
-            origin = driver.selector().select(ctx, clientRequest);
-            ctx.originName(origin.name());
             RequestHead.Builder originRequest = clientRequest.toBuilder();
             if (driver.settings().via()) {
                 ViaField.append(originRequest.headers(), ctx.clientProtocol(), driver.settings().proxyName());
             }
-            for (ProxyHook hook : driver.hooks()) {
+            for (ProxyHook hook : hooks) {
                 hook.onOriginRequest(ctx, originRequest);
                 String problem = EditedFields.requestProblem(originRequest.method(), originRequest.authority(),
                         originRequest.path(), originRequest.headers());
@@ -120,11 +130,8 @@ final class Exchange implements ClientStreamListener, OriginListener {
                 }
             }
             originExchange = origin.connector().open(client.eventLoop(), originRequest.build(), this);
-        } catch (ProxyException e) {
-            fail(e);
-            return;
         } catch (RuntimeException e) {
-            fail(hookFailure(e));
+            fail(e instanceof ProxyException pe ? pe : hookFailure(e));
             return;
         }
         touch();
@@ -260,7 +267,6 @@ final class Exchange implements ClientStreamListener, OriginListener {
         touch();
         ResponseHead.Builder head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
                 driver.settings().proxyName(), driver.settings().via());
-        List<ProxyHook> hooks = driver.hooks();
         try {
             for (int i = hooks.size() - 1; i >= 0; i--) {
                 hooks.get(i).onOriginResponse(ctx, head);
@@ -328,7 +334,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
     private void respondLocally(ResponseHead head, byte[] body) {
         markHeadSent();
         try {
-            status = LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, false);
+            status = LocalAnswer.send(client, hooks, ctx, head.toBuilder(), body, false);
         } catch (RuntimeException e) {
             headSent = false;
             fail(e instanceof ProxyException pe ? pe : hookFailure(e));
@@ -347,7 +353,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         }
         if (!headSent) {
             markHeadSent();
-            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings(), error);
+            status = LocalAnswer.sendError(client, hooks, ctx, driver.settings(), error);
             responseBodyBytes += ErrorResponses.body(error).length;
         } else {
             client.reset(requestSent);
@@ -380,7 +386,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         ExchangeOutcome outcome = new ExchangeOutcome(clientRequest, status, requestBodyBytes, responseBodyBytes,
                 headNanos, System.nanoTime() - ctx.startNanos(), error == null ? null : error.type(),
                 error == null ? null : error.getMessage());
-        notifyComplete(driver.hooks(), ctx, outcome);
+        notifyComplete(hooks, ctx, outcome);
     }
 
     static void reportRejected(List<ProxyHook> hooks, ExchangeContext ctx, ProxyException error) {

@@ -34,6 +34,33 @@ final class HookPhase {
     private HookPhase() {
     }
 
+    /** An outcome that goes on with {@code proceed}, and answers or fails through the exchange's own methods. */
+    static Outcome outcome(Runnable proceed, java.util.function.BiConsumer<ResponseHead, byte[]> respond,
+                           java.util.function.Consumer<ProxyException> fail,
+                           java.util.function.BooleanSupplier completed) {
+        return new Outcome() {
+            @Override
+            public void proceed() {
+                proceed.run();
+            }
+
+            @Override
+            public void respond(ResponseHead head, byte[] body) {
+                respond.accept(head, body);
+            }
+
+            @Override
+            public void fail(ProxyException error) {
+                fail.accept(error);
+            }
+
+            @Override
+            public boolean isCompleted() {
+                return completed.getAsBoolean();
+            }
+        };
+    }
+
     /**
      * @param deferTimeoutMillis how long a deferred decision may take (0: no limit); past it the exchange fails with
      *                           500 proxy_internal_error, since a hook that never answers is the relay's own fault,

@@ -64,27 +64,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private HookPhase.Outcome outcome(Runnable proceed) {
-        return new HookPhase.Outcome() {
-            @Override
-            public void proceed() {
-                proceed.run();
-            }
-
-            @Override
-            public void respond(ResponseHead head, byte[] body) {
-                respondLocally(head, body);
-            }
-
-            @Override
-            public void fail(ProxyException error) {
-                TunnelExchange.this.fail(error);
-            }
-
-            @Override
-            public boolean isCompleted() {
-                return completed;
-            }
-        };
+        return HookPhase.outcome(proceed, this::respondLocally, this::fail, () -> completed);
     }
 
     private void resolveTarget() {

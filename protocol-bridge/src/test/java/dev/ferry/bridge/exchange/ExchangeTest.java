@@ -301,4 +301,75 @@ class ExchangeTest {
         assertEquals(0, origin.opened, "a decision after the deadline changes nothing");
         onlyOutcome();
     }
+
+    @Test
+    void aRoutesHooksRunAfterRoutingAndAfterTheGlobalChainInEveryPhase() {
+        List<String> order = new ArrayList<>();
+        ProxyHook global = new NamedHook("global", order);
+        ProxyHook route = new NamedHook("route", order);
+        List<ProxyHook> all = List.of(recorder, global);
+        ExchangeDriver driver = new ExchangeDriver(all, (ctx, r) -> new OriginSelector.SelectedOrigin("app",
+                origin, 0, 0, List.of(route)), new ExchangeDriver.Settings("ferry", true, false));
+        driver.start(client, CLIENT, "3", get("/")).onRequestEnd(null);
+        origin.listener.onRequestSent();
+        origin.listener.onResponseHead(200, fields("content-length", "0"), "1.1");
+        origin.listener.onResponseEnd(null);
+
+        assertEquals(List.of("global.onRequest(origin=null)", "route.onRequest(origin=app)",
+                "global.onOriginRequest", "route.onOriginRequest", "route.onOriginResponse", "global.onOriginResponse",
+                "route.onResponse", "global.onResponse", "route.onComplete", "global.onComplete"), order);
+        assertEquals("global,route", origin.request.headers().get("x-seen"));
+        onlyOutcome();
+    }
+
+    @Test
+    void aRoutesHookThatAnswersKeepsTheOriginClosedAndTheGlobalChainSeesTheAnswer() {
+        List<String> order = new ArrayList<>();
+        ProxyHook global = new NamedHook("global", order);
+        ProxyHook deny = new ProxyHook() {
+            @Override
+            public HookDecision onRequest(ExchangeContext ctx, RequestHead request) {
+                return HookDecision.respond(ResponseHead.builder(403).build(), "no".getBytes());
+            }
+        };
+        ExchangeDriver driver = new ExchangeDriver(List.of(recorder, global), (ctx, r) ->
+                new OriginSelector.SelectedOrigin("app", origin, 0, 0, List.of(deny)),
+                new ExchangeDriver.Settings("ferry", true, false));
+        driver.start(client, CLIENT, "3", get("/admin")).onRequestEnd(null);
+        assertEquals(403, client.head.status());
+        assertEquals(0, origin.opened);
+        assertTrue(order.contains("global.onResponse"), order.toString());
+        assertEquals(403, onlyOutcome().status());
+    }
+
+    /** Records each phase it sees, and marks the origin request with its name. */
+    private record NamedHook(String name, List<String> order) implements ProxyHook {
+        @Override
+        public HookDecision onRequest(ExchangeContext ctx, RequestHead request) {
+            order.add(name + ".onRequest(origin=" + ctx.originName() + ")");
+            return HookDecision.proceed();
+        }
+
+        @Override
+        public void onOriginRequest(ExchangeContext ctx, RequestHead.Builder request) {
+            order.add(name + ".onOriginRequest");
+            String seen = request.headers().get("x-seen");
+            request.headers().set("x-seen", seen == null ? name : seen + "," + name);
+        }
+
+        @Override
+        public void onOriginResponse(ExchangeContext ctx, ResponseHead.Builder response) {
+            order.add(name + ".onOriginResponse");
+        }
+
+        @Override
+        public void onResponse(ExchangeContext ctx, ResponseHead.Builder response) {
+            order.add(name + ".onResponse");
+        }
+
+        @Override
+        public void onComplete(ExchangeContext ctx, ExchangeOutcome outcome) {
+            order.add(name + ".onComplete");
+        }
+    }
 }
