@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The exchange lifecycle on an embedded event loop, with a fake client stream and a fake origin: every way an
@@ -340,6 +342,93 @@ class ExchangeTest {
         assertEquals(0, origin.opened);
         assertTrue(order.contains("global.onResponse"), order.toString());
         assertEquals(403, onlyOutcome().status());
+    }
+
+    /**
+     * The one rule of docs/hooks.md, phase by phase: a {@link ProxyException} answers with its type's status and
+     * Proxy-Status, anything else thrown is 500 proxy_internal_error, a deferred failure counts as thrown (unwrapped
+     * from its CompletionException), and a failing onComplete changes nothing.
+     */
+    @ParameterizedTest(name = "{0} throws {1}: {2}")
+    @CsvSource({
+            "onRequest,         denied,  403, http_request_denied",
+            "onRequest,         runtime, 500, proxy_internal_error",
+            "deferred,          denied,  403, http_request_denied",
+            "deferred,          runtime, 500, proxy_internal_error",
+            "onOriginRequest,   denied,  403, http_request_denied",
+            "onOriginRequest,   runtime, 500, proxy_internal_error",
+            "onOriginResponse,  denied,  403, http_request_denied",
+            "onOriginResponse,  runtime, 500, proxy_internal_error",
+            "onResponse,        denied,  403, http_request_denied",
+            "onResponse,        runtime, 500, proxy_internal_error",
+            "onComplete,        runtime, 200, "})
+    void aHookThatThrowsGetsTheSameAnswerInEveryPhase(String phase, String kind, int status, String error) {
+        RuntimeException thrown = kind.equals("denied")
+                ? new ProxyException(ProxyErrorType.HTTP_REQUEST_DENIED, ProxyException.Side.CLIENT, true, "no")
+                : new IllegalStateException("bug");
+        ProxyHook failing = new ProxyHook() {
+            @Override
+            public HookDecision onRequest(ExchangeContext ctx, RequestHead request) {
+                if (phase.equals("deferred")) {
+                    return HookDecision.defer(CompletableFuture.supplyAsync(() -> {
+                        throw thrown;
+                    }));
+                }
+                return fail("onRequest");
+            }
+
+            @Override
+            public void onOriginRequest(ExchangeContext ctx, RequestHead.Builder request) {
+                fail("onOriginRequest");
+            }
+
+            @Override
+            public void onOriginResponse(ExchangeContext ctx, ResponseHead.Builder response) {
+                fail("onOriginResponse");
+            }
+
+            @Override
+            public void onResponse(ExchangeContext ctx, ResponseHead.Builder response) {
+                if (response.status() == 200) {
+                    fail("onResponse");
+                }
+            }
+
+            @Override
+            public void onComplete(ExchangeContext ctx, ExchangeOutcome outcome) {
+                fail("onComplete");
+            }
+
+            private HookDecision fail(String here) {
+                if (here.equals(phase)) {
+                    throw thrown;
+                }
+                return HookDecision.proceed();
+            }
+        };
+        start(get("/"), failing).onRequestEnd(null);
+        for (int i = 0; i < 200 && client.head == null && origin.listener == null; i++) {
+            loop.runPendingTasks();
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (client.head == null) {
+            origin.listener.onRequestSent();
+            origin.listener.onResponseHead(200, fields("content-length", "0"), "1.1");
+            if (client.head != null && client.head.status() == 200) {
+                origin.listener.onResponseEnd(null);
+            }
+        }
+        assertEquals(status, client.head.status());
+        if (error != null) {
+            String proxyStatus = client.header("proxy-status");
+            assertTrue(proxyStatus.startsWith("ferry; error=" + error), proxyStatus);
+        }
+        assertEquals(status, onlyOutcome().status());
     }
 
     /** Records each phase it sees, and marks the origin request with its name. */
