@@ -5,6 +5,7 @@ import dev.ferry.app.config.ErrorsConfig;
 import dev.ferry.app.config.ExchangeTimeoutsConfig;
 import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
+import dev.ferry.app.config.HookConfig;
 import dev.ferry.app.config.ListenerConfig;
 import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.config.OriginProtocol;
@@ -110,6 +111,7 @@ public final class FerryRelay implements AutoCloseable {
         private int eventLoops = 2;
         private TunnelsConfig tunnels = TunnelsConfig.disabled();
         private ExchangeTimeoutsConfig exchangeTimeouts = ExchangeTimeoutsConfig.defaults();
+        private List<HookConfig> hooks = List.of();
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -147,6 +149,12 @@ public final class FerryRelay implements AutoCloseable {
             return this;
         }
 
+        /** The global hook chain, as {@code hooks:} in a file would give it; none by default. */
+        public Builder hooks(List<HookConfig> hooks) {
+            this.hooks = List.copyOf(hooks);
+            return this;
+        }
+
         public Builder eventLoops(int eventLoops) {
             this.eventLoops = eventLoops;
             return this;
@@ -156,7 +164,7 @@ public final class FerryRelay implements AutoCloseable {
             ListenerConfig listener = new ListenerConfig("test", new InetSocketAddress("127.0.0.1", 0),
                     TlsFilesConfig.defaults(), quic);
             FerryConfig config = new FerryConfig("ferry", stateDir, eventLoops, List.of(listener), routes, origins,
-                    headers, new AccessLogConfig(true, "-"), tunnels, ErrorsConfig.defaults(), exchangeTimeouts);
+                    headers, new AccessLogConfig(true, "-"), tunnels, ErrorsConfig.defaults(), exchangeTimeouts, hooks);
             List<String> log = new CopyOnWriteArrayList<>();
             FerryServer server = FerryServer.create(config, List.of(), log::add).start();
             return new FerryRelay(server, log);

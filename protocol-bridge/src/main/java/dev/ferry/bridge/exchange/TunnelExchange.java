@@ -5,6 +5,7 @@ import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ExchangeOutcome;
+import dev.ferry.bridge.hook.ProxyHook;
 import dev.ferry.bridge.tunnel.ConnectUdpTarget;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.bridge.tunnel.TunnelEndpoint;
@@ -117,6 +118,22 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private void openTarget() {
+        for (ProxyHook hook : driver.hooks()) {
+            TunnelTarget chosen;
+            try {
+                chosen = hook.selectTunnelTarget(ctx, target);
+            } catch (RuntimeException e) {
+                fail(e instanceof ProxyException pe ? pe : HookPhase.hookFailure(e));
+                return;
+            }
+            if (chosen == null || chosen.kind() != target.kind()) {
+                fail(HookPhase.invalidEdit(hook, "selectTunnelTarget", chosen == null ? "no target"
+                        : "a " + chosen.kind() + " target for a " + target.kind() + " tunnel", false));
+                return;
+            }
+            target = chosen;
+        }
+        ctx.originName(target.toString());
         endpoint = settings.connector().open(client.eventLoop(), target, this);
     }
 

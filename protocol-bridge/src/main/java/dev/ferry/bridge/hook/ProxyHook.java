@@ -27,6 +27,17 @@ public interface ProxyHook {
         return HookDecision.proceed();
     }
 
+    /**
+     * Where an admitted tunnel goes: runs once every hook's {@code onTunnel} let it through, in chain order, each
+     * hook given the previous one's choice. Return {@code target} to leave it, or another target of the same kind:
+     * a next hop, one relay of several. The egress policy judges the chosen target after resolution, as it would
+     * the client's.
+     */
+    default dev.ferry.bridge.tunnel.TunnelTarget selectTunnelTarget(ExchangeContext ctx,
+                                                                    dev.ferry.bridge.tunnel.TunnelTarget target) {
+        return target;
+    }
+
     /** The request about to go to the origin; edit it in place. */
     default void onOriginRequest(ExchangeContext ctx, RequestHead.Builder originRequest) {
     }

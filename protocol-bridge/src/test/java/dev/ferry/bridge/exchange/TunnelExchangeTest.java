@@ -44,6 +44,7 @@ class TunnelExchangeTest {
     /** A target socket that records what the tunnel did to it. */
     private static final class FakeTarget implements TunnelConnector, TunnelEndpoint {
         TunnelListener listener;
+        TunnelTarget opened;
         final StringBuilder written = new StringBuilder();
         boolean shutdownOutput;
         boolean closed;
@@ -51,6 +52,7 @@ class TunnelExchangeTest {
         @Override
         public TunnelEndpoint open(EventLoop eventLoop, TunnelTarget t, TunnelListener l) {
             listener = l;
+            opened = t;
             return this;
         }
 
@@ -80,7 +82,7 @@ class TunnelExchangeTest {
         }
     }
 
-    private ClientStreamListener connect(long tcpIdleMillis) {
+    private ClientStreamListener connect(long tcpIdleMillis, ProxyHook... hooks) {
         ProxyHook recorder = new ProxyHook() {
             @Override
             public void onComplete(ExchangeContext ctx, ExchangeOutcome outcome) {
@@ -90,7 +92,9 @@ class TunnelExchangeTest {
         TunnelSettings tunnels = new TunnelSettings(true, false,
                 ConnectUdpTemplate.parse("/.well-known/masque/udp/{target_host}/{target_port}/"), 120_000, target,
                 tcpIdleMillis);
-        ExchangeDriver driver = new ExchangeDriver(List.of(recorder), (ctx, r) -> {
+        List<ProxyHook> all = new ArrayList<>(List.of(recorder));
+        all.addAll(List.of(hooks));
+        ExchangeDriver driver = new ExchangeDriver(all, (ctx, r) -> {
             throw new AssertionError("a tunnel selects no origin");
         }, ExchangeDriver.Settings.defaults(), tunnels);
         RequestHead head = RequestHead.builder().method("CONNECT").authority("target.test:443").build();
@@ -139,6 +143,38 @@ class TunnelExchangeTest {
         loop.runScheduledPendingTasks();
         assertTrue(target.closed);
         assertTrue(client.ended);
+        assertEquals(1, outcomes.size());
+    }
+
+    @Test
+    void aSelectorHookSendsTheTunnelToTheNextHopItChooses() {
+        TunnelTarget nextHop = new TunnelTarget(TunnelTarget.Kind.TCP, "hop2.test", 8443);
+        List<TunnelTarget> seen = new ArrayList<>();
+        ProxyHook selector = new ProxyHook() {
+            @Override
+            public TunnelTarget selectTunnelTarget(ExchangeContext ctx, TunnelTarget requested) {
+                seen.add(requested);
+                return nextHop;
+            }
+        };
+        connect(300_000, selector);
+        assertEquals(List.of(new TunnelTarget(TunnelTarget.Kind.TCP, "target.test", 443)), seen);
+        assertEquals(nextHop, target.opened);
+        target.listener.onTunnelOpen(new InetSocketAddress("127.0.0.1", 8443));
+        assertEquals(200, client.head.status());
+    }
+
+    @Test
+    void aSelectorThatChangesTheTunnelsKindIsTheRelaysOwnError() {
+        ProxyHook selector = new ProxyHook() {
+            @Override
+            public TunnelTarget selectTunnelTarget(ExchangeContext ctx, TunnelTarget requested) {
+                return new TunnelTarget(TunnelTarget.Kind.UDP, requested.host(), requested.port());
+            }
+        };
+        connect(300_000, selector);
+        assertEquals(500, client.head.status());
+        assertEquals(null, target.opened, "nothing may be opened");
         assertEquals(1, outcomes.size());
     }
 }
