@@ -125,7 +125,7 @@ class PluginHooksIT {
         file.toString());
     assertEquals(2, check.exitCode(), check.stderrText());
     assertTrue(check.stderrText().contains("hooks[0].name: http-firewall (expected: one of proxy-auth, forwarding,"
-        + " access-log)"), check.stderrText());
+        + " access-log, header-rewrite, rate-limit, redirect, request-rules, static-response)"), check.stderrText());
   }
 
   @Test

@@ -92,10 +92,10 @@ public final class HookCatalog {
         return factories.get(name);
     }
 
-    /** Every name a configuration can use: the built-ins, then the factories found. */
+    /** Every name a configuration can use: the built-ins, then the factories found, in name order. */
     List<String> names() {
         List<String> out = new ArrayList<>(HookConfig.BUILTINS);
-        out.addAll(factories.keySet());
+        out.addAll(new java.util.TreeSet<>(factories.keySet()));
         return out;
     }
 

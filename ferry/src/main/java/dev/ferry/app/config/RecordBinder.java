@@ -14,7 +14,8 @@ import java.util.Locale;
  * Binds a hook's {@code config:} map to the record its factory declares (see
  * {@link dev.ferry.bridge.hook.HookFactory}), with the same problem messages and key paths as the rest of the file:
  * each record component reads the key of its name in kebab-case, unknown keys are refused, and a key left out takes
- * the value of the record's {@code public static defaults()} or, without one, is reported missing.
+ * the value of the record's {@code public static defaults()} or, without one, is reported missing. A component that
+ * is itself a record, or a list of records, is a nested map or a list of maps bound the same way.
  *
  * <p>Written against {@link ConfigNode} rather than handed to Jackson's record binding, so that a plugin's bad
  * value reads like any other ({@code hooks[1].config.deny-paths[0]: 42 (expected: a string)}) and every problem of
@@ -98,15 +99,24 @@ final class RecordBinder {
             Class<?> element = listElement(c);
             List<Object> out = new ArrayList<>();
             for (ConfigNode item : node.elements("a list")) {
-                out.add(value(item, element));
+                Object v = value(item, element);
+                if (v != null) {
+                    out.add(v);
+                }
             }
             return List.copyOf(out);
+        }
+        if (t.isRecord()) {
+            return node.present() ? bind(node, t.asSubclass(Record.class)) : fallback;
         }
         throw new IllegalArgumentException(c.getDeclaringRecord().getName() + "." + c.getName() + ": type "
                 + t.getName() + " is not one a configuration can hold");
     }
 
     private static Object value(ConfigNode item, Class<?> element) {
+        if (element.isRecord()) {
+            return bind(item, element.asSubclass(Record.class));
+        }
         if (element == String.class) {
             return item.string("", "a string", s -> true);
         }
@@ -119,11 +129,11 @@ final class RecordBinder {
     private static Class<?> listElement(RecordComponent c) {
         Type generic = c.getGenericType();
         if (generic instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> e
-                && (e == String.class || e == Integer.class || e == Long.class)) {
+                && (e == String.class || e == Integer.class || e == Long.class || e.isRecord())) {
             return e;
         }
         throw new IllegalArgumentException(c.getDeclaringRecord().getName() + "." + c.getName()
-                + ": only List<String>, List<Integer> and List<Long> can be configured");
+                + ": only lists of String, Integer, Long or records can be configured");
     }
 
     private static String expected(RecordComponent c) {
@@ -139,6 +149,9 @@ final class RecordBinder {
         }
         if (t == List.class) {
             return "a list";
+        }
+        if (t.isRecord()) {
+            return "a map";
         }
         return "a number";
     }

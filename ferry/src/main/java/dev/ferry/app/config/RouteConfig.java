@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.bridge.headers.PathPrefix;
 import dev.ferry.bridge.net.HostPort;
 
 import java.util.List;
@@ -76,13 +77,6 @@ public record RouteConfig(String authority, String pathPrefix, String origin, Li
     }
 
     private boolean matchesPath(String path) {
-        if (!path.startsWith(pathPrefix)) {
-            return false;
-        }
-        if (path.length() == pathPrefix.length() || pathPrefix.endsWith("/")) {
-            return true;
-        }
-        char next = path.charAt(pathPrefix.length());
-        return next == '/' || next == '?' || next == '#';
+        return PathPrefix.covers(pathPrefix, path);
     }
 }

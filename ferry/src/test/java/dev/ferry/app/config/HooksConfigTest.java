@@ -42,7 +42,8 @@ class HooksConfigTest {
     @Test
     void namesEveryHookItKnowsWhenANameIsUnknown() {
         assertEquals(List.of("hooks[0].name: firewall (expected: one of proxy-auth, forwarding, access-log,"
-                + " set-header)"), problems(ORIGIN + "hooks: [{name: firewall}]\n"));
+                + " header-rewrite, rate-limit, redirect, request-rules, set-header, static-response)"),
+                problems(ORIGIN + "hooks: [{name: firewall}]\n"));
     }
 
     @Test
@@ -93,12 +94,43 @@ class HooksConfigTest {
         assertEquals(1, config.routes().get(0).hooks().size());
         assertTrue(config.routes().get(1).hooks().isEmpty());
         assertTrue(problems(ORIGIN + "routes: [{origin: backend, hooks: [{name: forwarding}]}]\n").get(0)
-                .startsWith("routes[0].hooks[0].name: forwarding (expected: one of set-header"));
+                .startsWith("routes[0].hooks[0].name: forwarding (expected: one of header-rewrite,"));
     }
 
     @Test
     void aPluginPathMustBeADirectory() {
         assertEquals(List.of("plugin-path: /nonexistent/plugins (expected: a directory of plugin jars"
                 + " (/nonexistent/plugins is not a directory))"), problems(ORIGIN + "plugin-path: /nonexistent/plugins\n"));
+    }
+
+    @Test
+    void bindsTheBuiltInModulesNestedRulesAndReportsANestedKeyByItsPath() {
+        FerryConfig config = parse(ORIGIN + """
+                hooks:
+                  - name: request-rules
+                    config:
+                      rules:
+                        - {action: deny, path-prefix: /admin}
+                        - {action: respond, path-prefix: /maintenance, status: 503, body: later}
+                  - name: rate-limit
+                    config: {rate: 50, burst: 100, key: credential}
+                routes:
+                  - path-prefix: /old
+                    origin: backend
+                    hooks: [{name: redirect, config: {rules: [{from: /old, to: /new}]}}]
+                  - origin: backend
+                """);
+        assertEquals(2, config.hooks().size());
+        assertEquals(1, config.routes().get(0).hooks().size());
+        assertEquals(List.of("hooks[0].config.rules[1].stat: unknown key (expected one of: action, methods, "
+                        + "path-prefix, header, header-value, networks, status, body)",
+                "hooks[1].config: rate: -1.0 (expected: more than 0 per second)"),
+                problems(ORIGIN + """
+                        hooks:
+                          - name: request-rules
+                            config: {rules: [{action: deny}, {action: respond, stat: 503}]}
+                          - name: rate-limit
+                            config: {rate: -1}
+                        """));
     }
 }

@@ -123,7 +123,12 @@ public final class FerryRelay implements AutoCloseable {
         }
 
         public Builder route(String authority, String pathPrefix, String origin) {
-            routes.add(new RouteConfig(authority, pathPrefix, origin));
+            return route(new RouteConfig(authority, pathPrefix, origin));
+        }
+
+        /** A route as configured, its own hooks included. */
+        public Builder route(RouteConfig route) {
+            routes.add(route);
             return this;
         }
 

@@ -53,6 +53,12 @@ public final class ProxyAuthHook implements ProxyHook {
      */
     public static final ExchangeContext.AttributeKey<String> AUTH_RESULT =
             ExchangeContext.AttributeKey.of("ferry.proxy-auth");
+    /**
+     * Who authenticated, as a stable digest that reveals nothing: the first 16 hex digits of the SHA-256 of the
+     * token, or of the client certificate's DER encoding. What a per-credential rate limit counts by.
+     */
+    public static final ExchangeContext.AttributeKey<String> CREDENTIAL =
+            ExchangeContext.AttributeKey.of("ferry.proxy-auth.credential");
 
     private static final String HEADER = "proxy-authorization";
 
@@ -85,6 +91,7 @@ public final class ProxyAuthHook implements ProxyHook {
         X509Certificate[] chain = ctx.get(CLIENT_CERTIFICATES);
         if (chain != null && chain.length > 0) {
             ctx.set(AUTH_RESULT, "certificate");
+            ctx.set(CREDENTIAL, certificateDigest(chain[0]));
             return HookDecision.proceed();
         }
         List<String> values = clientRequest.headers().getAll(HEADER);
@@ -100,6 +107,7 @@ public final class ProxyAuthHook implements ProxyHook {
         }
         if (token != null && tokens.matches(token)) {
             ctx.set(AUTH_RESULT, "token");
+            ctx.set(CREDENTIAL, TokenStore.hash(token).substring(0, 16));
             return HookDecision.proceed();
         }
         ctx.set(AUTH_RESULT, "invalid-token");
@@ -187,6 +195,18 @@ public final class ProxyAuthHook implements ProxyHook {
 
         public ProxyAuthHook build() {
             return new ProxyAuthHook(this);
+        }
+    }
+
+    private static String certificateDigest(X509Certificate leaf) {
+        if (leaf == null) {
+            return "certificate";
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded());
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.GeneralSecurityException e) {
+            return "certificate";
         }
     }
 }

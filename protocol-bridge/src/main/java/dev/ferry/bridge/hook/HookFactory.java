@@ -16,8 +16,9 @@ package dev.ferry.bridge.hook;
  * kebab-case ({@code denyPaths} from {@code deny-paths}), and a key the record does not have is refused, so a typo
  * is an error rather than a silently ignored setting. Supported component types: {@code String}, {@code boolean},
  * {@code int}, {@code long}, {@code double} (and their boxes), {@link java.time.Duration} ({@code 250ms},
- * {@code 5s}), {@code List<String>}, {@code List<Integer>} and {@code List<Long>}. A key left out takes the value
- * of the record's {@code public static C defaults()} if it declares one; without it, every key is required.
+ * {@code 5s}), {@code List<String>}, {@code List<Integer>}, {@code List<Long>}, and records or lists of records
+ * (nested maps, bound by the same rules). A key left out takes the value of the record's
+ * {@code public static C defaults()} if it declares one; without it, every key is required.
  *
  * @param <C> the configuration record; {@link NoConfig} for a hook that takes none
  */

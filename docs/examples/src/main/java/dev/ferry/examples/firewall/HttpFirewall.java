@@ -3,6 +3,7 @@ package dev.ferry.examples.firewall;
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.RequestHead;
+import dev.ferry.bridge.headers.PathPrefix;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.HookDecision;
 import dev.ferry.bridge.hook.ProxyHook;
@@ -42,7 +43,7 @@ final class HttpFirewall implements ProxyHook {
         // The normalized path, as routes see it: /%61dmin, //admin and /x/../admin all read as /admin here.
         String path = comparable(request.path() == null ? "/" : request.normalizedPath());
         for (String prefix : denyPaths) {
-            if (coversSegments(prefix, path)) {
+            if (PathPrefix.covers(prefix, path)) {
                 throw denied("path " + prefix);
             }
         }
@@ -64,16 +65,6 @@ final class HttpFirewall implements ProxyHook {
             }
         }
         return HookDecision.proceed();
-    }
-
-    /** Whether {@code prefix} covers {@code path} in whole segments; the query is not part of the path. */
-    static boolean coversSegments(String prefix, String path) {
-        int query = path.indexOf('?');
-        String p = query < 0 ? path : path.substring(0, query);
-        if (!p.startsWith(prefix)) {
-            return false;
-        }
-        return p.length() == prefix.length() || prefix.endsWith("/") || p.charAt(prefix.length()) == '/';
     }
 
     private String comparable(String path) {
