@@ -47,7 +47,15 @@ public final class FerryServeProcess implements AutoCloseable {
    */
   public static FerryServeProcess serve(Path dir, String classPath, Map<String, String> environment, int port,
                                         String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("serve"));
+    return serve(dir, classPath, environment, List.of("-Xmx256m"), port, args);
+  }
+
+  /** As {@link #serve(Path, String, Map, int, String...)}, with these JVM options (heap, GC log). */
+  public static FerryServeProcess serve(Path dir, String classPath, Map<String, String> environment,
+                                        List<String> jvmOptions, int port, String... args) throws Exception {
+    List<String> command = new ArrayList<>(jvmOptions);
+    command.add("dev.ferry.app.FerryMain");
+    command.add("serve");
     command.addAll(List.of(args));
     FerryServeProcess serve = start(dir, classPath, environment, port, command);
     try {
@@ -61,17 +69,20 @@ public final class FerryServeProcess implements AutoCloseable {
 
   /** Runs a {@code ferry} command to its end and returns its exit code; its stderr is in {@link #stderrText}. */
   public static FerryServeProcess run(Path dir, String classPath, String... args) throws Exception {
-    FerryServeProcess run = start(dir, classPath, Map.of(), -1, List.of(args));
+    List<String> command = new ArrayList<>(List.of("-Xmx256m", "dev.ferry.app.FerryMain"));
+    command.addAll(List.of(args));
+    FerryServeProcess run = start(dir, classPath, Map.of(), -1, command);
     assertTrue(run.process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS), "ferry " + String.join(" ", args)
         + " did not exit within " + STARTUP);
     return run;
   }
 
+  /** @param args JVM options, the main class and its arguments */
   private static FerryServeProcess start(Path dir, String classPath, Map<String, String> environment, int port,
                                          List<String> args) throws IOException {
     Files.createDirectories(dir);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classPath, "dev.ferry.app.FerryMain"));
+    List<String> command = new ArrayList<>(List.of(java, "-cp", classPath));
     command.addAll(args);
     Path stderr = dir.resolve("ferry.stderr");
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())

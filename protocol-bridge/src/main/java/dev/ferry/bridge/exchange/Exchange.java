@@ -6,6 +6,7 @@ import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.headers.EditedFields;
 import dev.ferry.bridge.headers.ResponseTranslator;
 import dev.ferry.bridge.headers.ViaField;
+import dev.ferry.bridge.hook.BodyTransform;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ExchangeOutcome;
 import dev.ferry.bridge.hook.ProxyHook;
@@ -45,6 +46,8 @@ final class Exchange implements ClientStreamListener, OriginListener {
     private OriginSelector.SelectedOrigin origin;
     /** The global chain, then the route's own hooks once the route is known. */
     private List<ProxyHook> hooks;
+    private BodyPipeline requestTransforms = BodyPipeline.of(List.of());
+    private BodyPipeline responseTransforms = BodyPipeline.of(List.of());
     private OriginExchange originExchange;
     private ScheduledFuture<?> responseTimer;
     private ScheduledFuture<?> idleTimer;
@@ -129,6 +132,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
                     return;
                 }
             }
+            requestTransforms = requestTransforms(originRequest);
             originExchange = origin.connector().open(client.eventLoop(), originRequest.build(), this);
         } catch (RuntimeException e) {
             fail(e instanceof ProxyException pe ? pe : hookFailure(e));
@@ -141,15 +145,89 @@ final class Exchange implements ClientStreamListener, OriginListener {
         drainPendingRequest();
     }
 
+    /**
+     * The hooks' request body transforms for this head; when one may change the length, Content-Length goes and
+     * the origin connection frames the body itself (chunked on HTTP/1.1).
+     */
+    private BodyPipeline requestTransforms(RequestHead.Builder originRequest) {
+        RequestHead head = originRequest.build();
+        return transforms(hooks, hook -> hook.requestBody(ctx, head), originRequest.headers());
+    }
+
+    /** The hooks' response body transforms for this head, in reverse chain order, as the response phases. */
+    private BodyPipeline responseTransforms(ResponseHead.Builder clientResponse) {
+        ResponseHead head = clientResponse.build();
+        List<ProxyHook> reversed = new ArrayList<>(hooks);
+        java.util.Collections.reverse(reversed);
+        return transforms(reversed, hook -> hook.responseBody(ctx, head), clientResponse.headers());
+    }
+
+    private static BodyPipeline transforms(List<ProxyHook> inOrder,
+                                           java.util.function.Function<ProxyHook, BodyTransform> ask,
+                                           HttpHeaders headers) {
+        List<BodyTransform> found = new ArrayList<>();
+        for (ProxyHook hook : inOrder) {
+            BodyTransform t = ask.apply(hook);
+            if (t != null) {
+                found.add(t);
+            }
+        }
+        BodyPipeline pipeline = BodyPipeline.of(found);
+        if (!pipeline.preservesLength()) {
+            headers.remove("content-length");
+        }
+        return pipeline;
+    }
+
+    /** Request body bytes through the transforms to the origin; false when a transform failed the exchange. */
+    private boolean sendRequestBody(ByteBuf data) {
+        ByteBuf out;
+        try {
+            out = requestTransforms.isEmpty() ? data : requestTransforms.apply(data);
+        } catch (RuntimeException e) {
+            fail(e instanceof ProxyException pe ? pe : hookFailure(e));
+            return false;
+        }
+        if (out.isReadable()) {
+            originExchange.writeBody(out);
+        } else {
+            out.release();
+        }
+        return true;
+    }
+
+    /** The end of the request: the transforms' last bytes, then the end; false when a transform failed. */
+    private boolean sendRequestEnd(HttpHeaders trailers) {
+        if (!requestTransforms.isEmpty()) {
+            ByteBuf last;
+            try {
+                last = requestTransforms.end();
+            } catch (RuntimeException e) {
+                fail(e instanceof ProxyException pe ? pe : hookFailure(e));
+                return false;
+            }
+            if (last != null && last.isReadable()) {
+                originExchange.writeBody(last);
+            } else if (last != null) {
+                last.release();
+            }
+        }
+        originExchange.writeEnd(trailers);
+        startResponseTimer();
+        return true;
+    }
+
     private void drainPendingRequest() {
         Object item;
         while ((item = pendingRequest.poll()) != null) {
             if (item == END) {
-                originExchange.writeEnd(pendingTrailers);
+                HttpHeaders trailers = pendingTrailers;
                 pendingTrailers = null;
-                startResponseTimer();
-            } else {
-                originExchange.writeBody((ByteBuf) item);
+                if (!sendRequestEnd(trailers)) {
+                    return;
+                }
+            } else if (!sendRequestBody((ByteBuf) item)) {
+                return;
             }
         }
         updateClientReading();
@@ -176,7 +254,9 @@ final class Exchange implements ClientStreamListener, OriginListener {
             client.setReading(false);
             return;
         }
-        originExchange.writeBody(data);
+        if (!sendRequestBody(data)) {
+            return;
+        }
         if (!originExchange.isWritable()) {
             client.setReading(false);
         }
@@ -193,8 +273,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
             pendingTrailers = trailers;
             pendingRequest.add(END);
         } else {
-            originExchange.writeEnd(trailers);
-            startResponseTimer();
+            sendRequestEnd(trailers);
         }
     }
 
@@ -276,6 +355,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
                 hooks.get(i).onResponse(ctx, head);
                 checkResponseEdit(hooks.get(i), "onResponse", head);
             }
+            responseTransforms = responseTransforms(head);
         } catch (ProxyException e) {
             originExchange.abort();
             fail(e);
@@ -302,9 +382,20 @@ final class Exchange implements ClientStreamListener, OriginListener {
             data.release();
             return;
         }
-        responseBodyBytes += data.readableBytes();
         touch();
-        client.writeBody(data);
+        ByteBuf out;
+        try {
+            out = responseTransforms.isEmpty() ? data : responseTransforms.apply(data);
+        } catch (RuntimeException e) {
+            fail(e instanceof ProxyException pe ? pe : hookFailure(e));
+            return;
+        }
+        responseBodyBytes += out.readableBytes();
+        if (out.isReadable()) {
+            client.writeBody(out);
+        } else {
+            out.release();
+        }
         if (!client.isWritable()) {
             originExchange.setReading(false);
         }
@@ -314,6 +405,21 @@ final class Exchange implements ClientStreamListener, OriginListener {
     public void onResponseEnd(HttpHeaders trailers) {
         if (completed) {
             return;
+        }
+        if (!responseTransforms.isEmpty()) {
+            ByteBuf last;
+            try {
+                last = responseTransforms.end();
+            } catch (RuntimeException e) {
+                fail(e instanceof ProxyException pe ? pe : hookFailure(e));
+                return;
+            }
+            if (last != null && last.isReadable()) {
+                responseBodyBytes += last.readableBytes();
+                client.writeBody(last);
+            } else if (last != null) {
+                last.release();
+            }
         }
         client.writeEnd(trailers == null || trailers.isEmpty() ? null : ResponseTranslator.trailersFromOrigin(trailers));
         complete(null);
@@ -379,6 +485,8 @@ final class Exchange implements ClientStreamListener, OriginListener {
         completed = true;
         cancel(responseTimer);
         cancel(idleTimer);
+        requestTransforms.release();
+        responseTransforms.release();
         Object item;
         while ((item = pendingRequest.poll()) != null) {
             ReferenceCountUtil.release(item == END ? null : item);

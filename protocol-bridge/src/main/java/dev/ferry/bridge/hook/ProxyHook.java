@@ -42,6 +42,23 @@ public interface ProxyHook {
     default void onOriginRequest(ExchangeContext ctx, RequestHead.Builder originRequest) {
     }
 
+    /**
+     * A transform of the request body on its way to the origin, or null (the default) to leave it. Asked once the
+     * origin request's head is final (after every {@code onOriginRequest}); transforms run in chain order.
+     */
+    default BodyTransform requestBody(ExchangeContext ctx, RequestHead originRequest) {
+        return null;
+    }
+
+    /**
+     * A transform of the response body on its way to the client, or null (the default) to leave it. Asked once
+     * the client response's head is final (after every {@code onResponse}); transforms run in reverse chain
+     * order, like the response phases. Not asked for local answers, which have no body stream.
+     */
+    default BodyTransform responseBody(ExchangeContext ctx, ResponseHead clientResponse) {
+        return null;
+    }
+
     /** The origin's response head, already translated to protocol-neutral form; edit it in place. */
     default void onOriginResponse(ExchangeContext ctx, ResponseHead.Builder originResponse) {
     }

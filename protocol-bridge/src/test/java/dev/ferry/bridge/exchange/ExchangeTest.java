@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
+import dev.ferry.bridge.hook.BodyTransform;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ExchangeOutcome;
 import dev.ferry.bridge.hook.HookDecision;
 import dev.ferry.bridge.hook.ProxyHook;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -429,6 +431,115 @@ class ExchangeTest {
             assertTrue(proxyStatus.startsWith("ferry; error=" + error), proxyStatus);
         }
         assertEquals(status, onlyOutcome().status());
+    }
+
+    /** Upper-cases ASCII letters in place: the same length, so Content-Length may stay. */
+    private static final class UpperCase implements BodyTransform {
+        boolean released;
+
+        @Override
+        public ByteBuf onChunk(ByteBuf chunk) {
+            for (int i = chunk.readerIndex(); i < chunk.writerIndex(); i++) {
+                byte b = chunk.getByte(i);
+                if (b >= 'a' && b <= 'z') {
+                    chunk.setByte(i, b - 32);
+                }
+            }
+            return chunk;
+        }
+
+        @Override
+        public boolean preservesLength() {
+            return true;
+        }
+
+        @Override
+        public void release() {
+            released = true;
+        }
+    }
+
+    @Test
+    void aResponseTransformStreamsEachChunkAndKeepsContentLengthWhenItKeepsTheLength() {
+        UpperCase upper = new UpperCase();
+        ProxyHook hook = new ProxyHook() {
+            @Override
+            public BodyTransform responseBody(ExchangeContext ctx, ResponseHead response) {
+                return upper;
+            }
+        };
+        start(get("/"), hook).onRequestEnd(null);
+        origin.listener.onRequestSent();
+        origin.listener.onResponseHead(200, fields("content-length", "11"), "1.1");
+        origin.listener.onResponseBody(Unpooled.copiedBuffer("hello ", StandardCharsets.US_ASCII));
+        assertEquals("HELLO ", client.body.toString(StandardCharsets.US_ASCII), "each chunk goes out as it comes");
+        origin.listener.onResponseBody(Unpooled.copiedBuffer("world", StandardCharsets.US_ASCII));
+        origin.listener.onResponseEnd(null);
+        assertEquals("HELLO WORLD", client.body.toString(StandardCharsets.US_ASCII));
+        assertEquals("11", client.header("content-length"));
+        assertTrue(upper.released);
+        assertEquals(11, onlyOutcome().responseBodyBytes());
+    }
+
+    @Test
+    void aRequestTransformThatChangesTheLengthDropsContentLengthAndAddsItsLastBytes() {
+        ProxyHook hook = new ProxyHook() {
+            @Override
+            public BodyTransform requestBody(ExchangeContext ctx, RequestHead request) {
+                return new BodyTransform() {
+                    @Override
+                    public ByteBuf onChunk(ByteBuf chunk) {
+                        ByteBuf twice = Unpooled.buffer(chunk.readableBytes() * 2);
+                        while (chunk.isReadable()) {
+                            byte b = chunk.readByte();
+                            twice.writeByte(b).writeByte(b);
+                        }
+                        chunk.release();
+                        return twice;
+                    }
+
+                    @Override
+                    public ByteBuf onEnd() {
+                        return Unpooled.copiedBuffer("!", StandardCharsets.US_ASCII);
+                    }
+                };
+            }
+        };
+        ClientStreamListener exchange = start(post(3), new UpperCaseRequest(), hook);
+        exchange.onRequestBody(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII));
+        exchange.onRequestEnd(null);
+        assertNull(origin.request.headers().get("content-length"));
+        assertEquals("AABBCC!", origin.body.toString(StandardCharsets.US_ASCII), "in chain order");
+        assertTrue(origin.ended);
+    }
+
+    @Test
+    void aBufferedTransformOverItsBoundAnswers413AndReleasesWhatItHeld() {
+        ProxyHook hook = new ProxyHook() {
+            @Override
+            public BodyTransform requestBody(ExchangeContext ctx, RequestHead request) {
+                return BodyTransform.buffered(4, whole -> whole, ProxyException.badRequest(413, "body over 4 bytes"));
+            }
+        };
+        ClientStreamListener exchange = start(post(6), hook);
+        ByteBuf first = Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII);
+        ByteBuf second = Unpooled.copiedBuffer("def", StandardCharsets.US_ASCII);
+        exchange.onRequestBody(first);
+        assertEquals(0, origin.body.size(), "nothing leaves before the whole body is in");
+        exchange.onRequestBody(second);
+        assertEquals(413, client.head.status());
+        assertEquals(0, first.refCnt(), "the collected chunk is released");
+        assertEquals(0, second.refCnt());
+        assertTrue(origin.aborted);
+        onlyOutcome();
+    }
+
+    /** Upper-cases the request body: the first transform of the chain in the length-changing test. */
+    private static final class UpperCaseRequest implements ProxyHook {
+        @Override
+        public BodyTransform requestBody(ExchangeContext ctx, RequestHead request) {
+            return new UpperCase();
+        }
     }
 
     /** Records each phase it sees, and marks the origin request with its name. */
