@@ -3,10 +3,8 @@ package dev.ferry.interop.tunnel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.app.config.HookConfig;
-import dev.ferry.examples.tunnel.NextHopConfig;
-import dev.ferry.examples.tunnel.NextHopSelectorFactory;
-import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.FerryServeProcess;
+import dev.ferry.interop.support.FreePorts;
 import dev.ferry.interop.support.WorkDirs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,43 +14,66 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The next-hop example hook in a relay, driven by kwik: CONNECT to a logical target ({@code egress.relay.test:443},
- * a name no resolver knows) reaches one of two next hops, the same one for every tunnel of this client, while a
- * tunnel to any other target is left as the client named it (and fails to resolve). The egress policy judges the
- * chosen hop: loopback is allowed here, as it would be a hop's real network in production.
+ * The next-hop example plugin in {@code ferry serve}, loaded from plugin-path by the configuration alone, driven by
+ * kwik: CONNECT to a logical target ({@code egress.relay.test:443}, a name no resolver knows) reaches one of two next
+ * hops, the same one for every tunnel of this client, while a tunnel to any other target is left as the client named
+ * it (and fails to resolve). The egress policy judges the chosen hop: loopback is allowed here, as a hop's own
+ * network would be in production.
  */
 class NextHopTunnelIT {
     private static final String LOGICAL = "egress.relay.test:443";
 
     @Test
     void tunnelsForTheLogicalTargetReachTheSameNextHopAndOthersAreLeftAlone() throws Exception {
-        try (Hop a = new Hop("hop-a"); Hop b = new Hop("hop-b")) {
-            NextHopConfig config = new NextHopConfig(LOGICAL, List.of(a.authority(), b.authority()));
-            HookConfig hook = new HookConfig.Plugin("next-hop", config, new NextHopSelectorFactory().create(config));
-            try (FerryRelay relay = TunnelRelays.start(WorkDirs.create("next-hop").resolve("state"),
-                    TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(), Map.of()),
-                    List.of(hook));
-                 KwikTunnelClient client = KwikTunnelClient.connect(relay.address(), false)) {
-                String first = greeting(client);
-                assertTrue(first.equals("hop-a") || first.equals("hop-b"), first);
-                for (int i = 0; i < 3; i++) {
-                    assertEquals(first, greeting(client), "the same client keeps its next hop");
-                }
-                assertEquals(4, a.accepted() + b.accepted());
-
-                KwikTunnelClient.Tunnel other = client.connectTcp("other.relay.test:443", Map.of());
-                assertTrue(other.status() == 502 || other.status() == 504,
-                        "an unmatched target is resolved as named: " + other.status() + " " + other.headers().map());
-                other.finish();
-                assertEquals(4, a.accepted() + b.accepted(), "no hop may see the unmatched tunnel");
+        try (Hop a = new Hop("hop-a"); Hop b = new Hop("hop-b");
+             FerryServeProcess relay = serve(a.authority(), b.authority());
+             KwikTunnelClient client = KwikTunnelClient.connect(new InetSocketAddress("127.0.0.1", relay.port()),
+                     false)) {
+            String first = greeting(client);
+            assertTrue(first.equals("hop-a") || first.equals("hop-b"), first);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(first, greeting(client), "the same client keeps its next hop");
             }
+            assertEquals(4, a.accepted() + b.accepted());
+
+            KwikTunnelClient.Tunnel other = client.connectTcp("other.relay.test:443", Map.of());
+            assertTrue(other.status() == 502 || other.status() == 504,
+                    "an unmatched target is resolved as named: " + other.status() + " " + other.headers().map());
+            other.finish();
+            assertEquals(4, a.accepted() + b.accepted(), "no hop may see the unmatched tunnel");
         }
+    }
+
+    private static FerryServeProcess serve(String hopA, String hopB) throws Exception {
+        Path work = WorkDirs.create("next-hop");
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        Files.copy(Path.of(System.getProperty("ferry.examples.jar")), plugins.resolve("ferry-examples.jar"));
+        int port = FreePorts.udp();
+        Path config = work.resolve("relay.yaml");
+        Files.writeString(config, """
+                state-dir: %s
+                listeners: [{name: main, address: 127.0.0.1:%d}]
+                access-log: {enabled: false}
+                tunnels:
+                  connect: true
+                  egress: {allow: [127.0.0.0/8]}
+                  auth: {required: false}
+                plugin-path: %s
+                hooks:
+                  - name: next-hop
+                    config: {for-target: "%s", next-hops: [%s, %s]}
+                """.formatted(work.resolve("state"), port, plugins, LOGICAL, hopA, hopB));
+        String classPath = FerryServeProcess.classPathWithout(e -> e.contains("ferry-examples")
+                || e.contains("docs/examples") || e.endsWith("test-classes"));
+        return FerryServeProcess.serve(work.resolve("relay"), classPath, Map.of(), port, "--config",
+                config.toString());
     }
 
     private static String greeting(KwikTunnelClient client) throws IOException {

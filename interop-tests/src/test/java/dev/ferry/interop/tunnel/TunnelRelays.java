@@ -1,6 +1,5 @@
 package dev.ferry.interop.tunnel;
 
-import dev.ferry.app.config.HookConfig;
 import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.bridge.tunnel.TunnelCounters;
@@ -37,14 +36,7 @@ final class TunnelRelays {
     }
 
     static FerryRelay start(Path stateDir, TunnelsConfig tunnels) throws InterruptedException {
-        return start(stateDir, tunnels, List.of());
-    }
-
-    /** A tunnel relay whose global hook chain is {@code hooks}. */
-    static FerryRelay start(Path stateDir, TunnelsConfig tunnels, List<HookConfig> hooks)
-            throws InterruptedException {
-        return FerryRelay.builder(stateDir).origin(FerryRelay.h1("builtin", UNUSED_ORIGIN)).tunnels(tunnels)
-                .hooks(hooks).start();
+        return FerryRelay.builder(stateDir).origin(FerryRelay.h1("builtin", UNUSED_ORIGIN)).tunnels(tunnels).start();
     }
 
     /** Waits up to 10 s for the relay's totals (summed as tunnels end) to satisfy {@code done}. */

@@ -1,6 +1,5 @@
 package dev.ferry.bridge.exchange;
 
-import dev.ferry.bridge.error.ErrorResponses;
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.headers.EditedFields;
@@ -43,6 +42,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
     private final ArrayDeque<Object> pendingRequest = new ArrayDeque<>(4);
     private HttpHeaders pendingTrailers;
 
+    private final ExchangeLifecycle life;
     private OriginSelector.SelectedOrigin origin;
     /** The global chain, then the route's own hooks once the route is known. */
     private List<ProxyHook> hooks;
@@ -50,18 +50,12 @@ final class Exchange implements ClientStreamListener, OriginListener {
     private BodyPipeline responseTransforms = BodyPipeline.of(List.of());
     private OriginExchange originExchange;
     private ScheduledFuture<?> responseTimer;
-    private ScheduledFuture<?> idleTimer;
-    private long lastActivityNanos;
 
     private boolean requestEnded;
     private boolean requestSent;
     private boolean responseStarted;
-    private boolean headSent;
-    private boolean completed;
-    private int status;
     private long requestBodyBytes;
     private long responseBodyBytes;
-    private long headNanos = -1;
 
     Exchange(ExchangeDriver driver, ClientStream client, ExchangeContext ctx, RequestHead clientRequest) {
         this.driver = driver;
@@ -69,6 +63,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         this.ctx = ctx;
         this.clientRequest = clientRequest;
         this.hooks = driver.hooks();
+        this.life = new ExchangeLifecycle(client, ctx);
     }
 
     void start() {
@@ -91,7 +86,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     /** Where a request phase leads: on to {@code next}, or to a local answer or a failure. */
     private HookPhase.Outcome requestPhaseOutcome(Runnable next) {
-        return HookPhase.outcome(next, this::respondLocally, this::fail, () -> completed);
+        return HookPhase.outcome(next, this::respondLocally, this::fail, life::isEnded);
     }
 
     /**
@@ -118,6 +113,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
     }
 
     private void openOrigin() {
+        life.opening();
         try {
             RequestHead.Builder originRequest = clientRequest.toBuilder();
             if (driver.settings().via()) {
@@ -138,10 +134,9 @@ final class Exchange implements ClientStreamListener, OriginListener {
             fail(e instanceof ProxyException pe ? pe : hookFailure(e));
             return;
         }
-        touch();
-        if (origin.idleTimeoutMillis() > 0) {
-            idleTimer = client.eventLoop().schedule(this::checkIdle, origin.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
-        }
+        long idleMillis = origin.idleTimeoutMillis();
+        life.watchIdle(idleMillis, () -> fail(new ProxyException(ProxyErrorType.CONNECTION_READ_TIMEOUT,
+                ProxyException.Side.ORIGIN, false, "no bytes either way for " + idleMillis + " ms")));
         drainPendingRequest();
     }
 
@@ -234,7 +229,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
     }
 
     private void updateClientReading() {
-        if (!requestEnded && !completed) {
+        if (!requestEnded && !life.isEnded()) {
             client.setReading(originExchange != null && originExchange.isWritable());
         }
     }
@@ -243,12 +238,12 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onRequestBody(ByteBuf data) {
-        if (completed) {
+        if (life.isEnded()) {
             data.release();
             return;
         }
         requestBodyBytes += data.readableBytes();
-        touch();
+        life.touch();
         if (originExchange == null) {
             pendingRequest.add(data);
             client.setReading(false);
@@ -264,11 +259,11 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onRequestEnd(HttpHeaders trailers) {
-        if (completed || requestEnded) {
+        if (life.isEnded() || requestEnded) {
             return;
         }
         requestEnded = true;
-        touch();
+        life.touch();
         if (originExchange == null) {
             pendingTrailers = trailers;
             pendingRequest.add(END);
@@ -279,14 +274,14 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onClientWritabilityChanged() {
-        if (originExchange != null && !completed) {
+        if (originExchange != null && !life.isEnded()) {
             originExchange.setReading(client.isWritable());
         }
     }
 
     @Override
     public void onClientAbort(Throwable cause) {
-        if (completed) {
+        if (life.isEnded()) {
             return;
         }
         if (originExchange != null) {
@@ -309,7 +304,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
      * the response head, so a long upload is not cut short by it; stalls during the upload are the idle timeout's.
      */
     private void startResponseTimer() {
-        if (!requestSent || !requestEnded || responseStarted || responseTimer != null || completed
+        if (!requestSent || !requestEnded || responseStarted || responseTimer != null || life.isEnded()
                 || origin.responseTimeoutMillis() <= 0) {
             return;
         }
@@ -321,10 +316,10 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onInformational(int originStatus, HttpHeaders headers, String protocolVersion) {
-        if (completed || headSent) {
+        if (life.isEnded() || life.headSent()) {
             return;
         }
-        touch();
+        life.touch();
         ResponseHead.Builder head;
         try {
             head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
@@ -338,12 +333,12 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onResponseHead(int originStatus, HttpHeaders headers, String protocolVersion) {
-        if (completed) {
+        if (life.isEnded()) {
             return;
         }
         responseStarted = true;
         cancel(responseTimer);
-        touch();
+        life.touch();
         ResponseHead.Builder head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
                 driver.settings().proxyName(), driver.settings().via());
         try {
@@ -378,11 +373,11 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onResponseBody(ByteBuf data) {
-        if (completed) {
+        if (life.isEnded()) {
             data.release();
             return;
         }
-        touch();
+        life.touch();
         ByteBuf out;
         try {
             out = responseTransforms.isEmpty() ? data : responseTransforms.apply(data);
@@ -403,7 +398,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
 
     @Override
     public void onResponseEnd(HttpHeaders trailers) {
-        if (completed) {
+        if (life.isEnded()) {
             return;
         }
         if (!responseTransforms.isEmpty()) {
@@ -438,11 +433,11 @@ final class Exchange implements ClientStreamListener, OriginListener {
     // ---- endings ---------------------------------------------------------------------------------------------
 
     private void respondLocally(ResponseHead head, byte[] body) {
-        markHeadSent();
+        life.headSending(head.status());
         try {
-            status = LocalAnswer.send(client, hooks, ctx, head.toBuilder(), body, false);
+            life.status(LocalAnswer.send(client, hooks, ctx, head.toBuilder(), body, false));
         } catch (RuntimeException e) {
-            headSent = false;
+            life.headNotSent();
             fail(e instanceof ProxyException pe ? pe : hookFailure(e));
             return;
         }
@@ -451,85 +446,42 @@ final class Exchange implements ClientStreamListener, OriginListener {
     }
 
     private void fail(ProxyException error) {
-        if (completed) {
+        if (life.isEnded()) {
             return;
         }
         if (originExchange != null) {
             originExchange.abort();
         }
-        if (!headSent) {
-            markHeadSent();
-            status = LocalAnswer.sendError(client, hooks, ctx, driver.settings(), error);
-            responseBodyBytes += ErrorResponses.body(error).length;
-        } else {
-            client.reset(requestSent);
-        }
+        responseBodyBytes += life.answerError(hooks, driver.settings(), error, requestSent);
         complete(error);
     }
 
     private void sendHead(ResponseHead head, boolean endOfStream) {
-        markHeadSent();
-        status = head.status();
+        life.headSending(head.status());
         client.writeHead(head, endOfStream);
     }
 
-    private void markHeadSent() {
-        headSent = true;
-        headNanos = System.nanoTime() - ctx.startNanos();
-    }
-
     private void complete(ProxyException error) {
-        if (completed) {
-            return;
-        }
-        completed = true;
-        cancel(responseTimer);
-        cancel(idleTimer);
-        requestTransforms.release();
-        responseTransforms.release();
-        Object item;
-        while ((item = pendingRequest.poll()) != null) {
-            ReferenceCountUtil.release(item == END ? null : item);
-        }
-        ExchangeOutcome outcome = new ExchangeOutcome(clientRequest, status, requestBodyBytes, responseBodyBytes,
-                headNanos, System.nanoTime() - ctx.startNanos(), error == null ? null : error.type(),
-                error == null ? null : error.getMessage());
-        notifyComplete(hooks, ctx, outcome);
+        life.end(() -> {
+            cancel(responseTimer);
+            requestTransforms.release();
+            responseTransforms.release();
+            Object item;
+            while ((item = pendingRequest.poll()) != null) {
+                ReferenceCountUtil.release(item == END ? null : item);
+            }
+        }, hooks, () -> new ExchangeOutcome(clientRequest, life.status(), requestBodyBytes, responseBodyBytes,
+                life.headNanos(), System.nanoTime() - ctx.startNanos(), error == null ? null : error.type(),
+                error == null ? null : error.getMessage()));
     }
 
     static void reportRejected(List<ProxyHook> hooks, ExchangeContext ctx, ProxyException error) {
-        notifyComplete(hooks, ctx, new ExchangeOutcome(null, 0, 0, 0, -1, 0, error.type(), error.getMessage()));
+        ExchangeLifecycle.notifyComplete(hooks, ctx,
+                new ExchangeOutcome(null, 0, 0, 0, -1, 0, error.type(), error.getMessage()));
     }
 
-    static void notifyComplete(List<ProxyHook> hooks, ExchangeContext ctx, ExchangeOutcome outcome) {
-        for (int i = hooks.size() - 1; i >= 0; i--) {
-            try {
-                hooks.get(i).onComplete(ctx, outcome);
-            } catch (RuntimeException ignored) {
-                // onComplete is a report; one failing hook must not keep the others from hearing it.
-            }
-        }
-    }
 
     // ---- timers ----------------------------------------------------------------------------------------------
-
-    private void touch() {
-        lastActivityNanos = LoopClock.nanoTime(client.eventLoop());
-    }
-
-    private void checkIdle() {
-        if (completed) {
-            return;
-        }
-        long idleMillis = origin.idleTimeoutMillis();
-        long quietMillis = TimeUnit.NANOSECONDS.toMillis(LoopClock.nanoTime(client.eventLoop()) - lastActivityNanos);
-        if (quietMillis >= idleMillis) {
-            fail(new ProxyException(ProxyErrorType.CONNECTION_READ_TIMEOUT, ProxyException.Side.ORIGIN, false,
-                    "no bytes either way for " + idleMillis + " ms"));
-        } else {
-            idleTimer = client.eventLoop().schedule(this::checkIdle, idleMillis - quietMillis, TimeUnit.MILLISECONDS);
-        }
-    }
 
     private static void cancel(ScheduledFuture<?> timer) {
         if (timer != null) {

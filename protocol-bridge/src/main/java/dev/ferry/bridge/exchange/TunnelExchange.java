@@ -14,10 +14,8 @@ import dev.ferry.bridge.tunnel.TunnelSettings;
 import dev.ferry.bridge.tunnel.TunnelTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One tunnel: CONNECT (a TCP byte stream, RFC 9114 4.4) or CONNECT-UDP (datagrams, RFC 9298) on one request
@@ -38,15 +36,10 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     private final TunnelCounters counters = new TunnelCounters();
     private TunnelTarget target;
     private TunnelEndpoint endpoint;
-    private ScheduledFuture<?> idleTimer;
-    private long lastActivityNanos;
     private boolean open;
-    private boolean headSent;
     private boolean clientEnded;
     private boolean targetEnded;
-    private boolean completed;
-    private int status;
-    private long headNanos = -1;
+    private final ExchangeLifecycle life;
 
     TunnelExchange(ExchangeDriver driver, TunnelSettings settings, ClientStream client, ExchangeContext ctx,
                    RequestHead request) {
@@ -55,6 +48,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
         this.client = client;
         this.ctx = ctx;
         this.request = request;
+        this.life = new ExchangeLifecycle(client, ctx);
         ctx.set(TunnelCounters.KEY, counters);
     }
 
@@ -65,7 +59,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private HookPhase.Outcome outcome(Runnable proceed) {
-        return HookPhase.outcome(proceed, this::respondLocally, this::fail, () -> completed);
+        return HookPhase.outcome(proceed, this::respondLocally, this::fail, life::isEnded);
     }
 
     private void resolveTarget() {
@@ -118,6 +112,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private void openTarget() {
+        life.opening();
         for (ProxyHook hook : driver.hooks()) {
             TunnelTarget chosen;
             try {
@@ -141,7 +136,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onTunnelOpen(InetSocketAddress remote) {
-        if (completed) {
+        if (life.isEnded()) {
             endpoint.close();
             return;
         }
@@ -151,12 +146,11 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
             // RFC 9298 3.3 / RFC 9297 3.4: the stream now carries the capsule protocol.
             head.headers().set("capsule-protocol", "?1");
         }
-        headSent = true;
-        headNanos = System.nanoTime() - ctx.startNanos();
+        life.headSending(head.status());
         try {
-            status = LocalAnswer.sendHeadOnly(client, driver.hooks(), ctx, head);
+            life.status(LocalAnswer.sendHeadOnly(client, driver.hooks(), ctx, head));
         } catch (RuntimeException e) {
-            headSent = false;
+            life.headNotSent();
             fail(HookPhase.hookFailure(e));
             return;
         }
@@ -165,13 +159,16 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
                     "this listener cannot carry HTTP datagrams"));
             return;
         }
-        touch();
-        idleTimer = client.eventLoop().schedule(this::checkIdle, idleTimeoutMillis(), TimeUnit.MILLISECONDS);
+        life.watchIdle(idleTimeoutMillis(), () -> {
+            // Both directions end: the client gets a FIN, the target's socket is closed.
+            client.writeEnd(null);
+            finish();
+        });
         if (clientEnded) {
             // The client's FIN came while the target was being opened: it ends the client's direction now.
             clientEnded = false;
             onRequestEnd(null);
-            if (completed) {
+            if (life.isEnded()) {
                 return;
             }
         }
@@ -186,11 +183,11 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onTunnelData(ByteBuf data) {
-        if (completed) {
+        if (life.isEnded()) {
             data.release();
             return;
         }
-        touch();
+        life.touch();
         if (target.kind() == TunnelTarget.Kind.UDP) {
             client.writeDatagram(data);
         } else {
@@ -204,7 +201,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onTunnelEnd() {
-        if (completed || targetEnded) {
+        if (life.isEnded() || targetEnded) {
             return;
         }
         targetEnded = true;
@@ -216,7 +213,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onTunnelWritabilityChanged() {
-        if (open && !completed && !clientEnded) {
+        if (open && !life.isEnded() && !clientEnded) {
             client.setReading(endpoint.isWritable());
         }
     }
@@ -230,11 +227,11 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onRequestBody(ByteBuf data) {
-        if (completed || !open) {
+        if (life.isEnded() || !open) {
             data.release();
             return;
         }
-        touch();
+        life.touch();
         counters.toTarget(data.readableBytes(), false);
         endpoint.write(data);
         if (!endpoint.isWritable()) {
@@ -244,19 +241,19 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onRequestDatagram(ByteBuf payload) {
-        if (completed || !open) {
+        if (life.isEnded() || !open) {
             counters.drop(TunnelCounters.Drop.NOT_OPEN);
             payload.release();
             return;
         }
-        touch();
+        life.touch();
         counters.toTarget(payload.readableBytes(), true);
         endpoint.write(payload);
     }
 
     @Override
     public void onRequestEnd(HttpHeaders trailers) {
-        if (completed || clientEnded) {
+        if (life.isEnded() || clientEnded) {
             return;
         }
         clientEnded = true;
@@ -277,14 +274,14 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     @Override
     public void onClientWritabilityChanged() {
-        if (open && !completed) {
+        if (open && !life.isEnded()) {
             endpoint.setReading(client.isWritable());
         }
     }
 
     @Override
     public void onClientAbort(Throwable cause) {
-        if (completed) {
+        if (life.isEnded()) {
             return;
         }
         complete(new ProxyException(ProxyErrorType.CONNECTION_TERMINATED, ProxyException.Side.CLIENT, false,
@@ -294,23 +291,16 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     // ---- endings ---------------------------------------------------------------------------------------------
 
     private void respondLocally(ResponseHead head, byte[] body) {
-        headSent = true;
-        headNanos = System.nanoTime() - ctx.startNanos();
-        status = LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, true);
+        life.headSending(head.status());
+        life.status(LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, true));
         complete(null);
     }
 
     private void fail(ProxyException error) {
-        if (completed) {
+        if (life.isEnded()) {
             return;
         }
-        if (!headSent) {
-            headSent = true;
-            headNanos = System.nanoTime() - ctx.startNanos();
-            status = LocalAnswer.sendError(client, driver.hooks(), ctx, driver.settings(), error);
-        } else {
-            client.reset(true);
-        }
+        life.answerError(driver.hooks(), driver.settings(), error, true);
         complete(error);
     }
 
@@ -319,38 +309,13 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     }
 
     private void complete(ProxyException error) {
-        if (completed) {
-            return;
-        }
-        completed = true;
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
-        if (endpoint != null) {
-            endpoint.close();
-        }
-        counters.addTo(driver.tunnelTotals());
-        Exchange.notifyComplete(driver.hooks(), ctx, new ExchangeOutcome(request, status, counters.bytesToTarget(),
-                counters.bytesToClient(), headNanos, System.nanoTime() - ctx.startNanos(),
+        life.end(() -> {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            counters.addTo(driver.tunnelTotals());
+        }, driver.hooks(), () -> new ExchangeOutcome(request, life.status(), counters.bytesToTarget(),
+                counters.bytesToClient(), life.headNanos(), System.nanoTime() - ctx.startNanos(),
                 error == null ? null : error.type(), error == null ? null : error.getMessage()));
-    }
-
-    private void touch() {
-        lastActivityNanos = LoopClock.nanoTime(client.eventLoop());
-    }
-
-    private void checkIdle() {
-        if (completed) {
-            return;
-        }
-        long quiet = TimeUnit.NANOSECONDS.toMillis(LoopClock.nanoTime(client.eventLoop()) - lastActivityNanos);
-        long limit = idleTimeoutMillis();
-        if (quiet >= limit) {
-            // Both directions end: the client gets a FIN, the target's socket is closed.
-            client.writeEnd(null);
-            finish();
-        } else {
-            idleTimer = client.eventLoop().schedule(this::checkIdle, limit - quiet, TimeUnit.MILLISECONDS);
-        }
     }
 }
