@@ -50,6 +50,25 @@ public final class KwikTrace extends BaseLogger {
         }
     }
 
+    /**
+     * Whether the trace shows agent15 3.1's ServerHello race (kwik's TLS engine): the relay's ServerHello was taken
+     * in (before kwik had finished sending its ClientHello), yet no Handshake packet could be decrypted after it,
+     * because the engine dropped the ServerHello and never derived the handshake keys. The relay did its part;
+     * a connect that times out with this trace may be tried once more.
+     */
+    public boolean showsServerHelloRace() {
+        boolean serverHello = false;
+        boolean undecryptable = false;
+        for (String line : lines()) {
+            serverHello |= line.contains("CryptoStream[I|ServerHello]");
+            undecryptable |= serverHello && line.contains("Missing keys for encryption level Handshake");
+            if (line.contains("CryptoStream[H|")) {
+                return false;
+            }
+        }
+        return serverHello && undecryptable;
+    }
+
     /** The lines kept so far, oldest first. */
     public List<String> lines() {
         synchronized (lines) {

@@ -144,7 +144,7 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
         } catch (IOException | RuntimeException e) {
             client.close();
             List<String> lines = trace.lines();
-            if (e instanceof java.net.ConnectException && lostServerHello(lines)) {
+            if (e instanceof java.net.ConnectException && trace.showsServerHelloRace()) {
                 throw new ServerHelloRace("kwik dropped the relay's ServerHello (agent15 state race) and timed out: "
                         + e.getMessage());
             }
@@ -157,20 +157,6 @@ final class KwikTunnelClient extends Http3ClientConnectionImpl implements AutoCl
             throw new IOException(e);
         }
         return client;
-    }
-
-    /** The race's mark in kwik's trace: a ServerHello was taken in, yet no Handshake packet could be decrypted. */
-    private static boolean lostServerHello(List<String> trace) {
-        boolean serverHello = false;
-        boolean undecryptable = false;
-        for (String line : trace) {
-            serverHello |= line.contains("CryptoStream[I|ServerHello]");
-            undecryptable |= serverHello && line.contains("Missing keys for encryption level Handshake");
-            if (line.contains("CryptoStream[H|")) {
-                return false;
-            }
-        }
-        return serverHello && undecryptable;
     }
 
     /** The kwik connection (QUIC datagrams: {@code sendDatagram}, {@code setDatagramHandler}). */
