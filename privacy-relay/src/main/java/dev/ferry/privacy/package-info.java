@@ -1,6 +1,8 @@
 /**
- * The privacy relay mode: who may use the relay, where it may go, and what it must never reveal, written as
- * {@link dev.ferry.bridge.hook.ProxyHook}s, with {@link dev.ferry.bridge.hook.ProxyHook#selectTunnelTarget} for a
- * first hop's choice of next hop. Empty for now.
+ * The two roles of a two-hop privacy relay, as hooks the configuration's {@code privacy:} section puts at the
+ * front of the chain: {@link dev.ferry.privacy.IngressPolicy} (first hop: CONNECT-UDP to the configured next hops
+ * only) and {@link dev.ferry.privacy.SourceNetworkPolicy} (second hop: connections from the first hops' networks
+ * only). What a second hop must not forward (client or hop identity in Forwarded, X-Forwarded-*, Via) is the
+ * forwarding policy's job, which the role sets.
  */
 package dev.ferry.privacy;

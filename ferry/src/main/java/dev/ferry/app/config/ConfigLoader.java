@@ -92,7 +92,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks");
+                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks", "privacy");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -110,13 +110,15 @@ public final class ConfigLoader {
         TunnelsConfig tunnels = TunnelsReader.read(root.child("tunnels"), baseDir);
         List<HookConfig> hooks = HooksReader.read(root.child("hooks"), catalog, true,
                 tunnels.enabled() && tunnels.auth().required());
+        PrivacyConfig privacy = PrivacyReader.read(root.child("privacy"), tunnels);
+        headers = PrivacyReader.constrainHeaders(privacy, root.child("headers"), headers);
         ErrorsConfig errors = readErrors(root.child("errors"));
         ExchangeTimeoutsConfig timeouts = readTimeouts(root.child("timeouts"));
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks);
+                tunnels, errors, timeouts, hooks, privacy);
     }
 
     static boolean isName(String s) {

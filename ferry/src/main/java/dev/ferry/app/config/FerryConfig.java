@@ -32,11 +32,12 @@ import java.util.Set;
  *                   path itself (per-origin deadlines are under {@code origins.<name>.timeouts})
  * @param hooks      {@code hooks}, default none: the global hook chain in order, plugin hooks and built-ins placed
  *                   by name; built-ins not named keep their default place (see {@link HookConfig})
+ * @param privacy    {@code privacy}, default {@link PrivacyConfig#none()}: this relay's hop in a two-hop relay
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
                           AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
-                          ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks) {
+                          ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks, PrivacyConfig privacy) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -54,6 +55,10 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         Objects.requireNonNull(errors, "errors");
         Objects.requireNonNull(timeouts, "timeouts");
         hooks = List.copyOf(hooks);
+        Objects.requireNonNull(privacy, "privacy");
+        if (privacy.isIngress() && !tunnels.connectUdp()) {
+            throw new IllegalArgumentException("an ingress needs CONNECT-UDP tunnels");
+        }
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -79,6 +84,15 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         if (routes.isEmpty() && origins.size() > 1) {
             throw new IllegalArgumentException("routes are needed when there is more than one origin");
         }
+    }
+
+    /** A configuration that is no hop of a privacy relay. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
+                       ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog, tunnels, errors,
+                timeouts, hooks, PrivacyConfig.none());
     }
 
     /** A configuration without a hook chain of its own. */
@@ -117,7 +131,13 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
     /** This configuration with {@code tunnels} instead of its own. */
     public FerryConfig withTunnels(TunnelsConfig tunnels) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks);
+                tunnels, errors, timeouts, hooks, privacy);
+    }
+
+    /** This configuration as the {@code privacy} hop given, with {@code headers} (which the role may constrain). */
+    public FerryConfig withPrivacy(PrivacyConfig privacy, HeadersConfig headers) {
+        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
+                tunnels, errors, timeouts, hooks, privacy);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.ferry.app.server;
 
+import dev.ferry.privacy.SourceNetworkPolicy;
+import dev.ferry.privacy.IngressPolicy;
+import dev.ferry.app.config.PrivacyConfig;
 import java.util.Set;
 import java.util.HashSet;
 import dev.ferry.app.config.RouteConfig;
@@ -102,7 +105,8 @@ public final class FerryServer implements AutoCloseable {
     /**
      * The global chain: the configured {@code hooks:} in their order, with each built-in where it is named. A
      * built-in not named keeps its default place: proxy-auth first (no other hook sees a client that did not
-     * authenticate), then the hooks given in code, the configured ones, forwarding and the access log last.
+     * authenticate), then the hooks given in code, the configured ones, forwarding and the access log last. A
+     * privacy role's policy comes before all of them.
      */
     private List<ProxyHook> hooks() {
         Map<String, ProxyHook> builtins = new LinkedHashMap<>();
@@ -131,6 +135,11 @@ public final class FerryServer implements AutoCloseable {
             }
         }
         List<ProxyHook> chain = new ArrayList<>();
+        ProxyHook role = privacyRole();
+        if (role != null) {
+            // Before everything, named hooks included: no order written in a file can open a hop to more.
+            chain.add(role);
+        }
         if (auth != null && !placed.contains(HookConfig.PROXY_AUTH)) {
             chain.add(auth);
         }
@@ -153,6 +162,18 @@ public final class FerryServer implements AutoCloseable {
                     origin.timeouts().response().toMillis(), origin.timeouts().idle().toMillis()));
         }
         return new RouteTable(config.effectiveRoutes(), origins, FerryServer::routeHooks);
+    }
+
+    /** The hook of this relay's privacy role, or null when it is no hop of a privacy relay. */
+    private ProxyHook privacyRole() {
+        PrivacyConfig privacy = config.privacy();
+        if (privacy.isIngress()) {
+            return new IngressPolicy(privacy.nextHops());
+        }
+        if (privacy.isEgress() && !privacy.sourceNetworks().isEmpty()) {
+            return new SourceNetworkPolicy(privacy.sourceNetworks());
+        }
+        return null;
     }
 
     private static List<ProxyHook> routeHooks(RouteConfig route) {

@@ -207,7 +207,7 @@ class ConfigLoaderTest {
                                 + "!#$%&'*+-.^_`|~)"),
                 Arguments.of("listener: []\n" + ORIGIN,
                         "listener: unknown key (expected one of: proxy-name, state-dir, event-loops, listeners, "
-                                + "routes, origins, headers, access-log, tunnels, errors, timeouts, plugin-path, hooks)"),
+                                + "routes, origins, headers, access-log, tunnels, errors, timeouts, plugin-path, hooks, privacy)"),
                 Arguments.of("origins: {backend: {protocol: h2c, endpoints: ['127.0.0.1:8080'], tls: {enabled: true}}}",
                         "origins.backend.tls.enabled: true (expected: false or leave it out, since h2c never uses TLS;"
                                 + " use h2 for TLS)"),

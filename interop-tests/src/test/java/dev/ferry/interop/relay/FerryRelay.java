@@ -6,6 +6,7 @@ import dev.ferry.app.config.ExchangeTimeoutsConfig;
 import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.HookConfig;
+import dev.ferry.app.config.PrivacyConfig;
 import dev.ferry.app.config.ListenerConfig;
 import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.config.OriginProtocol;
@@ -112,6 +113,7 @@ public final class FerryRelay implements AutoCloseable {
         private TunnelsConfig tunnels = TunnelsConfig.disabled();
         private ExchangeTimeoutsConfig exchangeTimeouts = ExchangeTimeoutsConfig.defaults();
         private List<HookConfig> hooks = List.of();
+        private PrivacyConfig privacy = PrivacyConfig.none();
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -160,6 +162,12 @@ public final class FerryRelay implements AutoCloseable {
             return this;
         }
 
+        /** This relay's hop in a two-hop privacy relay; none by default. */
+        public Builder privacy(PrivacyConfig privacy) {
+            this.privacy = privacy;
+            return this;
+        }
+
         public Builder eventLoops(int eventLoops) {
             this.eventLoops = eventLoops;
             return this;
@@ -169,7 +177,8 @@ public final class FerryRelay implements AutoCloseable {
             ListenerConfig listener = new ListenerConfig("test", new InetSocketAddress("127.0.0.1", 0),
                     TlsFilesConfig.defaults(), quic);
             FerryConfig config = new FerryConfig("ferry", stateDir, eventLoops, List.of(listener), routes, origins,
-                    headers, new AccessLogConfig(true, "-"), tunnels, ErrorsConfig.defaults(), exchangeTimeouts, hooks);
+                    headers, new AccessLogConfig(true, "-"), tunnels, ErrorsConfig.defaults(), exchangeTimeouts, hooks,
+                    privacy);
             List<String> log = new CopyOnWriteArrayList<>();
             FerryServer server = FerryServer.create(config, List.of(), log::add).start();
             return new FerryRelay(server, log);

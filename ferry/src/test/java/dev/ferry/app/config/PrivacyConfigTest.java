@@ -1,0 +1,64 @@
+package dev.ferry.app.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code privacy} section: each role's keys, and what it holds the other sections to. */
+class PrivacyConfigTest {
+    private static final String UDP_TUNNELS = "tunnels: {connect-udp: true, auth: {required: false}}\n";
+
+    private static FerryConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, "test.yaml");
+    }
+
+    private static List<String> problems(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml)).problems();
+    }
+
+    @Test
+    void anIngressNamesItsNextHops() {
+        FerryConfig config = parse(UDP_TUNNELS + "privacy: {role: ingress, next-hops: [hop2.example:443]}\n");
+        assertTrue(config.privacy().isIngress());
+        assertEquals("hop2.example:443", config.privacy().nextHops().get(0).toString());
+    }
+
+    @Test
+    void anIngressWithoutNextHopsOrCONNECT_UDPIsRefusedByKey() {
+        assertEquals(List.of("privacy.next-hops: missing (expected: the host:port of each second hop (an ingress"
+                + " carries tunnels to them only))"), problems(UDP_TUNNELS + "privacy: {role: ingress}\n"));
+        assertEquals(List.of("privacy.role: an ingress carries CONNECT-UDP: set tunnels.connect-udp: true"),
+                problems("tunnels: {connect: true, auth: {required: false}}\n"
+                        + "privacy: {role: ingress, next-hops: [hop2.example:443]}\n"));
+        assertEquals(List.of("privacy.next-hops[0]: hop2 (expected: host:port of a second hop: no port in hop2)"),
+                problems(UDP_TUNNELS + "privacy: {role: ingress, next-hops: [hop2]}\n"));
+    }
+
+    @Test
+    void anEgressNamesNobodyByDefaultAndRefusesAFileThatWouldName() {
+        FerryConfig config = parse(UDP_TUNNELS + "privacy: {role: egress, source-networks: [10.1.0.0/16]}\n");
+        assertTrue(config.privacy().isEgress());
+        assertFalse(config.headers().via(), "Via would name the hop");
+        assertEquals("omit", config.headers().forwarding());
+        assertEquals(List.of(
+                "headers.via: true (expected: false: Via would name this hop (privacy.role: egress))",
+                "headers.forwarding: replace (expected: omit: Forwarded and X-Forwarded-For would name the client"
+                        + " or a hop (privacy.role: egress))"),
+                problems(UDP_TUNNELS + "headers: {via: true, forwarding: replace}\nprivacy: {role: egress}\n"));
+    }
+
+    @Test
+    void eachRolesKeysBelongToIt() {
+        assertEquals(List.of("privacy.next-hops: belongs to an ingress (privacy.role: ingress)"),
+                problems(UDP_TUNNELS + "privacy: {role: egress, next-hops: [a.example:443]}\n"));
+        assertEquals(List.of("privacy.source-networks: belongs to an egress, not an ingress"),
+                problems(UDP_TUNNELS + "privacy: {role: ingress, next-hops: [a.example:443],"
+                        + " source-networks: [10.0.0.0/8]}\n"));
+        assertEquals(List.of("privacy.role: guard (expected: one of none, ingress, egress)"),
+                problems(UDP_TUNNELS + "privacy: {role: guard}\n"));
+    }
+}
