@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import dev.ferry.app.cli.BenchCommand;
 import dev.ferry.app.cli.CheckCommand;
+import dev.ferry.app.cli.GeofeedCommand;
 import dev.ferry.app.cli.GetCommand;
 import dev.ferry.app.cli.ServeCommand;
 import picocli.CommandLine;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} command: {@code serve}, {@code check}, {@code get}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "An HTTP/3 and QUIC relay",
-        subcommands = {ServeCommand.class, CheckCommand.class, GetCommand.class, BenchCommand.class,
-                dev.ferry.app.cli.TokenCommand.class, dev.ferry.app.cli.TunnelCommand.class})
+        subcommands = {ServeCommand.class, CheckCommand.class, GeofeedCommand.class, GetCommand.class,
+                BenchCommand.class, dev.ferry.app.cli.TokenCommand.class, dev.ferry.app.cli.TunnelCommand.class})
 public final class FerryMain implements Runnable {
 
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package dev.ferry.app.config;
 
 import dev.ferry.bridge.net.HostPort;
 import dev.ferry.bridge.tunnel.Cidr;
+import dev.ferry.privacy.EgressPool;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,8 +15,12 @@ import java.util.Objects;
  *                       only CONNECT-UDP targets it accepts, and it serves nothing else
  * @param sourceNetworks {@code source-networks}, egress only, default none (any): the networks its first hops
  *                       connect from; connections from elsewhere are refused
+ * @param egressPools    {@code egress-pools}, egress only, default none (the system's source address): source
+ *                       addresses by the clients' geohash hint, each {@code {geohash, addresses, country, region,
+ *                       city}}; one pool without {@code geohash} is the default
  */
-public record PrivacyConfig(String role, List<HostPort> nextHops, List<Cidr> sourceNetworks) {
+public record PrivacyConfig(String role, List<HostPort> nextHops, List<Cidr> sourceNetworks,
+                            List<EgressPool> egressPools) {
     public static final String NONE = "none";
     public static final String INGRESS = "ingress";
     public static final String EGRESS = "egress";
@@ -25,6 +30,13 @@ public record PrivacyConfig(String role, List<HostPort> nextHops, List<Cidr> sou
         Checks.oneOf(Objects.requireNonNull(role, "role"), ROLES, "role");
         nextHops = List.copyOf(nextHops);
         sourceNetworks = List.copyOf(sourceNetworks);
+        egressPools = List.copyOf(egressPools);
+        if (!role.equals(EGRESS) && !egressPools.isEmpty()) {
+            throw new IllegalArgumentException("egress pools belong to an egress");
+        }
+        if (egressPools.stream().filter(p -> p.geohash() == null).count() > 1) {
+            throw new IllegalArgumentException("at most one default egress pool");
+        }
         if (role.equals(INGRESS) && nextHops.isEmpty()) {
             throw new IllegalArgumentException("an ingress needs at least one next hop");
         }
@@ -34,6 +46,11 @@ public record PrivacyConfig(String role, List<HostPort> nextHops, List<Cidr> sou
         if (!role.equals(EGRESS) && !sourceNetworks.isEmpty()) {
             throw new IllegalArgumentException("source networks belong to an egress");
         }
+    }
+
+    /** A role without egress pools. */
+    public PrivacyConfig(String role, List<HostPort> nextHops, List<Cidr> sourceNetworks) {
+        this(role, nextHops, sourceNetworks, List.of());
     }
 
     public static PrivacyConfig none() {

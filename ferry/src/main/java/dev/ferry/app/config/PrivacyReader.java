@@ -2,6 +2,7 @@ package dev.ferry.app.config;
 
 import dev.ferry.bridge.net.HostPort;
 import dev.ferry.bridge.tunnel.Cidr;
+import dev.ferry.privacy.EgressPool;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,10 @@ final class PrivacyReader {
     }
 
     static PrivacyConfig read(ConfigNode node, TunnelsConfig tunnels) {
-        if (!node.isMap("a map with keys role, next-hops, source-networks")) {
+        if (!node.isMap("a map with keys role, next-hops, source-networks, egress-pools")) {
             return PrivacyConfig.none();
         }
-        node.allowKeys("role", "next-hops", "source-networks");
+        node.allowKeys("role", "next-hops", "source-networks", "egress-pools");
         String role = node.child("role").choice(PrivacyConfig.NONE, PrivacyConfig.ROLES);
         List<HostPort> hops = new ArrayList<>();
         for (ConfigNode item : node.child("next-hops").elements("a list of host:port")) {
@@ -42,7 +43,11 @@ final class PrivacyReader {
                 }
             }
         }
+        List<EgressPool> pools = readPools(node.child("egress-pools"));
         int before = node.problemCount();
+        if (!role.equals(PrivacyConfig.EGRESS) && node.child("egress-pools").present()) {
+            node.child("egress-pools").report("belongs to an egress (privacy.role: egress)");
+        }
         if (role.equals(PrivacyConfig.INGRESS)) {
             if (!node.child("next-hops").present()) {
                 node.child("next-hops").missing("the host:port of each second hop (an ingress carries tunnels to"
@@ -62,7 +67,47 @@ final class PrivacyReader {
         if (node.problemCount() != before || role.equals(PrivacyConfig.INGRESS) && hops.isEmpty()) {
             return PrivacyConfig.none();
         }
-        return new PrivacyConfig(role, hops, networks);
+        return new PrivacyConfig(role, hops, networks, pools);
+    }
+
+    private static List<EgressPool> readPools(ConfigNode node) {
+        List<EgressPool> pools = new ArrayList<>();
+        boolean defaultSeen = false;
+        for (ConfigNode item : node.elements("a list of pools")) {
+            if (!item.isMap("a map with keys geohash, addresses, country, region, city")) {
+                continue;
+            }
+            item.allowKeys("geohash", "addresses", "country", "region", "city");
+            int before = item.problemCount();
+            String geohash = item.child("geohash").string(null, "a geohash prefix (1 to 12 of 0-9 b-h j k m n p-z)",
+                    s -> s.matches("[0-9b-hjkmnp-z]{1,12}"));
+            if (!item.child("geohash").present()) {
+                if (defaultSeen) {
+                    item.report("a second pool without geohash; one default pool at most");
+                }
+                defaultSeen = true;
+            }
+            List<java.net.InetAddress> addresses = new ArrayList<>();
+            for (ConfigNode address : item.child("addresses").elements("a list of IP addresses")) {
+                String text = address.string(null, "an IPv4 or IPv6 address of this host", HostPort::isIpLiteral);
+                if (text != null) {
+                    addresses.add(Cidr.parseAddress(text));
+                }
+            }
+            if (!item.child("addresses").present()) {
+                item.child("addresses").missing("the source addresses of this pool");
+            }
+            String country = item.child("country").string("", "an ISO 3166-1 alpha-2 code such as DE",
+                    s -> s.matches("[A-Z]{2}"));
+            String region = item.child("region").string("", "an ISO 3166-2 code such as DE-BE",
+                    s -> s.matches("[A-Z]{2}-[A-Z0-9]{1,3}"));
+            String city = item.child("city").string("", "a city name without commas or quotes",
+                    s -> !s.contains(",") && !s.contains("\""));
+            if (item.problemCount() == before && !addresses.isEmpty()) {
+                pools.add(new EgressPool(geohash, addresses, country, region, city));
+            }
+        }
+        return pools;
     }
 
     /** The headers an egress may use: its defaults name nobody, and a file that asks otherwise is refused. */

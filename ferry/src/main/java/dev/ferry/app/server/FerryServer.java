@@ -1,6 +1,7 @@
 package dev.ferry.app.server;
 
 import dev.ferry.privacy.SourceNetworkPolicy;
+import dev.ferry.privacy.GeoEgress;
 import dev.ferry.privacy.IngressPolicy;
 import dev.ferry.app.config.PrivacyConfig;
 import java.util.Set;
@@ -135,11 +136,8 @@ public final class FerryServer implements AutoCloseable {
             }
         }
         List<ProxyHook> chain = new ArrayList<>();
-        ProxyHook role = privacyRole();
-        if (role != null) {
-            // Before everything, named hooks included: no order written in a file can open a hop to more.
-            chain.add(role);
-        }
+        // Before everything, named hooks included: no order written in a file can open a hop to more.
+        chain.addAll(privacyRole());
         if (auth != null && !placed.contains(HookConfig.PROXY_AUTH)) {
             chain.add(auth);
         }
@@ -164,16 +162,20 @@ public final class FerryServer implements AutoCloseable {
         return new RouteTable(config.effectiveRoutes(), origins, FerryServer::routeHooks);
     }
 
-    /** The hook of this relay's privacy role, or null when it is no hop of a privacy relay. */
-    private ProxyHook privacyRole() {
+    /** The hooks of this relay's privacy role: none when it is no hop of a privacy relay. */
+    private List<ProxyHook> privacyRole() {
         PrivacyConfig privacy = config.privacy();
+        List<ProxyHook> role = new ArrayList<>();
         if (privacy.isIngress()) {
-            return new IngressPolicy(privacy.nextHops());
+            role.add(new IngressPolicy(privacy.nextHops()));
         }
         if (privacy.isEgress() && !privacy.sourceNetworks().isEmpty()) {
-            return new SourceNetworkPolicy(privacy.sourceNetworks());
+            role.add(new SourceNetworkPolicy(privacy.sourceNetworks()));
         }
-        return null;
+        if (privacy.isEgress() && !privacy.egressPools().isEmpty()) {
+            role.add(new GeoEgress(privacy.egressPools(), config.proxyName()));
+        }
+        return role;
     }
 
     private static List<ProxyHook> routeHooks(RouteConfig route) {

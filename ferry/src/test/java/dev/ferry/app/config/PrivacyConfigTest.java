@@ -61,4 +61,30 @@ class PrivacyConfigTest {
         assertEquals(List.of("privacy.role: guard (expected: one of none, ingress, egress)"),
                 problems(UDP_TUNNELS + "privacy: {role: guard}\n"));
     }
+
+    @Test
+    void anEgressReadsItsPoolsAndRefusesBadOnesByKey() {
+        FerryConfig config = parse(UDP_TUNNELS + """
+                privacy:
+                  role: egress
+                  egress-pools:
+                    - {geohash: u33, addresses: [192.0.2.10, "2001:db8::10"], country: DE, region: DE-BE, city: Berlin}
+                    - {addresses: [198.51.100.1], country: US}
+                """);
+        assertEquals(2, config.privacy().egressPools().size());
+        assertEquals("u33", config.privacy().egressPools().get(0).geohash());
+        assertEquals(null, config.privacy().egressPools().get(1).geohash());
+        assertEquals(List.of(
+                "privacy.egress-pools[0].geohash: u3a (expected: a geohash prefix (1 to 12 of 0-9 b-h j k m n p-z))",
+                "privacy.egress-pools[0].addresses[0]: example.com (expected: an IPv4 or IPv6 address of this host)",
+                "privacy.egress-pools[1].addresses: missing (expected: the source addresses of this pool)",
+                "privacy.egress-pools[1].country: Germany (expected: an ISO 3166-1 alpha-2 code such as DE)"),
+                problems(UDP_TUNNELS + """
+                        privacy:
+                          role: egress
+                          egress-pools:
+                            - {geohash: u3a, addresses: [example.com]}
+                            - {country: Germany}
+                        """));
+    }
 }

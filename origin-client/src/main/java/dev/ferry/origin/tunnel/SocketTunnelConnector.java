@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * Opens tunnel targets as sockets: resolves the name, keeps the first address the {@link EgressPolicy} allows
  * (the policy judges the address actually dialled, so a name that resolves to a forbidden address is refused and
- * nothing is sent to it), then connects TCP or UDP on the tunnel's event loop.
+ * nothing is sent to it), then connects TCP or UDP on the tunnel's event loop, from the target's source address of
+ * that family when it names sources.
  */
 public final class SocketTunnelConnector implements TunnelConnector {
     private final TunnelResolver resolver;
@@ -53,13 +54,22 @@ public final class SocketTunnelConnector implements TunnelConnector {
             EgressDecision firstDenial = null;
             for (InetAddress address : addresses) {
                 EgressDecision decision = policy.check(address, target.port());
-                if (decision.isAllowed()) {
-                    endpoint.connect(new InetSocketAddress(address, target.port()));
+                InetAddress source = target.sourceFor(address);
+                if (decision.isAllowed() && (source != null || target.sources().isEmpty())) {
+                    endpoint.connect(new InetSocketAddress(address, target.port()),
+                            source == null ? null : new InetSocketAddress(source, 0));
                     return;
                 }
                 if (firstDenial == null) {
                     firstDenial = decision;
                 }
+            }
+            if (firstDenial == null) {
+                // Allowed, but no source address of the target's family was given (an egress pool without it).
+                listener.onTunnelFailure(new ProxyException(dev.ferry.bridge.error.ProxyErrorType
+                        .DESTINATION_UNAVAILABLE, ProxyException.Side.PROXY, false,
+                        "no egress address of the target's address family"));
+                return;
             }
             listener.onTunnelFailure(((EgressDecision.Denied) firstDenial).toException());
         });

@@ -30,16 +30,20 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
         this.listener = listener;
     }
 
-    /** Connects to the resolved, allowed address and reports {@link TunnelListener#onTunnelOpen}. */
-    abstract void connect(InetSocketAddress remote);
+    /**
+     * Connects to the resolved, allowed address and reports {@link TunnelListener#onTunnelOpen}.
+     *
+     * @param local the address to leave from, or null for the system's choice
+     */
+    abstract void connect(InetSocketAddress remote, InetSocketAddress local);
 
     /**
      * Connects with {@code bootstrap} (whose handler is this endpoint, reading off until asked), then reports the
      * tunnel open or failed; a close that raced the connect wins.
      */
-    protected void connect(Bootstrap bootstrap, InetSocketAddress remote) {
-        ChannelFuture connect = bootstrap.group(loop).option(ChannelOption.AUTO_READ, false).handler(this)
-                .connect(remote);
+    protected void connect(Bootstrap bootstrap, InetSocketAddress remote, InetSocketAddress local) {
+        bootstrap.group(loop).option(ChannelOption.AUTO_READ, false).handler(this);
+        ChannelFuture connect = local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local);
         channel = connect.channel();
         connect.addListener(f -> {
             if (isClosed()) {

@@ -30,11 +30,11 @@ final class TcpTunnelEndpoint extends SocketTunnelEndpoint {
     }
 
     @Override
-    void connect(InetSocketAddress remote) {
+    void connect(InetSocketAddress remote, InetSocketAddress local) {
         connect(new Bootstrap().channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true), remote);
+                .option(ChannelOption.TCP_NODELAY, true), remote, local);
     }
 
     @Override

@@ -23,8 +23,8 @@ final class UdpTunnelEndpoint extends SocketTunnelEndpoint {
     }
 
     @Override
-    void connect(InetSocketAddress remote) {
-        connect(new Bootstrap().channel(NioDatagramChannel.class), remote);
+    void connect(InetSocketAddress remote, InetSocketAddress local) {
+        connect(new Bootstrap().channel(NioDatagramChannel.class), remote, local);
     }
 
     @Override
