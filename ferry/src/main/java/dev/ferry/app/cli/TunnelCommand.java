@@ -3,6 +3,7 @@ package dev.ferry.app.cli;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.bridge.net.HostPort;
+import dev.ferry.tools.tunnel.HopChain;
 import dev.ferry.http3.tunnel.SharedConnection;
 import dev.ferry.tools.tunnel.TcpTunnelRelay;
 import dev.ferry.http3.tunnel.TunnelOptions;
@@ -24,6 +25,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -50,8 +53,10 @@ public final class TunnelCommand implements Runnable {
 
     /** Options and the run loop both kinds share. */
     abstract static class Common implements Callable<Integer> {
-        @Option(names = "--via", required = true, paramLabel = "URL", description = "The relay: https://host[:port]")
-        String via;
+        @Option(names = "--via", required = true, paramLabel = "URL",
+                description = "The relay: https://host[:port]. Twice or more for relays in a row (a two-hop privacy"
+                        + " relay): each later one is reached through a CONNECT-UDP tunnel through the one before")
+        List<String> vias;
 
         @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "Where the tunnel goes")
         String target;
@@ -65,8 +70,9 @@ public final class TunnelCommand implements Runnable {
         @Option(names = "--cacert", paramLabel = "FILE", description = "Trust the PEM certificates in FILE")
         Path caCert;
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for Proxy-Authorization")
-        String token;
+        @Option(names = "--token", paramLabel = "TOKEN",
+                description = "Bearer token for Proxy-Authorization; with several --via, one per relay in their order")
+        List<String> tokens;
 
         @Option(names = "--token-file", paramLabel = "FILE", description = "Read the bearer token from FILE")
         Path tokenFile;
@@ -99,19 +105,22 @@ public final class TunnelCommand implements Runnable {
             URI relay;
             HostPort to;
             InetSocketAddress local;
-            InetSocketAddress relayAddress;
-            TunnelOptions options;
+            List<HopChain.Hop> hops = new ArrayList<>();
             try {
-                relay = URI.create(via);
-                if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
-                    throw new IllegalArgumentException("--via must be https://host[:port], got " + via);
+                relay = null;
+                for (String via : vias) {
+                    relay = URI.create(via);
+                    if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
+                        throw new IllegalArgumentException("--via must be https://host[:port], got " + via);
+                    }
+                    String host = relay.getHost().startsWith("[")
+                            ? relay.getHost().substring(1, relay.getHost().length() - 1) : relay.getHost();
+                    hops.add(new HopChain.Hop(new HostPort(host, relay.getPort() < 0 ? 443 : relay.getPort()),
+                            relay.getHost(), options(hops.size())));
                 }
                 to = option("--target", target, false);
                 HostPort l = option("--listen", listen, true);
                 local = new InetSocketAddress(InetAddress.getByName(l.host()), l.port());
-                options = options();
-                relayAddress = new InetSocketAddress(InetAddress.getByName(relay.getHost()),
-                        relay.getPort() < 0 ? 443 : relay.getPort());
             } catch (IllegalArgumentException | IOException e) {
                 err.println("ferry tunnel: " + e.getMessage());
                 return EXIT_USAGE;
@@ -119,8 +128,11 @@ public final class TunnelCommand implements Runnable {
             Thread hook = new Thread(this::stopAndWait, "ferry-tunnel-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            HopChain chain = null;
             try {
-                CompletableFuture<Void> ended = start(group, relay, relayAddress, to, local, options);
+                chain = HopChain.open(group, hops, () -> client(group, true));
+                CompletableFuture<Void> ended = start(group, relay, chain.lastHop(), to, local,
+                        hops.get(hops.size() - 1).options());
                 try {
                     CompletableFuture.anyOf(stop, ended).get();
                 } catch (ExecutionException e) {
@@ -131,10 +143,13 @@ public final class TunnelCommand implements Runnable {
                 return stop.isDone() ? 0 : 1;
             } catch (ExecutionException | TimeoutException e) {
                 err.println("ferry tunnel: " + (e.getCause() != null ? e.getCause().getMessage()
-                        : "no answer from " + via + " within 30s"));
+                        : "no answer from " + String.join(" via ", vias) + " within 30s"));
                 return EXIT_CONNECT;
             } finally {
                 closeAll();
+                if (chain != null) {
+                    chain.close();
+                }
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
                 String summary = summary();
                 if (summary != null) {
@@ -149,7 +164,6 @@ public final class TunnelCommand implements Runnable {
             }
         }
 
-        /** Ctrl-C: end the run and give it a moment to close the tunnel and print its counters. */
         private static HostPort option(String name, String value, boolean allowPortZero) {
             try {
                 return HostPort.parse(value, allowPortZero);
@@ -158,6 +172,7 @@ public final class TunnelCommand implements Runnable {
             }
         }
 
+        /** Ctrl-C: end the run and give it a moment to close the tunnel and print its counters. */
         private void stopAndWait() {
             stop();
             try {
@@ -183,11 +198,16 @@ public final class TunnelCommand implements Runnable {
             return Http3Client.builder().group(group).insecure(insecure).caFile(caCert).datagrams(datagrams).build();
         }
 
-        TunnelOptions options() throws IOException {
-            String t = token;
+        /** The options for the tunnel through the relay of the {@code hop}-th {@code --via}. */
+        TunnelOptions options(int hop) throws IOException {
+            List<String> given = tokens == null ? List.of() : tokens;
+            if (given.size() > vias.size()) {
+                throw new IllegalArgumentException("more --token than --via: one token per relay, in their order");
+            }
+            String t = hop < given.size() ? given.get(hop) : null;
             if (tokenFile != null) {
-                if (t != null) {
-                    throw new IllegalArgumentException("--token and --token-file exclude each other");
+                if (!given.isEmpty() || vias.size() > 1) {
+                    throw new IllegalArgumentException("--token-file is for a single --via without --token");
                 }
                 t = Files.readString(tokenFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
             }
@@ -196,7 +216,7 @@ public final class TunnelCommand implements Runnable {
 
         void banner(InetSocketAddress bound, HostPort to) {
             err.println("ferry tunnel: " + kind() + " " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
-                    + " -> " + to + " via " + via);
+                    + " -> " + to + " via " + String.join(" via ", vias));
             err.flush();
         }
     }
@@ -230,8 +250,8 @@ public final class TunnelCommand implements Runnable {
         }
 
         @Override
-        TunnelOptions options() throws IOException {
-            TunnelOptions o = super.options().withForceCapsules(capsules);
+        TunnelOptions options(int hop) throws IOException {
+            TunnelOptions o = super.options(hop).withForceCapsules(capsules);
             return template == null ? o : o.withTemplate(ConnectUdpTemplate.parse(template));
         }
 

@@ -158,4 +158,48 @@ class TunnelCommandTest {
         assertTrue(refused.stderr().contains("403"), refused.stderr());
         assertTrue(refused.stderr().contains("destination_ip_prohibited"), refused.stderr());
     }
+
+    @Test
+    void udpCommandReachesItsTargetThroughTwoRelaysInARow(@TempDir Path secondState) throws Exception {
+        try (TunnelFixture second = new TunnelFixture(secondState)) {
+            long carriedBefore = fixture.relay.tunnelTotals().datagramsToTarget();
+            Running r = new Running();
+            TunnelCommand.Udp command = new TunnelCommand.Udp(r.err);
+            r.thread = new Thread(() -> r.exit.set(new CommandLine(command).execute("--via", fixture.via(),
+                    "--via", second.via(), "--target", "127.0.0.1:" + second.udpEcho.port(),
+                    "--listen", "127.0.0.1:0", "-k")));
+            r.thread.start();
+            int port = r.awaitPort();
+            int echoed = 0;
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    0))) {
+                socket.setSoTimeout(3000);
+                for (int i = 0; i < 10; i++) {
+                    byte[] out = ("two hops " + i + " ").repeat(i + 1).getBytes(StandardCharsets.US_ASCII);
+                    socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
+                    DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+                    try {
+                        socket.receive(in);
+                        assertArrayEquals(out, Arrays.copyOf(in.getData(), in.getLength()));
+                        echoed++;
+                    } catch (SocketTimeoutException lost) {
+                        // UDP may lose one on a busy machine; the count below allows for it.
+                    }
+                }
+            } finally {
+                command.stop();
+                r.thread.join(10_000);
+            }
+            assertTrue(echoed >= 9, "only " + echoed + " of 10 datagrams echoed; stderr: " + r.stderr());
+            assertTrue(r.stderr().contains(" via " + fixture.via() + " via " + second.via()), r.stderr());
+            assertEquals(0, fixture.udpEcho.received.get(), "the first relay carried the tunnel to the second only");
+            // A tunnel's counts join the relay's totals when it ends, which the stop above set going.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (fixture.relay.tunnelTotals().datagramsToTarget() <= carriedBefore && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(fixture.relay.tunnelTotals().datagramsToTarget() > carriedBefore + 10,
+                    "the first relay carried the inner QUIC to the second: " + fixture.relay.tunnelTotals());
+        }
+    }
 }
