@@ -84,21 +84,9 @@ class TunnelCommandTest {
                 "--target", "127.0.0.1:" + fixture.udpEcho.port(), "--listen", "127.0.0.1:0", "-k")));
         r.thread.start();
         int port = r.awaitPort();
-        int echoed = 0;
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            socket.setSoTimeout(2000);
-            for (int i = 0; i < 20; i++) {
-                byte[] out = ("datagram " + i + " ").repeat(i + 1).getBytes(StandardCharsets.US_ASCII);
-                socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
-                DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
-                try {
-                    socket.receive(in);
-                    assertArrayEquals(out, Arrays.copyOf(in.getData(), in.getLength()));
-                    echoed++;
-                } catch (SocketTimeoutException lost) {
-                    // UDP may lose one on a busy machine; the count below allows for it.
-                }
-            }
+        int echoed;
+        try {
+            echoed = echoes(port, 20, "datagram ", 2000);
         } finally {
             command.stop();
             r.thread.join(10_000);
@@ -170,22 +158,9 @@ class TunnelCommandTest {
                     "--listen", "127.0.0.1:0", "-k")));
             r.thread.start();
             int port = r.awaitPort();
-            int echoed = 0;
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    0))) {
-                socket.setSoTimeout(3000);
-                for (int i = 0; i < 10; i++) {
-                    byte[] out = ("two hops " + i + " ").repeat(i + 1).getBytes(StandardCharsets.US_ASCII);
-                    socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
-                    DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
-                    try {
-                        socket.receive(in);
-                        assertArrayEquals(out, Arrays.copyOf(in.getData(), in.getLength()));
-                        echoed++;
-                    } catch (SocketTimeoutException lost) {
-                        // UDP may lose one on a busy machine; the count below allows for it.
-                    }
-                }
+            int echoed;
+            try {
+                echoed = echoes(port, 10, "two hops ", 3000);
             } finally {
                 command.stop();
                 r.thread.join(10_000);
@@ -201,5 +176,29 @@ class TunnelCommandTest {
             assertTrue(fixture.relay.tunnelTotals().datagramsToTarget() > carriedBefore + 10,
                     "the first relay carried the inner QUIC to the second: " + fixture.relay.tunnelTotals());
         }
+    }
+
+    /**
+     * Sends {@code count} datagrams of growing size to the local tunnel port, one at a time, and counts the echoes
+     * that come back byte for byte. UDP may lose one on a busy machine; callers allow for it.
+     */
+    private static int echoes(int port, int count, String text, int timeoutMillis) throws Exception {
+        int echoed = 0;
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout(timeoutMillis);
+            for (int i = 0; i < count; i++) {
+                byte[] out = (text + i + " ").repeat(i + 1).getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
+                DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+                try {
+                    socket.receive(in);
+                    assertArrayEquals(out, Arrays.copyOf(in.getData(), in.getLength()));
+                    echoed++;
+                } catch (SocketTimeoutException lost) {
+                    // counted below by the caller
+                }
+            }
+        }
+        return echoed;
     }
 }
