@@ -8,8 +8,7 @@ import dev.ferry.http3.tunnel.UdpTunnelClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -23,10 +22,18 @@ import java.util.function.Supplier;
  */
 public final class HopChain implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    /** How long the local socket of a tunnel must carry nothing before the tunnel may close (see {@link #close}). */
+    private static final long QUIET_MILLIS = 30;
+    private static final long QUIET_WAIT_MAX_MILLIS = 500;
+    private final List<Level> levels;
     private final InetSocketAddress lastHop;
 
-    private HopChain(InetSocketAddress lastHop) {
+    /** One relay passed: the connection to it, and the tunnel through it to the next, behind a local socket. */
+    private record Level(Http3Client client, UdpTunnelRelay local, UdpTunnelClient tunnel) {
+    }
+
+    private HopChain(List<Level> levels, InetSocketAddress lastHop) {
+        this.levels = levels;
         this.lastHop = lastHop;
     }
 
@@ -52,35 +59,33 @@ public final class HopChain implements AutoCloseable {
         Hop first = hops.get(0);
         InetSocketAddress towards = new InetSocketAddress(InetAddress.getByName(first.address().host()),
                 first.address().port());
-        if (hops.size() == 1) {
-            return new HopChain(towards);
-        }
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        List<Level> levels = new ArrayList<>();
+        Http3Client client = null;
+        UdpTunnelRelay local = null;
         try {
             for (int i = 0; i + 1 < hops.size(); i++) {
                 Hop hop = hops.get(i);
                 Hop next = hops.get(i + 1);
-                Http3Client client = clients.get();
-                opened.push(client);
+                client = clients.get();
                 Http3Connection connection = client.connect(towards, hop.serverName())
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                UdpTunnelRelay local = UdpTunnelRelay.bind(group, new InetSocketAddress(
-                        InetAddress.getLoopbackAddress(), 0));
-                opened.push(local);
+                local = UdpTunnelRelay.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 UdpTunnelClient tunnel = UdpTunnelClient.open(connection, next.address().host(),
                         next.address().port(), hop.options(), local.towardsPeer())
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                opened.push(tunnel);
                 local.attach(tunnel);
-                towards = local.localAddress();
+                levels.add(new Level(client, local, tunnel));
+                client = null;
+                local = null;
+                towards = levels.get(levels.size() - 1).local().localAddress();
             }
         } catch (Exception | Error e) {
-            closeAll(opened);
+            closeQuietly(local);
+            closeQuietly(client);
+            new HopChain(levels, towards).close();
             throw e;
         }
-        HopChain chain = new HopChain(towards);
-        chain.opened.addAll(opened);
-        return chain;
+        return new HopChain(List.copyOf(levels), towards);
     }
 
     /** Where to connect for the last hop: its own address, or the local end of the tunnel to it. */
@@ -88,22 +93,44 @@ public final class HopChain implements AutoCloseable {
         return lastHop;
     }
 
+    /**
+     * Closes from the innermost level out; close the connection that uses {@link #lastHop()} first. Each
+     * connection, as it closes, sends its CONNECTION_CLOSE into the local socket of the level beneath; that level's
+     * tunnel closes only once the socket has been quiet for a moment, so the relay the connection went to hears of
+     * the end now rather than at its idle timeout.
+     */
     @Override
     public void close() throws Exception {
-        closeAll(opened);
+        for (int i = levels.size() - 1; i >= 0; i--) {
+            Level level = levels.get(i);
+            // The innermost socket carried the caller's own connection, closed before this chain.
+            awaitQuiet(level.local());
+            closeQuietly(level.tunnel());
+            closeQuietly(level.local());
+            closeQuietly(level.client());
+        }
     }
 
-    private static void closeAll(Deque<AutoCloseable> parts) throws Exception {
-        Exception first = null;
-        while (!parts.isEmpty()) {
-            try {
-                parts.pop().close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
+    private static void awaitQuiet(UdpTunnelRelay local) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_WAIT_MAX_MILLIS);
+        long seen = local.fromPeer();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_MILLIS);
+            long now = local.fromPeer();
+            if (now == seen) {
+                return;
             }
+            seen = now;
         }
-        if (first != null) {
-            throw first;
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part != null) {
+            try {
+                part.close();
+            } catch (Exception ignored) {
+                // Closing what is left; the first failure was already reported.
+            }
         }
     }
 }

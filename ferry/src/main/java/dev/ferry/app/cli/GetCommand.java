@@ -1,5 +1,10 @@
 package dev.ferry.app.cli;
 
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import dev.ferry.http3.tunnel.TunnelOptions;
+import dev.ferry.tools.tunnel.HopChain;
 import dev.ferry.bridge.net.HostPort;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3ConnectException;
@@ -80,6 +85,15 @@ public final class GetCommand implements Callable<Integer> {
     @Option(names = "--connect-to", paramLabel = "HOST:PORT", description = "Connect here, but keep the URL's authority and SNI")
     String connectTo;
 
+    @Option(names = "--via", paramLabel = "URL",
+            description = "Reach the origin through this relay (https://host[:port]) over CONNECT-UDP; twice or more"
+                    + " for relays in a row (a two-hop privacy relay)")
+    List<String> vias;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Bearer token for a --via relay's Proxy-Authorization; one per --via, in their order")
+    List<String> tokens;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "Give up on the whole request after this long (default ${DEFAULT-VALUE})")
     Duration timeout;
@@ -124,8 +138,25 @@ public final class GetCommand implements Callable<Integer> {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         Duration handshake = connectTimeout.compareTo(timeout) < 0 ? connectTimeout : timeout;
-        try (Http3Client client = Http3Client.builder().insecure(insecure).caFile(caCert)
+        List<HopChain.Hop> hops;
+        try {
+            hops = relayHops(target);
+        } catch (IllegalArgumentException e) {
+            err.println("ferry get: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        HopChain chain = null;
+        try (Http3Client client = Http3Client.builder().group(group).insecure(insecure).caFile(caCert)
                 .connectTimeout(handshake).build()) {
+            if (!hops.isEmpty()) {
+                chain = HopChain.open(group, hops, () -> Http3Client.builder().group(group).insecure(insecure)
+                        .caFile(caCert).connectTimeout(handshake).datagrams(true).build());
+                address = chain.lastHop();
+                if (verbose) {
+                    err.println("* through " + String.join(", then ", vias) + " (CONNECT-UDP)");
+                }
+            }
             if (verbose) {
                 err.println("* connecting to " + address.getAddress().getHostAddress() + " port "
                         + address.getPort() + " (SNI " + target.host + ", ALPN h3)");
@@ -165,7 +196,43 @@ public final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("ferry get: " + e.getMessage());
             return 1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            err.println("ferry get: through the relays: " + e.getCause().getMessage());
+            return EXIT_CONNECT;
+        } finally {
+            if (chain != null) {
+                chain.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The relays of {@code --via} and, last, the origin itself: the tunnel through the last relay goes to the
+     * origin's UDP port, and the request's QUIC connection runs inside it. Empty without {@code --via}.
+     */
+    private List<HopChain.Hop> relayHops(Target target) {
+        if (vias == null || vias.isEmpty()) {
+            return List.of();
+        }
+        List<String> given = tokens == null ? List.of() : tokens;
+        if (given.size() > vias.size()) {
+            throw new IllegalArgumentException("more --token than --via: one token per relay, in their order");
+        }
+        List<HopChain.Hop> hops = new ArrayList<>();
+        for (int i = 0; i < vias.size(); i++) {
+            URI relay = URI.create(vias.get(i));
+            if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
+                throw new IllegalArgumentException("--via must be https://host[:port], got " + vias.get(i));
+            }
+            String host = relay.getHost().startsWith("[")
+                    ? relay.getHost().substring(1, relay.getHost().length() - 1) : relay.getHost();
+            hops.add(new HopChain.Hop(new HostPort(host, relay.getPort() < 0 ? 443 : relay.getPort()),
+                    relay.getHost(), TunnelOptions.defaults().withToken(i < given.size() ? given.get(i) : null)));
+        }
+        hops.add(new HopChain.Hop(new HostPort(target.connectHost, target.connectPort), target.host,
+                TunnelOptions.defaults()));
+        return hops;
     }
 
     private void onHead(Http3Headers head) {
