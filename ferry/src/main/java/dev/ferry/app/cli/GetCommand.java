@@ -129,12 +129,16 @@ public final class GetCommand implements Callable<Integer> {
             err.println("ferry get: " + e.getMessage());
             return e.exitCode;
         }
-        InetSocketAddress address;
-        try {
-            address = new InetSocketAddress(InetAddress.getByName(target.connectHost), target.connectPort);
-        } catch (UnknownHostException e) {
-            err.println("ferry get: cannot resolve host " + target.connectHost);
-            return EXIT_RESOLVE;
+        InetSocketAddress address = null;
+        if (vias == null || vias.isEmpty()) {
+            // Through relays the last one resolves the origin's name: resolving it here would tell the local
+            // resolver where the request goes, and a privacy relay's client must not.
+            try {
+                address = new InetSocketAddress(InetAddress.getByName(target.connectHost), target.connectPort);
+            } catch (UnknownHostException e) {
+                err.println("ferry get: cannot resolve host " + target.connectHost);
+                return EXIT_RESOLVE;
+            }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         Duration handshake = connectTimeout.compareTo(timeout) < 0 ? connectTimeout : timeout;
