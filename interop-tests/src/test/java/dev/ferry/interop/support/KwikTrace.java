@@ -69,6 +69,41 @@ public final class KwikTrace extends BaseLogger {
         return serverHello && undecryptable;
     }
 
+    /**
+     * Whether the trace shows kwik 0.10.8's own sender stall on stream {@code streamId}: everything kwik sent was
+     * acknowledged, it still had flow-control credit from the peer (the last MAX_STREAM_DATA is above the last
+     * byte it sent), it never reported itself blocked, and then it sent nothing more. That is the race in
+     * {@code StreamOutputStreamImpl.scheduleSendStreamFrameRequest} (it reads the queued-request counter, queues a
+     * request, then increments the counter; a send that runs in between and finds more data sees the counter at -1
+     * and does not reschedule, so the data waits for a writer that is itself waiting for buffer space). The peer
+     * cannot cause it: it granted the credit and acknowledged every packet.
+     */
+    public boolean showsSenderStall(long streamId) {
+        java.util.regex.Pattern sent = java.util.regex.Pattern.compile(
+                "-> Packet .*StreamFrame\\[" + streamId + "\\([^)]*\\),(\\d+),(\\d+)\\]");
+        java.util.regex.Pattern credit = java.util.regex.Pattern.compile(
+                "MaxStreamDataFrame\\[" + streamId + ":(\\d+)\\]");
+        long sentEnd = -1;
+        long limit = -1;
+        boolean blocked = false;
+        String last = "";
+        for (String line : lines()) {
+            java.util.regex.Matcher m = sent.matcher(line);
+            if (m.find()) {
+                sentEnd = Math.max(sentEnd, Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)));
+            }
+            m = credit.matcher(line);
+            if (m.find()) {
+                limit = Math.max(limit, Long.parseLong(m.group(1)));
+                blocked = false;
+            }
+            // kwik sends STREAM_DATA_BLOCKED or DATA_BLOCKED when flow control stops it; new credit lifts that.
+            blocked |= line.contains("DataBlockedFrame");
+            last = line;
+        }
+        return sentEnd > 0 && limit > sentEnd && !blocked && last.contains("no ack eliciting in flight");
+    }
+
     /** The lines kept so far, oldest first. */
     public List<String> lines() {
         synchronized (lines) {
