@@ -48,6 +48,32 @@ public final class HopChain implements AutoCloseable {
     }
 
     /**
+     * The relays of the {@code --via} URLs ({@code https://host[:port]}, port 443 by default), the i-th with the
+     * i-th token if there is one, on top of {@code base}'s options: how {@code ferry tunnel} and {@code ferry get}
+     * read their relays.
+     *
+     * @throws IllegalArgumentException naming the option when a URL is malformed or there are more tokens than URLs
+     */
+    public static List<Hop> relays(List<String> vias, List<String> tokens, TunnelOptions base) {
+        List<String> given = tokens == null ? List.of() : tokens;
+        if (given.size() > vias.size()) {
+            throw new IllegalArgumentException("more --token than --via: one token per relay, in their order");
+        }
+        List<Hop> hops = new ArrayList<>();
+        for (int i = 0; i < vias.size(); i++) {
+            java.net.URI relay = java.net.URI.create(vias.get(i));
+            if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
+                throw new IllegalArgumentException("--via must be https://host[:port], got " + vias.get(i));
+            }
+            String host = relay.getHost().startsWith("[")
+                    ? relay.getHost().substring(1, relay.getHost().length() - 1) : relay.getHost();
+            hops.add(new Hop(new HostPort(host, relay.getPort() < 0 ? 443 : relay.getPort()), relay.getHost(),
+                    base.withToken(i < given.size() ? given.get(i) : null)));
+        }
+        return hops;
+    }
+
+    /**
      * Opens the way through every hop but the last, so that the returned chain's {@link #lastHop()} reaches the
      * last one. With a single hop there is nothing to open and {@link #lastHop()} is its own address.
      *

@@ -219,21 +219,7 @@ public final class GetCommand implements Callable<Integer> {
         if (vias == null || vias.isEmpty()) {
             return List.of();
         }
-        List<String> given = tokens == null ? List.of() : tokens;
-        if (given.size() > vias.size()) {
-            throw new IllegalArgumentException("more --token than --via: one token per relay, in their order");
-        }
-        List<HopChain.Hop> hops = new ArrayList<>();
-        for (int i = 0; i < vias.size(); i++) {
-            URI relay = URI.create(vias.get(i));
-            if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
-                throw new IllegalArgumentException("--via must be https://host[:port], got " + vias.get(i));
-            }
-            String host = relay.getHost().startsWith("[")
-                    ? relay.getHost().substring(1, relay.getHost().length() - 1) : relay.getHost();
-            hops.add(new HopChain.Hop(new HostPort(host, relay.getPort() < 0 ? 443 : relay.getPort()),
-                    relay.getHost(), TunnelOptions.defaults().withToken(i < given.size() ? given.get(i) : null)));
-        }
+        List<HopChain.Hop> hops = new ArrayList<>(HopChain.relays(vias, tokens, TunnelOptions.defaults()));
         hops.add(new HopChain.Hop(new HostPort(target.connectHost, target.connectPort), target.host,
                 TunnelOptions.defaults()));
         return hops;

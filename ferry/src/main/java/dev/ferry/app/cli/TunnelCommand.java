@@ -25,7 +25,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -105,19 +104,10 @@ public final class TunnelCommand implements Runnable {
             URI relay;
             HostPort to;
             InetSocketAddress local;
-            List<HopChain.Hop> hops = new ArrayList<>();
+            List<HopChain.Hop> hops;
             try {
-                relay = null;
-                for (String via : vias) {
-                    relay = URI.create(via);
-                    if (!"https".equals(relay.getScheme()) || relay.getHost() == null) {
-                        throw new IllegalArgumentException("--via must be https://host[:port], got " + via);
-                    }
-                    String host = relay.getHost().startsWith("[")
-                            ? relay.getHost().substring(1, relay.getHost().length() - 1) : relay.getHost();
-                    hops.add(new HopChain.Hop(new HostPort(host, relay.getPort() < 0 ? 443 : relay.getPort()),
-                            relay.getHost(), options(hops.size())));
-                }
+                hops = HopChain.relays(vias, tokens(), options());
+                relay = URI.create(vias.get(vias.size() - 1));
                 to = option("--target", target, false);
                 HostPort l = option("--listen", listen, true);
                 local = new InetSocketAddress(InetAddress.getByName(l.host()), l.port());
@@ -198,20 +188,20 @@ public final class TunnelCommand implements Runnable {
             return Http3Client.builder().group(group).insecure(insecure).caFile(caCert).datagrams(datagrams).build();
         }
 
-        /** The options for the tunnel through the relay of the {@code hop}-th {@code --via}. */
-        TunnelOptions options(int hop) throws IOException {
-            List<String> given = tokens == null ? List.of() : tokens;
-            if (given.size() > vias.size()) {
-                throw new IllegalArgumentException("more --token than --via: one token per relay, in their order");
+        /** The tunnel options every relay's tunnel shares; each relay's token is added to them. */
+        TunnelOptions options() {
+            return TunnelOptions.defaults();
+        }
+
+        /** The tokens, one per {@code --via} in order: {@code --token}s, or the one of {@code --token-file}. */
+        private List<String> tokens() throws IOException {
+            if (tokenFile == null) {
+                return tokens;
             }
-            String t = hop < given.size() ? given.get(hop) : null;
-            if (tokenFile != null) {
-                if (!given.isEmpty() || vias.size() > 1) {
-                    throw new IllegalArgumentException("--token-file is for a single --via without --token");
-                }
-                t = Files.readString(tokenFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            if (tokens != null && !tokens.isEmpty() || vias.size() > 1) {
+                throw new IllegalArgumentException("--token-file is for a single --via without --token");
             }
-            return TunnelOptions.defaults().withToken(t);
+            return List.of(Files.readString(tokenFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim());
         }
 
         void banner(InetSocketAddress bound, HostPort to) {
@@ -250,8 +240,8 @@ public final class TunnelCommand implements Runnable {
         }
 
         @Override
-        TunnelOptions options(int hop) throws IOException {
-            TunnelOptions o = super.options(hop).withForceCapsules(capsules);
+        TunnelOptions options() {
+            TunnelOptions o = super.options().withForceCapsules(capsules);
             return template == null ? o : o.withTemplate(ConnectUdpTemplate.parse(template));
         }
 

@@ -146,26 +146,34 @@ final class Exchange implements ClientStreamListener, OriginListener {
      */
     private BodyPipeline requestTransforms(RequestHead.Builder originRequest) {
         RequestHead head = originRequest.build();
-        return transforms(hooks, hook -> hook.requestBody(ctx, head), originRequest.headers());
+        return transforms(hooks, false, hook -> hook.requestBody(ctx, head), originRequest.headers());
     }
 
     /** The hooks' response body transforms for this head, in reverse chain order, as the response phases. */
     private BodyPipeline responseTransforms(ResponseHead.Builder clientResponse) {
         ResponseHead head = clientResponse.build();
-        List<ProxyHook> reversed = new ArrayList<>(hooks);
-        java.util.Collections.reverse(reversed);
-        return transforms(reversed, hook -> hook.responseBody(ctx, head), clientResponse.headers());
+        return transforms(hooks, true, hook -> hook.responseBody(ctx, head), clientResponse.headers());
     }
 
-    private static BodyPipeline transforms(List<ProxyHook> inOrder,
+    /**
+     * Asks each hook, in chain order or reversed, for its transform. Runs once per message on the event loop, so
+     * it allocates nothing when no hook transforms (the common case).
+     */
+    private static BodyPipeline transforms(List<ProxyHook> chain, boolean reversed,
                                            java.util.function.Function<ProxyHook, BodyTransform> ask,
                                            HttpHeaders headers) {
-        List<BodyTransform> found = new ArrayList<>();
-        for (ProxyHook hook : inOrder) {
-            BodyTransform t = ask.apply(hook);
+        List<BodyTransform> found = null;
+        for (int n = 0; n < chain.size(); n++) {
+            BodyTransform t = ask.apply(chain.get(reversed ? chain.size() - 1 - n : n));
             if (t != null) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
                 found.add(t);
             }
+        }
+        if (found == null) {
+            return BodyPipeline.of(List.of());
         }
         BodyPipeline pipeline = BodyPipeline.of(found);
         if (!pipeline.preservesLength()) {
