@@ -1,5 +1,6 @@
 package dev.ferry.privacy;
 
+import dev.ferry.bridge.headers.GeohashHint;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package dev.ferry.privacy;
 
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
+import dev.ferry.bridge.headers.GeohashHint;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.HookDecision;
 import dev.ferry.bridge.hook.ProxyHook;

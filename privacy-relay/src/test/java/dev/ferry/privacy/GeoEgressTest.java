@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
+import dev.ferry.bridge.headers.GeohashHint;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.tunnel.Cidr;
 import dev.ferry.bridge.tunnel.TunnelTarget;

@@ -77,6 +77,7 @@ public final class Http3Listener implements AutoCloseable {
                 .initialMaxStreamDataBidirectionalLocal(settings.initialMaxStreamData())
                 .initialMaxStreamDataBidirectionalRemote(settings.initialMaxStreamData())
                 .initialMaxStreamsBidirectional(settings.maxConcurrentStreams())
+                .maxSendUdpPayloadSize(settings.maxUdpPayload())
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel connection) {

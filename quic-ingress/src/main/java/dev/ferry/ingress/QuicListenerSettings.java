@@ -1,5 +1,6 @@
 package dev.ferry.ingress;
 
+import dev.ferry.http3.QuicPacketSizes;
 import java.time.Duration;
 
 /**
@@ -18,10 +19,11 @@ import java.time.Duration;
  *                             gets 431 on its own stream
  * @param requestHeadTimeout   how long a request stream may take to complete its header section (default 10 s);
  *                             past it the stream is answered 408
+ * @param maxUdpPayload        the largest UDP payload sent (default 1350, see {@link QuicPacketSizes})
  */
 public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                    long maxConcurrentStreams, boolean extendedConnect, boolean datagrams,
-                                   long maxFieldSectionSize, Duration requestHeadTimeout) {
+                                   long maxFieldSectionSize, Duration requestHeadTimeout, int maxUdpPayload) {
     public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     /** 64 KiB: above what browsers send with large cookies (nginx takes 4 x 8 KiB lines, Envoy 60 KiB). */
     public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64 * 1024;
@@ -32,7 +34,7 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     public QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                 long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
-                DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT);
+                DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD);
     }
 
     public static QuicListenerSettings defaults() {
@@ -42,18 +44,24 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     /** These settings with tunnel support switched on or off. */
     public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload);
     }
 
     /** These settings with another field section limit. */
     public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, bytes, requestHeadTimeout);
+                extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload);
     }
 
     /** These settings with another request head deadline. */
     public QuicListenerSettings withRequestHeadTimeout(Duration timeout) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, timeout);
+                extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload);
+    }
+
+    /** These settings with another largest UDP payload. */
+    public QuicListenerSettings withMaxUdpPayload(int bytes) {
+        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.tools.tunnel;
 
 import dev.ferry.bridge.net.HostPort;
+import dev.ferry.http3.QuicPacketSizes;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.http3.tunnel.TunnelOptions;
@@ -11,7 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /**
  * The way to the last of several relays, each reached through the one before, as a two-hop privacy relay's
@@ -27,14 +28,16 @@ public final class HopChain implements AutoCloseable {
     private static final long QUIET_WAIT_MAX_MILLIS = 500;
     private final List<Level> levels;
     private final InetSocketAddress lastHop;
+    private final int maxUdpPayload;
 
     /** One relay passed: the connection to it, and the tunnel through it to the next, behind a local socket. */
     private record Level(Http3Client client, UdpTunnelRelay local, UdpTunnelClient tunnel) {
     }
 
-    private HopChain(List<Level> levels, InetSocketAddress lastHop) {
+    private HopChain(List<Level> levels, InetSocketAddress lastHop, int maxUdpPayload) {
         this.levels = levels;
         this.lastHop = lastHop;
+        this.maxUdpPayload = maxUdpPayload;
     }
 
     /**
@@ -50,11 +53,12 @@ public final class HopChain implements AutoCloseable {
     /**
      * The relays of the {@code --via} URLs ({@code https://host[:port]}, port 443 by default), the i-th with the
      * i-th token if there is one, on top of {@code base}'s options: how {@code ferry tunnel} and {@code ferry get}
-     * read their relays.
+     * read their relays. The last relay alone gets {@code geohash} (null for none): it is the egress hop that picks
+     * a source address by it, and no hop before it needs to know where the client is.
      *
      * @throws IllegalArgumentException naming the option when a URL is malformed or there are more tokens than URLs
      */
-    public static List<Hop> relays(List<String> vias, List<String> tokens, TunnelOptions base) {
+    public static List<Hop> relays(List<String> vias, List<String> tokens, TunnelOptions base, String geohash) {
         List<String> given = tokens == null ? List.of() : tokens;
         if (given.size() > vias.size()) {
             throw new IllegalArgumentException("more --token than --via: one token per relay, in their order");
@@ -68,7 +72,8 @@ public final class HopChain implements AutoCloseable {
             String host = relay.getHost().startsWith("[")
                     ? relay.getHost().substring(1, relay.getHost().length() - 1) : relay.getHost();
             hops.add(new Hop(new HostPort(host, relay.getPort() < 0 ? 443 : relay.getPort()), relay.getHost(),
-                    base.withToken(i < given.size() ? given.get(i) : null)));
+                    base.withToken(i < given.size() ? given.get(i) : null)
+                            .withGeohash(i == vias.size() - 1 ? geohash : null)));
         }
         return hops;
     }
@@ -77,22 +82,25 @@ public final class HopChain implements AutoCloseable {
      * Opens the way through every hop but the last, so that the returned chain's {@link #lastHop()} reaches the
      * last one. With a single hop there is nothing to open and {@link #lastHop()} is its own address.
      *
-     * @param clients makes a datagram-capable HTTP/3 client on the caller's group, one per hop
+     * @param clients makes a datagram-capable HTTP/3 client on the caller's group, one per hop, sending UDP
+     *                payloads of at most the given size: each level's packets are sized to fit one datagram of
+     *                the tunnel beneath it (see {@link #maxUdpPayload()})
      * @throws Exception when a hop does not answer or refuses the tunnel; what was opened is closed
      */
-    public static HopChain open(EventLoopGroup group, List<Hop> hops, Supplier<Http3Client> clients)
+    public static HopChain open(EventLoopGroup group, List<Hop> hops, IntFunction<Http3Client> clients)
             throws Exception {
         Hop first = hops.get(0);
         InetSocketAddress towards = new InetSocketAddress(InetAddress.getByName(first.address().host()),
                 first.address().port());
         List<Level> levels = new ArrayList<>();
+        int size = QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD;
         Http3Client client = null;
         UdpTunnelRelay local = null;
         try {
             for (int i = 0; i + 1 < hops.size(); i++) {
                 Hop hop = hops.get(i);
                 Hop next = hops.get(i + 1);
-                client = clients.get();
+                client = clients.apply(size);
                 Http3Connection connection = client.connect(towards, hop.serverName())
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 local = UdpTunnelRelay.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -104,19 +112,44 @@ public final class HopChain implements AutoCloseable {
                 client = null;
                 local = null;
                 towards = levels.get(levels.size() - 1).local().localAddress();
+                size = QuicPacketSizes.insideTunnel(tunnel.maxDatagramPayload(), size);
             }
         } catch (Exception | Error e) {
             closeQuietly(local);
             closeQuietly(client);
-            new HopChain(levels, towards).close();
+            new HopChain(levels, towards, size).close();
             throw e;
         }
-        return new HopChain(List.copyOf(levels), towards);
+        return new HopChain(List.copyOf(levels), towards, size);
     }
 
     /** Where to connect for the last hop: its own address, or the local end of the tunnel to it. */
     public InetSocketAddress lastHop() {
         return lastHop;
+    }
+
+    /**
+     * The largest UDP payload for the connection to the last hop: what one datagram of the innermost tunnel holds
+     * (never below QUIC's 1200), or the default without tunnels. Larger packets would still arrive, but as
+     * capsules on the tunnel's stream, reliable and in order, which QUIC's own loss recovery does not want.
+     */
+    public int maxUdpPayload() {
+        return maxUdpPayload;
+    }
+
+    /**
+     * One line per tunnel of the chain, outermost first: payloads each way and how many of them went as capsules
+     * rather than QUIC DATAGRAM frames, which tells whether the packet sizes nest (see {@link #maxUdpPayload()}).
+     */
+    public List<String> summaries() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < levels.size(); i++) {
+            UdpTunnelClient.Stats s = levels.get(i).tunnel().stats();
+            lines.add("tunnel " + (i + 1) + " of the chain: sent " + s.sent() + " (" + s.sentAsCapsules()
+                    + " as capsules), received " + s.received() + " (" + s.receivedAsCapsules() + " as capsules),"
+                    + " dropped " + s.dropped());
+        }
+        return lines;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ferry.app.cli;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
+import dev.ferry.http3.QuicPacketSizes;
 import dev.ferry.http3.tunnel.TunnelOptions;
 import dev.ferry.tools.tunnel.HopChain;
 import dev.ferry.bridge.net.HostPort;
@@ -94,6 +95,11 @@ public final class GetCommand implements Callable<Integer> {
             description = "Bearer token for a --via relay's Proxy-Authorization; one per --via, in their order")
     List<String> tokens;
 
+    @Option(names = "--geohash", paramLabel = "GEOHASH",
+            description = "Your coarse location (1-12 geohash characters) for the last --via relay alone, sent as"
+                    + " Sec-CH-Geohash so that an egress hop picks a source address in your region")
+    String geohash;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "Give up on the whole request after this long (default ${DEFAULT-VALUE})")
     Duration timeout;
@@ -151,43 +157,46 @@ public final class GetCommand implements Callable<Integer> {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         HopChain chain = null;
-        try (Http3Client client = Http3Client.builder().group(group).insecure(insecure).caFile(caCert)
-                .connectTimeout(handshake).build()) {
+        try {
             if (!hops.isEmpty()) {
-                chain = HopChain.open(group, hops, () -> Http3Client.builder().group(group).insecure(insecure)
-                        .caFile(caCert).connectTimeout(handshake).datagrams(true).build());
+                chain = HopChain.open(group, hops, size -> Http3Client.builder().group(group).insecure(insecure)
+                        .caFile(caCert).connectTimeout(handshake).datagrams(true).maxUdpPayload(size).build());
                 address = chain.lastHop();
                 if (verbose) {
                     err.println("* through " + String.join(", then ", vias) + " (CONNECT-UDP)");
                 }
             }
-            if (verbose) {
-                err.println("* connecting to " + address.getAddress().getHostAddress() + " port "
-                        + address.getPort() + " (SNI " + target.host + ", ALPN h3)");
+            int packetSize = chain == null ? QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD : chain.maxUdpPayload();
+            try (Http3Client client = Http3Client.builder().group(group).insecure(insecure).caFile(caCert)
+                    .connectTimeout(handshake).maxUdpPayload(packetSize).build()) {
+                if (verbose) {
+                    err.println("* connecting to " + address.getAddress().getHostAddress() + " port "
+                            + address.getPort() + " (SNI " + target.host + ", ALPN h3)");
+                }
+                Http3Connection connection = await(client.connect(address, target.host), deadline);
+                if (verbose) {
+                    err.println("* connected");
+                    printRequestHead(request);
+                }
+                CompletableFuture<Http3Response> pending = output != null
+                        ? connection.sendTo(request, output)
+                        : connection.sendTo(request, out, this::onHead);
+                Http3Response response = await(pending, deadline);
+                if (output != null) {
+                    onHead(response.headers());
+                }
+                if (verbose) {
+                    response.trailers().forEach(h -> err.println("< " + h.getKey() + ": " + h.getValue()));
+                    err.printf(Locale.ROOT, "* %d body bytes, time to head %.1f ms, total %.1f ms%n",
+                            response.bodyLength(), response.timeToHead().toNanos() / 1e6, response.total().toNanos() / 1e6);
+                }
+                out.flush();
+                if (fail && response.status() >= 400) {
+                    err.println("ferry get: the server returned status " + response.status());
+                    return EXIT_HTTP_ERROR;
+                }
+                return 0;
             }
-            Http3Connection connection = await(client.connect(address, target.host), deadline);
-            if (verbose) {
-                err.println("* connected");
-                printRequestHead(request);
-            }
-            CompletableFuture<Http3Response> pending = output != null
-                    ? connection.sendTo(request, output)
-                    : connection.sendTo(request, out, this::onHead);
-            Http3Response response = await(pending, deadline);
-            if (output != null) {
-                onHead(response.headers());
-            }
-            if (verbose) {
-                response.trailers().forEach(h -> err.println("< " + h.getKey() + ": " + h.getValue()));
-                err.printf(Locale.ROOT, "* %d body bytes, time to head %.1f ms, total %.1f ms%n",
-                        response.bodyLength(), response.timeToHead().toNanos() / 1e6, response.total().toNanos() / 1e6);
-            }
-            out.flush();
-            if (fail && response.status() >= 400) {
-                err.println("ferry get: the server returned status " + response.status());
-                return EXIT_HTTP_ERROR;
-            }
-            return 0;
         } catch (Http3ConnectException e) {
             err.println("ferry get: " + e.getMessage());
             return EXIT_CONNECT;
@@ -219,7 +228,7 @@ public final class GetCommand implements Callable<Integer> {
         if (vias == null || vias.isEmpty()) {
             return List.of();
         }
-        List<HopChain.Hop> hops = new ArrayList<>(HopChain.relays(vias, tokens, TunnelOptions.defaults()));
+        List<HopChain.Hop> hops = new ArrayList<>(HopChain.relays(vias, tokens, TunnelOptions.defaults(), geohash));
         hops.add(new HopChain.Hop(new HostPort(target.connectHost, target.connectPort), target.host,
                 TunnelOptions.defaults()));
         return hops;

@@ -76,6 +76,11 @@ public final class TunnelCommand implements Runnable {
         @Option(names = "--token-file", paramLabel = "FILE", description = "Read the bearer token from FILE")
         Path tokenFile;
 
+        @Option(names = "--geohash", paramLabel = "GEOHASH",
+                description = "Your coarse location (1-12 geohash characters) for the last --via relay alone, sent"
+                        + " as Sec-CH-Geohash so that an egress hop picks a source address in your region")
+        String geohash;
+
         final PrintStream err;
         private final CountDownLatch stopped = new CountDownLatch(1);
         private final CompletableFuture<Void> stop = new CompletableFuture<>();
@@ -92,8 +97,13 @@ public final class TunnelCommand implements Runnable {
         abstract String kind();
 
         /** Sets up the tunnel and local socket, prints the banner; returns what ends the run besides a stop. */
+        /**
+         * @param maxUdpPayload the largest UDP payload for the connection to the relay: what one datagram of the
+         *                      tunnel beneath holds when the relay is reached through another
+         */
         abstract CompletableFuture<Void> start(EventLoopGroup group, URI relay, InetSocketAddress relayAddress,
-                                               HostPort target, InetSocketAddress listen, TunnelOptions options)
+                                               int maxUdpPayload, HostPort target, InetSocketAddress listen,
+                                               TunnelOptions options)
                 throws Exception;
 
         /** The counters in one line, or null if nothing was started. */
@@ -106,7 +116,7 @@ public final class TunnelCommand implements Runnable {
             InetSocketAddress local;
             List<HopChain.Hop> hops;
             try {
-                hops = HopChain.relays(vias, tokens(), options());
+                hops = HopChain.relays(vias, tokens(), options(), geohash);
                 relay = URI.create(vias.get(vias.size() - 1));
                 to = option("--target", target, false);
                 HostPort l = option("--listen", listen, true);
@@ -120,8 +130,8 @@ public final class TunnelCommand implements Runnable {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             HopChain chain = null;
             try {
-                chain = HopChain.open(group, hops, () -> client(group, true));
-                CompletableFuture<Void> ended = start(group, relay, chain.lastHop(), to, local,
+                chain = HopChain.open(group, hops, size -> client(group, true, size));
+                CompletableFuture<Void> ended = start(group, relay, chain.lastHop(), chain.maxUdpPayload(), to, local,
                         hops.get(hops.size() - 1).options());
                 try {
                     CompletableFuture.anyOf(stop, ended).get();
@@ -139,6 +149,7 @@ public final class TunnelCommand implements Runnable {
                 closeAll();
                 if (chain != null) {
                     chain.close();
+                    chain.summaries().forEach(line -> err.println("ferry tunnel: " + line));
                 }
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
                 String summary = summary();
@@ -184,8 +195,9 @@ public final class TunnelCommand implements Runnable {
             }
         }
 
-        Http3Client client(EventLoopGroup group, boolean datagrams) {
-            return Http3Client.builder().group(group).insecure(insecure).caFile(caCert).datagrams(datagrams).build();
+        Http3Client client(EventLoopGroup group, boolean datagrams, int maxUdpPayload) {
+            return Http3Client.builder().group(group).insecure(insecure).caFile(caCert).datagrams(datagrams)
+                    .maxUdpPayload(maxUdpPayload).build();
         }
 
         /** The tunnel options every relay's tunnel shares; each relay's token is added to them. */
@@ -246,9 +258,10 @@ public final class TunnelCommand implements Runnable {
         }
 
         @Override
-        CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress, HostPort to,
-                                      InetSocketAddress listen, TunnelOptions options) throws Exception {
-            client = client(group, true);
+        CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress,
+                                      int maxUdpPayload, HostPort to, InetSocketAddress listen,
+                                      TunnelOptions options) throws Exception {
+            client = client(group, true, maxUdpPayload);
             Http3Connection connection = client.connect(relayAddress, via.getHost()).get(30, TimeUnit.SECONDS);
             relay = UdpTunnelRelay.bind(group, listen);
             tunnel = UdpTunnelClient.open(connection, to.host(), to.port(), options, relay.towardsPeer())
@@ -290,9 +303,10 @@ public final class TunnelCommand implements Runnable {
         }
 
         @Override
-        CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress, HostPort to,
-                                      InetSocketAddress listen, TunnelOptions options) throws Exception {
-            client = client(group, false);
+        CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress,
+                                      int maxUdpPayload, HostPort to, InetSocketAddress listen,
+                                      TunnelOptions options) throws Exception {
+            client = client(group, false, maxUdpPayload);
             SharedConnection connections = new SharedConnection(client, relayAddress, via.getHost());
             connections.get().get(30, TimeUnit.SECONDS);
             relay = TcpTunnelRelay.bind(group, listen, connections, to.host(), to.port(), options,

@@ -1,5 +1,7 @@
 package dev.ferry.app.config;
 
+import dev.ferry.app.hooks.AccessLogFields;
+import dev.ferry.app.hooks.AccessLogFields.Field;
 import java.util.Objects;
 
 /**
@@ -9,8 +11,11 @@ import java.util.Objects;
  * @param path    {@code path}, default {@code -}: {@code -} writes to standard output (for containers and systemd),
  *                anything else is a file, appended to; {@code ~} is expanded and a relative path is taken from the
  *                configuration file's directory
+ * @param fields  {@code fields}, default null: the privacy role's default (see {@link #fieldsFor(PrivacyConfig)}).
+ *                Kept unresolved rather than filled in when read, so that a configuration given another role in
+ *                code ({@link FerryConfig#withPrivacy}) gets that role's default, not the one it was read with
  */
-public record AccessLogConfig(boolean enabled, String path) {
+public record AccessLogConfig(boolean enabled, String path, AccessLogFields fields) {
     /** The path value meaning standard output. */
     public static final String STDOUT = "-";
 
@@ -19,6 +24,14 @@ public record AccessLogConfig(boolean enabled, String path) {
         if (path.isBlank()) {
             throw new IllegalArgumentException("path must not be blank");
         }
+        if (fields != null && fields.isEmpty()) {
+            throw new IllegalArgumentException("fields must name at least one field (or disable the log)");
+        }
+    }
+
+    /** The role's default fields. */
+    public AccessLogConfig(boolean enabled, String path) {
+        this(enabled, path, null);
     }
 
     public static AccessLogConfig defaults() {
@@ -27,5 +40,23 @@ public record AccessLogConfig(boolean enabled, String path) {
 
     public boolean toStdout() {
         return STDOUT.equals(path);
+    }
+
+    /**
+     * The fields a line holds on a relay with {@code privacy}: {@link #fields()} when set, else the role's default.
+     * Role {@code none} and an ingress log every field (an ingress's only target is its next hop; it never sees
+     * the inner one). An egress logs every field but {@code client}: it sees each tunnel's target, and the address
+     * of whoever connected (a first hop, or a client that came directly) must not be written beside it.
+     */
+    public AccessLogFields fieldsFor(PrivacyConfig privacy) {
+        if (fields != null) {
+            return fields;
+        }
+        return defaultFields(privacy);
+    }
+
+    /** The default of {@code privacy}'s role; see {@link #fieldsFor(PrivacyConfig)}. */
+    public static AccessLogFields defaultFields(PrivacyConfig privacy) {
+        return privacy.isEgress() ? AccessLogFields.all().without(Field.CLIENT) : AccessLogFields.all();
     }
 }

@@ -24,8 +24,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>The YAML is parsed into a Jackson tree and walked by hand rather than bound to the records. Binding would stop at
  * the first error and word it in Jackson's terms ("Cannot deserialize value of type..."); walking the tree gives each
  * problem its exact key path and a message in the file's own vocabulary, and lets the loader report every problem in
- * one run. The walk is split by section: {@link ListenerReader}, {@link OriginReader}, {@link TunnelsReader}, and
- * routes, headers and access log here.
+ * one run. The walk is split by section: {@link ListenerReader}, {@link OriginReader}, {@link TunnelsReader},
+ * {@link AccessLogReader}, {@link PrivacyReader}, and routes and headers here.
  *
  * <p>Defaults fill omitted keys, but an empty file is refused: a configuration without origins (and without tunnels)
  * has nowhere to send requests, and an empty file is more likely a failed template or a wrong path than a wish for
@@ -106,12 +106,13 @@ public final class ConfigLoader {
         List<RouteConfig> routes = readRoutes(root.child("routes"), originNames, tunnelOnly, catalog);
         Map<String, OriginConfig> origins = OriginReader.read(root.child("origins"), baseDir, !tunnelOnly);
         HeadersConfig headers = readHeaders(root.child("headers"));
-        AccessLogConfig accessLog = readAccessLog(root.child("access-log"), baseDir);
+        AccessLogConfig accessLog = AccessLogReader.read(root.child("access-log"), baseDir);
         TunnelsConfig tunnels = TunnelsReader.read(root.child("tunnels"), baseDir);
         List<HookConfig> hooks = HooksReader.read(root.child("hooks"), catalog, true,
                 tunnels.enabled() && tunnels.auth().required());
         PrivacyConfig privacy = PrivacyReader.read(root.child("privacy"), tunnels);
         headers = PrivacyReader.constrainHeaders(privacy, root.child("headers"), headers);
+        PrivacyReader.constrainAccessLog(privacy, root.child("access-log"), accessLog);
         ErrorsConfig errors = readErrors(root.child("errors"));
         ExchangeTimeoutsConfig timeouts = readTimeouts(root.child("timeouts"));
         if (!problems.isEmpty()) {
@@ -255,20 +256,5 @@ public final class ConfigLoader {
         }
         node.allowKeys("details");
         return new ErrorsConfig(node.child("details").choice(d.details(), ErrorsConfig.DETAILS));
-    }
-
-    private static AccessLogConfig readAccessLog(ConfigNode node, Path baseDir) {
-        AccessLogConfig d = AccessLogConfig.defaults();
-        if (!node.isMap("a map with keys enabled, path")) {
-            return d;
-        }
-        node.allowKeys("enabled", "path");
-        boolean enabled = node.child("enabled").bool(d.enabled());
-        String path = node.child("path").string(d.path(), "- for standard output, or a file path",
-                s -> !s.isBlank());
-        if (!path.equals(AccessLogConfig.STDOUT)) {
-            path = ConfigNode.expand(path, baseDir).toString();
-        }
-        return new AccessLogConfig(enabled, path);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.app.hooks.AccessLogFields;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -25,7 +26,8 @@ import java.util.Set;
  * @param origins    {@code origins}, required: origin name to origin, at least one unless tunnels are enabled (a
  *                   tunnel-only relay has none, and answers every plain request 404 {@code destination_not_found})
  * @param headers    {@code headers}, default {@link HeadersConfig#defaults()}
- * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}
+ * @param accessLog  {@code access-log}, default {@link AccessLogConfig#defaults()}; its fields default by privacy
+ *                   role, see {@link #accessLogFields()}
  * @param tunnels    {@code tunnels}, default {@link TunnelsConfig#disabled()}
  * @param errors     {@code errors}, default {@link ErrorsConfig#defaults()}
  * @param timeouts   {@code timeouts}, default {@link ExchangeTimeoutsConfig#defaults()}: deadlines of the exchange
@@ -58,6 +60,9 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         Objects.requireNonNull(privacy, "privacy");
         if (privacy.isIngress() && !tunnels.connectUdp()) {
             throw new IllegalArgumentException("an ingress needs CONNECT-UDP tunnels");
+        }
+        if (privacy.isEgress() && accessLog.fields() != null && accessLog.fields().linksClientToTarget()) {
+            throw new IllegalArgumentException("an egress never logs the client address with the target");
         }
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -148,6 +153,11 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         return new FerryConfig(DEFAULT_PROXY_NAME, defaultStateDir(), 0, List.of(ListenerConfig.defaults()),
                 List.of(), Map.of(BUILTIN_ORIGIN, OriginConfig.of(BUILTIN_ORIGIN, builtinOrigin)),
                 HeadersConfig.defaults(), AccessLogConfig.defaults());
+    }
+
+    /** The fields each access log line holds: {@code access-log.fields}, or this relay's privacy role's default. */
+    public AccessLogFields accessLogFields() {
+        return accessLog.fieldsFor(privacy);
     }
 
     /** {@code ~/.local/state/ferry}, following the XDG base directory convention for state. */

@@ -1,6 +1,7 @@
 package dev.ferry.app.config;
 
 import dev.ferry.bridge.net.HostPort;
+import dev.ferry.http3.QuicPacketSizes;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,11 +104,11 @@ final class ListenerReader {
     private static QuicConfig readQuic(ConfigNode quic) {
         QuicConfig d = QuicConfig.defaults();
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
-                + "max-concurrent-streams, max-field-section-size")) {
+                + "max-concurrent-streams, max-field-section-size, max-udp-payload")) {
             return d;
         }
         quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams",
-                "max-field-section-size");
+                "max-field-section-size", "max-udp-payload");
         Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
         long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
         long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
@@ -120,6 +121,8 @@ final class ListenerReader {
             fieldNode.problem("a size from 4KiB to 1MiB");
             fieldSection = d.maxFieldSectionSize();
         }
-        return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection);
+        long udpPayload = quic.child("max-udp-payload").integer(d.maxUdpPayload(), QuicPacketSizes.QUIC_MINIMUM,
+                QuicConfig.MAX_UDP_PAYLOAD, "an integer from 1200 to 65527 (bytes of UDP payload)");
+        return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection, (int) udpPayload);
     }
 }

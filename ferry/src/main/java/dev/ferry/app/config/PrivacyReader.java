@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.app.hooks.AccessLogFields;
 import dev.ferry.bridge.net.HostPort;
 import dev.ferry.bridge.tunnel.Cidr;
 import dev.ferry.privacy.EgressPool;
@@ -9,7 +10,9 @@ import java.util.List;
 /**
  * Reads {@code privacy}, and holds the other sections to what the role needs: an ingress must serve CONNECT-UDP,
  * and an egress must name neither itself nor the client in what it forwards, so its {@code headers.via} defaults
- * to false and {@code headers.forwarding} to omit, and a file that asks otherwise is refused.
+ * to false and {@code headers.forwarding} to omit, and a file that asks otherwise is refused. Nor may an egress
+ * write who connected beside where they went: {@code access-log.fields} may not hold {@code client} together with
+ * a target field.
  */
 final class PrivacyReader {
     private PrivacyReader() {
@@ -125,5 +128,21 @@ final class PrivacyReader {
                     + " (privacy.role: egress)");
         }
         return new HeadersConfig(false, "omit", headers.forwardingStyle(), headers.strip());
+    }
+
+    /**
+     * Refuses, on an egress, an {@code access-log.fields} that holds {@code client} with a field naming the target
+     * ({@link AccessLogFields#TARGET}): the two in one line say who went where, which is what the two hops exist to
+     * keep apart. Role none and an ingress may log any field (an ingress's target is only its next hop).
+     */
+    static void constrainAccessLog(PrivacyConfig privacy, ConfigNode accessLogNode, AccessLogConfig accessLog) {
+        AccessLogFields fields = accessLog.fields();
+        if (!privacy.isEgress() || fields == null || !fields.linksClientToTarget()) {
+            return;
+        }
+        String targets = String.join(", ", fields.targetsIn().stream().map(AccessLogFields.Field::key).toList());
+        accessLogNode.child("fields").report("client together with " + targets + ": an egress never logs the client"
+                + " address with the target (privacy.role: egress); leave out client, or every one of "
+                + String.join(", ", AccessLogFields.TARGET.stream().map(AccessLogFields.Field::key).toList()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.http3.QuicPacketSizes;
 import java.time.Duration;
 
 /**
@@ -16,9 +17,14 @@ import java.time.Duration;
  * @param maxFieldSectionSize  {@code max-field-section-size}, default 64KiB: the largest request header (or trailer)
  *                             section, counted as RFC 9114 4.2.2 does, advertised in SETTINGS_MAX_FIELD_SECTION_SIZE;
  *                             a larger request head is answered 431 on its own stream, larger trailers reset it
+ * @param maxUdpPayload        {@code max-udp-payload}, default 1350: the largest UDP payload the relay sends, 1200 to
+ *                             65527; large enough that a tunnel's QUIC DATAGRAM frame holds a full 1200-byte inner
+ *                             QUIC packet ({@link QuicPacketSizes} has the reasoning)
  */
 public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
-                         long maxConcurrentStreams, long maxFieldSectionSize) {
+                         long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload) {
+    /** The largest UDP payload there is: 65535 less the 8 bytes of the UDP header. */
+    public static final int MAX_UDP_PAYLOAD = 65527;
     /** The default field section limit, 64 KiB. */
     public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64L << 10;
     /** The field section limit's floor: below this, ordinary browser requests would fail. */
@@ -36,12 +42,13 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
         Checks.range(initialMaxStreamData, 1, MAX_VARINT, "initialMaxStreamData");
         Checks.range(maxConcurrentStreams, 1, MAX_STREAMS, "maxConcurrentStreams");
         Checks.range(maxFieldSectionSize, MIN_FIELD_SECTION_SIZE, MAX_FIELD_SECTION_SIZE, "maxFieldSectionSize");
+        Checks.range(maxUdpPayload, QuicPacketSizes.QUIC_MINIMUM, MAX_UDP_PAYLOAD, "maxUdpPayload");
     }
 
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                       long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                DEFAULT_MAX_FIELD_SECTION_SIZE);
+                DEFAULT_MAX_FIELD_SECTION_SIZE, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD);
     }
 
     public static QuicConfig defaults() {

@@ -92,6 +92,7 @@ public final class FerryServer implements AutoCloseable {
                         listener.quic().maxConcurrentStreams())
                         .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
                         .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
+                        .withMaxUdpPayload(listener.quic().maxUdpPayload())
                         .withRequestHeadTimeout(config.timeouts().requestHead());
                 listeners.add(Http3Listener.create(listener.address(),
                         ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start());
@@ -123,7 +124,8 @@ public final class FerryServer implements AutoCloseable {
                 ForwardingHook.create(ForwardingPolicy.of(mode, style, headers.strip()), config.proxyName()));
         if (config.accessLog().enabled()) {
             builtins.put(HookConfig.ACCESS_LOG,
-                    AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog())));
+                    AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog()),
+                            config.accessLogFields()));
         }
         Set<String> placed = new HashSet<>();
         List<ProxyHook> configured = new ArrayList<>();

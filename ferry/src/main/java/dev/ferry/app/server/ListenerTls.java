@@ -1,6 +1,7 @@
 package dev.ferry.app.server;
 
 import dev.ferry.app.config.ListenerConfig;
+import dev.ferry.http3.tls.KeylogFile;
 import dev.ferry.http3.tls.SelfSignedCertificate;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -36,6 +37,10 @@ final class ListenerTls {
                 .applicationProtocols(Http3.supportedApplicationProtocols());
         if (clientCa != null) {
             builder.trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
+        }
+        KeylogFile keylog = KeylogFile.fromEnvironment(System.err);
+        if (keylog != null) {
+            builder.keylog(keylog);
         }
         return builder.build();
     }

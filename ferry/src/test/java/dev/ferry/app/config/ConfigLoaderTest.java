@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.app.hooks.AccessLogFields;
+import dev.ferry.app.hooks.AccessLogFields.Field;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +29,10 @@ class ConfigLoaderTest {
     private static final String ORIGIN = "origins: {backend: {endpoints: ['127.0.0.1:8080']}}\n";
     private static final String TWO_ORIGINS =
             "origins: {backend: {endpoints: ['127.0.0.1:8080']}, static: {endpoints: ['127.0.0.1:8081']}}\n";
+
+    private static final String ACCESS_LOG_FIELDS = "time, id, client, protocol, method, authority, path, status,"
+            + " bytes_in, bytes_out, head_ms, total_ms, origin, error, detail, datagrams_in, datagrams_out,"
+            + " capsules_out, datagrams_dropped";
 
     @TempDir
     Path dir;
@@ -150,6 +156,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheAccessLogFieldsAndLeavesThemToTheRoleWhenOmitted() {
+        FerryConfig c = ConfigLoader.parse("access-log: {fields: [Status, time, path, time]}\n" + ORIGIN, "f.yaml");
+        AccessLogFields fields = AccessLogFields.of(List.of(Field.TIME, Field.PATH, Field.STATUS));
+        assertEquals(fields, c.accessLog().fields());
+        assertEquals(List.of(Field.TIME, Field.PATH, Field.STATUS), c.accessLogFields().fields());
+
+        FerryConfig omitted = ConfigLoader.parse(ORIGIN, "min.yaml");
+        assertNull(omitted.accessLog().fields(), "unset: the role decides");
+        assertEquals(AccessLogFields.all(), omitted.accessLogFields());
+    }
+
+    @Test
     void expandsTildeToTheHomeDirectory() {
         FerryConfig c = ConfigLoader.parse("state-dir: ~/ferry-state\n" + ORIGIN, "t.yaml");
         assertEquals(Path.of(System.getProperty("user.home"), "ferry-state"), c.stateDir());
@@ -245,6 +263,16 @@ class ConfigLoaderTest {
                                 + "with a letter or digit)"),
                 Arguments.of("access-log: {path: ''}\n" + ORIGIN,
                         "access-log.path: \"\" (expected: - for standard output, or a file path)"),
+                Arguments.of("access-log: {fields: [status, cleint]}\n" + ORIGIN,
+                        "access-log.fields[1]: cleint (expected: one of " + ACCESS_LOG_FIELDS + ")"),
+                Arguments.of("access-log: {fields: status}\n" + ORIGIN,
+                        "access-log.fields: status (expected: a list of field names, each one of "
+                                + ACCESS_LOG_FIELDS + ")"),
+                Arguments.of("access-log: {fields: []}\n" + ORIGIN,
+                        "access-log.fields: [] (expected: at least one field name; to write no lines, set enabled:"
+                                + " false)"),
+                Arguments.of("access-log: {format: json}\n" + ORIGIN,
+                        "access-log.format: unknown key (expected one of: enabled, path, fields)"),
                 Arguments.of("listeners: [{tls: {certificate: /nonexistent/cert.pem, private-key: "
                                 + "/nonexistent/key.pem}}]\n" + ORIGIN,
                         "listeners[0].tls.certificate: /nonexistent/cert.pem (expected: a readable PEM certificate "

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.app.hooks.AccessLogFields;
+import dev.ferry.app.hooks.AccessLogFields.Field;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +88,63 @@ class PrivacyConfigTest {
                             - {geohash: u3a, addresses: [example.com]}
                             - {country: Germany}
                         """));
+    }
+
+    @Test
+    void eachRoleHasItsAccessLogDefault() {
+        assertEquals(AccessLogFields.all(), parse(UDP_TUNNELS + "origins: {b: {endpoints: ['127.0.0.1:8080']}}\n")
+                .accessLogFields());
+        assertEquals(AccessLogFields.all(), parse(UDP_TUNNELS + "privacy: {role: ingress, next-hops:"
+                + " [hop2.example:443]}\n").accessLogFields(), "an ingress's only target is its next hop");
+        AccessLogFields egress = parse(UDP_TUNNELS + "privacy: {role: egress}\n").accessLogFields();
+        assertFalse(egress.has(Field.CLIENT), "an egress does not write who connected");
+        assertEquals(AccessLogFields.all().without(Field.CLIENT), egress);
+    }
+
+    @Test
+    void anEgressRefusesToLogTheClientWithTheTarget() {
+        assertEquals(List.of("access-log.fields: client together with authority, path: an egress never logs the"
+                + " client address with the target (privacy.role: egress); leave out client, or every one of"
+                + " authority, path, origin, detail"),
+                problems(UDP_TUNNELS + "access-log: {fields: [time, client, authority, path, status]}\n"
+                        + "privacy: {role: egress}\n"));
+        // The tunnel's host:port once chosen, and an error detail that may name it, count as the target too.
+        assertEquals(List.of("access-log.fields: client together with origin: an egress never logs the client"
+                + " address with the target (privacy.role: egress); leave out client, or every one of"
+                + " authority, path, origin, detail"),
+                problems(UDP_TUNNELS + "access-log: {enabled: false, fields: [client, origin]}\n"
+                        + "privacy: {role: egress}\n"));
+    }
+
+    @Test
+    void anEgressMayLogTheClientWithoutTheTargetOrTheTargetWithoutTheClient() {
+        FerryConfig counts = parse(UDP_TUNNELS + "access-log: {fields: [time, client, status, bytes_in]}\n"
+                + "privacy: {role: egress}\n");
+        assertEquals(List.of(Field.TIME, Field.CLIENT, Field.STATUS, Field.BYTES_IN),
+                counts.accessLogFields().fields());
+        FerryConfig targets = parse(UDP_TUNNELS + "access-log: {fields: [authority, path, origin, detail]}\n"
+                + "privacy: {role: egress}\n");
+        assertFalse(targets.accessLogFields().has(Field.CLIENT));
+    }
+
+    @Test
+    void roleNoneAndAnIngressMayLogTheClientWithTheTarget() {
+        String fields = "access-log: {fields: [client, authority, path, origin]}\n";
+        assertTrue(parse(UDP_TUNNELS + fields + "origins: {b: {endpoints: ['127.0.0.1:8080']}}\n")
+                .accessLogFields().linksClientToTarget());
+        assertTrue(parse(UDP_TUNNELS + fields + "privacy: {role: ingress, next-hops: [hop2.example:443]}\n")
+                .accessLogFields().linksClientToTarget());
+    }
+
+    @Test
+    void aConfigurationBuiltInCodeFollowsItsRoleToo() {
+        FerryConfig base = parse(UDP_TUNNELS);
+        PrivacyConfig egress = new PrivacyConfig(PrivacyConfig.EGRESS, List.of(), List.of());
+        assertFalse(base.withPrivacy(egress, base.headers()).accessLogFields().has(Field.CLIENT),
+                "the default is the new role's, not the one read");
+        FerryConfig linking = parse(UDP_TUNNELS + "access-log: {fields: [client, path]}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> linking.withPrivacy(egress, linking.headers()));
+        assertEquals("an egress never logs the client address with the target", e.getMessage());
     }
 }

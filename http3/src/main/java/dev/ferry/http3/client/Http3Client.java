@@ -1,6 +1,8 @@
 package dev.ferry.http3.client;
 
 import dev.ferry.http3.Http3DatagramRouter;
+import dev.ferry.http3.QuicPacketSizes;
+import dev.ferry.http3.tls.KeylogFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -51,6 +53,7 @@ public final class Http3Client implements AutoCloseable {
     private final long initialMaxData;
     private final long initialMaxStreamData;
     private final boolean datagrams;
+    private final int maxUdpPayload;
     private final Set<Http3Connection> connections = ConcurrentHashMap.newKeySet();
 
     private Http3Client(Builder b) {
@@ -60,6 +63,7 @@ public final class Http3Client implements AutoCloseable {
         this.initialMaxData = b.initialMaxData;
         this.initialMaxStreamData = b.initialMaxStreamData;
         this.datagrams = b.datagrams;
+        this.maxUdpPayload = b.maxUdpPayload;
         QuicSslContextBuilder ssl = QuicSslContextBuilder.forClient()
                 .applicationProtocols(Http3.supportedApplicationProtocols());
         if (b.insecure) {
@@ -69,6 +73,10 @@ public final class Http3Client implements AutoCloseable {
                 ssl.trustManager(b.caFile.toFile());
             }
             ssl.endpointIdentificationAlgorithm("HTTPS");
+        }
+        KeylogFile keylog = KeylogFile.fromEnvironment(System.err);
+        if (keylog != null) {
+            ssl.keylog(keylog);
         }
         this.sslContext = ssl.build();
         this.ownsGroup = b.group == null;
@@ -98,6 +106,9 @@ public final class Http3Client implements AutoCloseable {
                 .initialMaxData(initialMaxData)
                 .initialMaxStreamDataBidirectionalLocal(initialMaxStreamData)
                 .initialMaxStreamDataBidirectionalRemote(initialMaxStreamData)
+                // Both ways: inside a tunnel, the server's packets must fit the tunnel's datagrams too.
+                .maxSendUdpPayloadSize(maxUdpPayload)
+                .maxRecvUdpPayloadSize(maxUdpPayload)
                 .build();
         new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
                 .bind(0).addListener(bound -> {
@@ -205,6 +216,7 @@ public final class Http3Client implements AutoCloseable {
         private long initialMaxData = 32L * 1024 * 1024;
         private long initialMaxStreamData = 8L * 1024 * 1024;
         private boolean datagrams;
+        private int maxUdpPayload = QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD;
 
         private Builder() {
         }
@@ -257,6 +269,19 @@ public final class Http3Client implements AutoCloseable {
          */
         public Builder datagrams(boolean datagrams) {
             this.datagrams = datagrams;
+            return this;
+        }
+
+        /**
+         * The largest UDP payload to send, and to accept (the {@code max_udp_payload_size} transport parameter
+         * the server must keep to), 1200 (QUIC's minimum) or more; {@link QuicPacketSizes} says why the
+         * default is 1350 and what a connection inside a tunnel should use.
+         */
+        public Builder maxUdpPayload(int bytes) {
+            if (bytes < QuicPacketSizes.QUIC_MINIMUM || bytes > 65527) {
+                throw new IllegalArgumentException("max UDP payload must be 1200 to 65527 bytes, got " + bytes);
+            }
+            this.maxUdpPayload = bytes;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.ferry.http3.tunnel;
 
+import dev.ferry.bridge.headers.GeohashHint;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.http3.Http3StreamFin;
 import io.netty.buffer.ByteBuf;
@@ -57,6 +58,9 @@ abstract class TunnelStream extends ChannelInboundHandlerAdapter {
         head.method("CONNECT");
         if (options.token() != null) {
             head.add("proxy-authorization", "Bearer " + options.token());
+        }
+        if (options.geohash() != null) {
+            head.add(GeohashHint.FIELD, GeohashHint.fieldValue(options.geohash()));
         }
         return head;
     }
