@@ -14,6 +14,9 @@ DEFAULT_REQUIRED=(
   nginx:nginx
   nghttpd:nghttp2-server
   certtool:gnutls-bin
+  curl:curl
+  tcpdump:tcpdump
+  tshark:tshark
   ss:iproute2
   ps:procps
   pkill:procps

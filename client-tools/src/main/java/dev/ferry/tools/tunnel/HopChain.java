@@ -101,7 +101,7 @@ public final class HopChain implements AutoCloseable {
                 Hop hop = hops.get(i);
                 Hop next = hops.get(i + 1);
                 client = clients.apply(size);
-                Http3Connection connection = client.connect(towards, hop.serverName())
+                Http3Connection connection = client.connect(towards, hop.serverName(), hop.address().port())
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 local = UdpTunnelRelay.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 UdpTunnelClient tunnel = UdpTunnelClient.open(connection, next.address().host(),

@@ -165,6 +165,11 @@ public final class TunnelCommand implements Runnable {
             }
         }
 
+        /** The port of a relay URL, 443 when it names none. */
+        static int port(URI relay) {
+            return relay.getPort() < 0 ? 443 : relay.getPort();
+        }
+
         private static HostPort option(String name, String value, boolean allowPortZero) {
             try {
                 return HostPort.parse(value, allowPortZero);
@@ -262,7 +267,8 @@ public final class TunnelCommand implements Runnable {
                                       int maxUdpPayload, HostPort to, InetSocketAddress listen,
                                       TunnelOptions options) throws Exception {
             client = client(group, true, maxUdpPayload);
-            Http3Connection connection = client.connect(relayAddress, via.getHost()).get(30, TimeUnit.SECONDS);
+            Http3Connection connection = client.connect(relayAddress, via.getHost(), port(via))
+                    .get(30, TimeUnit.SECONDS);
             relay = UdpTunnelRelay.bind(group, listen);
             tunnel = UdpTunnelClient.open(connection, to.host(), to.port(), options, relay.towardsPeer())
                     .get(30, TimeUnit.SECONDS);
@@ -307,7 +313,7 @@ public final class TunnelCommand implements Runnable {
                                       int maxUdpPayload, HostPort to, InetSocketAddress listen,
                                       TunnelOptions options) throws Exception {
             client = client(group, false, maxUdpPayload);
-            SharedConnection connections = new SharedConnection(client, relayAddress, via.getHost());
+            SharedConnection connections = new SharedConnection(client, relayAddress, via.getHost(), port(via));
             connections.get().get(30, TimeUnit.SECONDS);
             relay = TcpTunnelRelay.bind(group, listen, connections, to.host(), to.port(), options,
                     e -> err.println("ferry tunnel: " + e.getMessage()));

@@ -93,6 +93,17 @@ public final class Http3Client implements AutoCloseable {
      * within the connect timeout.
      */
     public CompletableFuture<Http3Connection> connect(InetSocketAddress address, String serverName) {
+        return connect(address, serverName, address.getPort());
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, String)}, for a server reached at another address than its own: through
+     * a tunnel's local socket, say. Requests then name it by {@code serverName} and {@code authorityPort}, its own
+     * port, not the local socket's: the {@code :authority} of a request is the server's (RFC 9114 4.3.1), and a
+     * local port would only tell the server something about the client.
+     */
+    public CompletableFuture<Http3Connection> connect(InetSocketAddress address, String serverName,
+                                                      int authorityPort) {
         Objects.requireNonNull(address, "address");
         String name = serverName != null ? serverName : address.getHostString();
         CompletableFuture<Http3Connection> result = new CompletableFuture<>();
@@ -118,12 +129,12 @@ public final class Http3Client implements AutoCloseable {
                         return;
                     }
                     Channel datagram = ((io.netty.channel.ChannelFuture) bound).channel();
-                    handshake(datagram, address, name, result);
+                    handshake(datagram, address, name, authorityPort, result);
                 });
         return result;
     }
 
-    private void handshake(Channel datagram, InetSocketAddress address, String name,
+    private void handshake(Channel datagram, InetSocketAddress address, String name, int authorityPort,
                            CompletableFuture<Http3Connection> result) {
         long timeoutMillis = connectTimeout.toMillis();
         Http3DatagramRouter httpDatagrams = datagrams ? new Http3DatagramRouter() : null;
@@ -135,8 +146,8 @@ public final class Http3Client implements AutoCloseable {
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         QuicChannel quic = (QuicChannel) f.getNow();
-                        Http3Connection connection = new Http3Connection(quic, datagram, name, address,
-                                httpDatagrams);
+                        Http3Connection connection = new Http3Connection(quic, datagram, name, authorityPort,
+                                address, httpDatagrams);
                         connections.add(connection);
                         quic.closeFuture().addListener(c -> connections.remove(connection));
                         result.complete(connection);

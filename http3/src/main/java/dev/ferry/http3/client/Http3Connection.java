@@ -35,14 +35,14 @@ public final class Http3Connection implements AutoCloseable {
     private final InetSocketAddress remote;
     private final Http3DatagramRouter datagrams;
 
-    Http3Connection(QuicChannel quic, Channel datagram, String serverName, InetSocketAddress remote,
-                    Http3DatagramRouter datagrams) {
+    Http3Connection(QuicChannel quic, Channel datagram, String serverName, int authorityPort,
+                    InetSocketAddress remote, Http3DatagramRouter datagrams) {
         this.quic = quic;
         this.datagrams = datagrams;
         this.datagram = datagram;
         this.remote = remote;
         String host = serverName.indexOf(':') >= 0 ? "[" + serverName + "]" : serverName;
-        this.authority = remote.getPort() == 443 ? host : host + ":" + remote.getPort();
+        this.authority = authorityPort == 443 ? host : host + ":" + authorityPort;
         quic.closeFuture().addListener(f -> datagram.close());
     }
 

@@ -16,12 +16,19 @@ public final class SharedConnection implements Supplier<CompletableFuture<Http3C
     private final Http3Client client;
     private final InetSocketAddress address;
     private final String serverName;
+    private final int authorityPort;
     private CompletableFuture<Http3Connection> current;
 
     public SharedConnection(Http3Client client, InetSocketAddress address, String serverName) {
+        this(client, address, serverName, address.getPort());
+    }
+
+    /** @param authorityPort the relay's own port, when {@code address} is a tunnel's local socket in front of it */
+    public SharedConnection(Http3Client client, InetSocketAddress address, String serverName, int authorityPort) {
         this.client = client;
         this.address = address;
         this.serverName = serverName;
+        this.authorityPort = authorityPort;
     }
 
     /** The live connection, or the one being made; a failed or closed one is replaced. */
@@ -30,7 +37,7 @@ public final class SharedConnection implements Supplier<CompletableFuture<Http3C
         boolean usable = current != null && (!current.isDone()
                 || !current.isCompletedExceptionally() && current.getNow(null).isActive());
         if (!usable) {
-            current = client.connect(address, serverName);
+            current = client.connect(address, serverName, authorityPort);
         }
         return current;
     }

@@ -38,6 +38,7 @@ public final class GtlsClient {
   private final String host;
   private final int port;
   private final List<String> options = new ArrayList<>();
+  private String namespace;
   private Duration timeout = Duration.ofSeconds(60);
 
   private GtlsClient(String host, int port) {
@@ -76,6 +77,12 @@ public final class GtlsClient {
     return this;
   }
 
+  /** Runs gtlsclient inside this network namespace ({@code ip netns exec}). */
+  public GtlsClient inNamespace(String namespace) {
+    this.namespace = namespace;
+    return this;
+  }
+
   /** Wall-clock limit for the whole run (default 60 s); the process is killed after it. */
   public GtlsClient timeout(Duration timeout) {
     this.timeout = timeout;
@@ -99,6 +106,9 @@ public final class GtlsClient {
     command.add(host);
     command.add(Integer.toString(port));
     command.addAll(uris);
+    if (namespace != null) {
+      command = NetworkNamespaces.inside(namespace, command);
+    }
     ProcessRunner.Result run = ProcessRunner.run(command, workDir.toAbsolutePath(), "gtlsclient", timeout);
     Map<String, Path> downloads = new LinkedHashMap<>();
     for (String uri : uris) {

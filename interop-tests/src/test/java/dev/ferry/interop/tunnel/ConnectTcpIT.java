@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.ByteSearch;
 import dev.ferry.interop.support.Hashes;
 import dev.ferry.interop.support.NginxOrigin;
 import dev.ferry.interop.support.RandomFiles;
@@ -54,7 +55,7 @@ class ConnectTcpIT {
             double seconds = (System.nanoTime() - start) / 1e9;
             tunnel.finish();
             byte[] response = raw.toByteArray();
-            int headEnd = indexOf(response, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            int headEnd = ByteSearch.indexOf(response, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertTrue(headEnd > 0, "no HTTP/1.1 head in " + response.length + " bytes");
             String head = new String(response, 0, headEnd, StandardCharsets.ISO_8859_1);
             assertTrue(head.startsWith("HTTP/1.1 200 "), head);
@@ -79,18 +80,5 @@ class ConnectTcpIT {
                     + " direct TCP to nginx %.3f s = %.1f MB/s%n", seconds, TEN_MIB / 1e6 / seconds, directSeconds,
                     TEN_MIB / 1e6 / directSeconds);
         }
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern) {
-        outer:
-        for (int i = 0; i + pattern.length <= data.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
