@@ -145,7 +145,8 @@ public final class HopChain implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < levels.size(); i++) {
             UdpTunnelClient.Stats s = levels.get(i).tunnel().stats();
-            lines.add("tunnel " + (i + 1) + " of the chain: sent " + s.sent() + " (" + s.sentAsCapsules()
+            lines.add("tunnel " + (i + 1) + " of the chain (datagrams up to "
+                    + levels.get(i).tunnel().maxDatagramPayload() + " bytes): sent " + s.sent() + " (" + s.sentAsCapsules()
                     + " as capsules), received " + s.received() + " (" + s.receivedAsCapsules() + " as capsules),"
                     + " dropped " + s.dropped());
         }

@@ -90,7 +90,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
     public String summary() {
         UdpTunnelClient t = tunnel;
         UdpTunnelClient.Stats s = t == null ? new UdpTunnelClient.Stats(0, 0, 0, 0, 0) : t.stats();
-        return "datagrams local->target " + fromPeer() + " (" + s.sentAsCapsules() + " as capsules), target->local "
+        return "datagrams (up to " + (t == null ? 0 : t.maxDatagramPayload()) + " bytes) local->target " + fromPeer() + " (" + s.sentAsCapsules() + " as capsules), target->local "
                 + toPeer() + " (" + s.receivedAsCapsules() + " as capsules), drops " + (dropped() + s.dropped());
     }
 
