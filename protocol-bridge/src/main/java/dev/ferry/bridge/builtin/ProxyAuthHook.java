@@ -10,6 +10,7 @@ import dev.ferry.bridge.hook.ProxyHook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -24,12 +25,14 @@ import java.util.function.Predicate;
  * proof; this hook does no certificate checks of its own. An ingress that accepts unverified certificates must not
  * set the attribute.
  *
- * <p><b>Bearer tokens</b> in {@code Proxy-Authorization: Bearer <token>} (RFC 9110 11.7.2, token syntax of
- * RFC 6750 2.1), compared against the SHA-256 hashes of a {@link TokenStore} in constant time.
+ * <p><b>Credentials</b> in {@code Proxy-Authorization} (RFC 9110 11.7.2), judged by the scheme they name:
+ * {@link BearerTokenScheme} (tokens of a {@link TokenStore}) built in, others added with {@link Builder#scheme}
+ * ({@link ProxyCredentialScheme} is the seam for Privacy Pass tokens). A value of a scheme the relay does not know
+ * counts as no credentials.
  *
- * <p><b>Refusal</b>: a local 407 (RFC 9110 15.5.8) with {@code Proxy-Authenticate: Bearer realm="..."}; after a
- * wrong or malformed bearer token the challenge adds {@code error="invalid_token"} (RFC 6750 3.1), after missing
- * credentials it carries no error code, as RFC 6750 3.1 asks. The response also carries {@code Proxy-Status} with
+ * <p><b>Refusal</b>: a local 407 (RFC 9110 15.5.8) with one {@code Proxy-Authenticate} challenge per scheme,
+ * {@code Bearer realm="..."} first; after a refused credential, that scheme's challenge says so
+ * ({@code error="invalid_token"} for bearer tokens, RFC 6750 3.1). The response also carries {@code Proxy-Status} with
  * {@code error=http_request_denied}: RFC 9209 has no authentication type, and 2.3.13 ("rejected the HTTP request
  * based on its configuration and/or policy settings ... wasn't forwarded") is exactly what happened. The driver
  * stops at a respond decision, so no tunnel is opened and no origin contacted.
@@ -62,13 +65,16 @@ public final class ProxyAuthHook implements ProxyHook {
 
     private static final String HEADER = "proxy-authorization";
 
-    private final TokenStore tokens;
+    private final List<ProxyCredentialScheme> schemes;
     private final String realm;
     private final String proxyName;
     private final Predicate<RequestHead> requireFor;
 
     private ProxyAuthHook(Builder b) {
-        this.tokens = b.tokens;
+        List<ProxyCredentialScheme> all = new ArrayList<>();
+        all.add(new BearerTokenScheme(b.tokens));
+        all.addAll(b.schemes);
+        this.schemes = List.copyOf(all);
         this.realm = b.realm;
         this.proxyName = b.proxyName;
         this.requireFor = b.requireFor;
@@ -99,19 +105,39 @@ public final class ProxyAuthHook implements ProxyHook {
             ctx.set(AUTH_RESULT, "missing");
             return challenge(null);
         }
-        String token = values.size() == 1 ? bearerToken(values.get(0)) : null;
-        if (values.size() == 1 && token == null && !isBearer(values.get(0))) {
-            // Another scheme (Basic, ...): no bearer credentials were presented.
+        String value = values.get(0).strip();
+        int space = value.indexOf(' ');
+        String name = space < 0 ? value : value.substring(0, space);
+        ProxyCredentialScheme scheme = scheme(name);
+        if (values.size() > 1) {
+            // Several credentials at once: which one would be meant cannot be known, so none is taken.
+            ctx.set(AUTH_RESULT, "invalid-token");
+            return challenge(scheme != null ? scheme : schemes.get(0));
+        }
+        if (scheme == null) {
+            // A scheme this relay does not take (Basic, ...): no credentials it can judge were presented.
             ctx.set(AUTH_RESULT, "missing");
             return challenge(null);
         }
-        if (token != null && tokens.matches(token)) {
-            ctx.set(AUTH_RESULT, "token");
-            ctx.set(CREDENTIAL, TokenStore.hash(token).substring(0, 16));
+        ProxyCredentialScheme.Verdict verdict = scheme.verify(space < 0 ? "" : value.substring(space + 1),
+                clientRequest);
+        ctx.set(AUTH_RESULT, verdict.result());
+        if (verdict.accepted()) {
+            if (verdict.credential() != null) {
+                ctx.set(CREDENTIAL, verdict.credential());
+            }
             return HookDecision.proceed();
         }
-        ctx.set(AUTH_RESULT, "invalid-token");
-        return challenge("invalid_token");
+        return challenge(scheme);
+    }
+
+    private ProxyCredentialScheme scheme(String name) {
+        for (ProxyCredentialScheme scheme : schemes) {
+            if (scheme.name().equalsIgnoreCase(name)) {
+                return scheme;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -119,11 +145,13 @@ public final class ProxyAuthHook implements ProxyHook {
         originRequest.headers().remove(HEADER);
     }
 
-    private HookDecision challenge(String error) {
+    /** The 407, one challenge per scheme; {@code refusedBy} (or null) is the scheme whose credential was refused. */
+    private HookDecision challenge(ProxyCredentialScheme refusedBy) {
         byte[] body = "407 proxy authentication required\n".getBytes(StandardCharsets.UTF_8);
         ResponseHead.Builder head = ResponseHead.builder(407);
-        String challenge = "Bearer realm=\"" + realm + '"' + (error == null ? "" : ", error=\"" + error + '"');
-        head.headers().set("proxy-authenticate", challenge);
+        for (ProxyCredentialScheme scheme : schemes) {
+            head.headers().add("proxy-authenticate", scheme.challenge(realm, scheme == refusedBy));
+        }
         head.headers().set(ProxyStatusField.NAME, ProxyStatusField.format(proxyName,
                 ProxyErrorType.HTTP_REQUEST_DENIED, "proxy authentication required"));
         head.headers().set("content-type", "text/plain; charset=utf-8");
@@ -132,25 +160,10 @@ public final class ProxyAuthHook implements ProxyHook {
         return HookDecision.respond(head.build(), body);
     }
 
-    /** The token of "Bearer <token>" (scheme case-insensitive, RFC 9110 11.1), or null if it is not that. */
-    static String bearerToken(String value) {
-        String v = value.strip();
-        int sp = v.indexOf(' ');
-        if (sp < 0 || !v.substring(0, sp).equalsIgnoreCase("bearer")) {
-            return null;
-        }
-        String token = v.substring(sp + 1).strip();
-        return TokenStore.isValidToken(token) ? token : null;
-    }
-
-    private static boolean isBearer(String value) {
-        String v = value.strip();
-        return v.regionMatches(true, 0, "bearer", 0, 6) && (v.length() == 6 || v.charAt(6) == ' ');
-    }
-
     /** Builds a {@link ProxyAuthHook}. */
     public static final class Builder {
         private TokenStore tokens = TokenStore.empty();
+        private final List<ProxyCredentialScheme> schemes = new ArrayList<>();
         private String realm = "ferry";
         private String proxyName = "ferry";
         private Predicate<RequestHead> requireFor = RequestHead::isConnect;
@@ -161,6 +174,20 @@ public final class ProxyAuthHook implements ProxyHook {
         /** The accepted bearer tokens; empty by default, leaving client certificates as the only way in. */
         public Builder tokens(TokenStore tokens) {
             this.tokens = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
+        /**
+         * One more credential scheme beside bearer tokens, challenged after them; its name must differ from every
+         * other scheme's.
+         */
+        public Builder scheme(ProxyCredentialScheme scheme) {
+            Objects.requireNonNull(scheme, "scheme");
+            if (scheme.name().equalsIgnoreCase("bearer")
+                    || schemes.stream().anyMatch(s -> s.name().equalsIgnoreCase(scheme.name()))) {
+                throw new IllegalArgumentException("scheme: " + scheme.name() + " is already taken");
+            }
+            schemes.add(scheme);
             return this;
         }
 
