@@ -37,6 +37,11 @@ public final class KeylogFile implements BoringSSLKeylog {
         this.writer = Files.newBufferedWriter(path, StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
     }
 
+    /** A key log appending to {@code path}, created owner-only if it does not exist. */
+    static KeylogFile open(Path path) throws IOException {
+        return new KeylogFile(path);
+    }
+
     /**
      * The file {@code SSLKEYLOGFILE} names, opened once per process (with a warning on {@code warnings}); null when
      * the variable is unset or empty.
