@@ -78,9 +78,14 @@ final class PrivacyParties implements AutoCloseable {
 
     /** The Java command that runs {@code ferry} with this JVM's class path. */
     static List<String> ferry(String... args) {
+        return java("dev.ferry.app.FerryMain", List.of(args));
+    }
+
+    /** The Java command that runs {@code mainClass} with this JVM's class path (test classes included). */
+    static List<String> java(String mainClass, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.ferry.app.FerryMain"));
-        command.addAll(List.of(args));
+                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
         return command;
     }
 
@@ -89,14 +94,7 @@ final class PrivacyParties implements AutoCloseable {
             throws Exception {
         BackgroundProcess process = keep(BackgroundProcess.start(NetworkNamespaces.inside(namespace, command), work,
                 name));
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (!process.logText().contains(ready)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError(name + " did not start (waiting for \"" + ready + "\"):\n"
-                        + process.logText());
-            }
-            Thread.sleep(50);
-        }
+        process.awaitOutput(ready, STARTUP);
         return process;
     }
 

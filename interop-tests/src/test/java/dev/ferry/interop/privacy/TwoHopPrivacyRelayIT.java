@@ -113,9 +113,8 @@ class TwoHopPrivacyRelayIT {
                 || clientRoutes.contains("10.250.3."), clientRoutes);
         String hop1Routes = net.namespaces.routes(net.hop1);
         assertFalse(hop1Routes.contains("default") || hop1Routes.contains("10.250.3."), hop1Routes);
-        ProcessRunner.Result curl = ProcessRunner.run(NetworkNamespaces.inside(net.client, List.of("curl", "-sS",
-                "--max-time", "3", "http://" + ORIGIN + ":" + ORIGIN_HTTP_PORT + "/whoami")), work, "curl-direct",
-                Duration.ofSeconds(10));
+        ProcessRunner.Result curl = run(net.client, "curl-direct", List.of("curl", "-sS", "--max-time", "3",
+                "http://" + ORIGIN + ":" + ORIGIN_HTTP_PORT + "/whoami"));
         assertNotEquals(0, curl.exitCode(), "the client reached the origin without the relay");
     }
 
@@ -138,10 +137,9 @@ class TwoHopPrivacyRelayIT {
         BackgroundProcess tunnel = tunnel(net.client, "tunnel-tcp-two-hops", "tcp", port,
                 ORIGIN_NAME + ":" + ORIGIN_HTTPS_PORT, HOP1, HOP1_TOKEN, HOP2, HOP2_TOKEN);
         Path out = work.resolve("curl-ten-mib.bin");
-        ProcessRunner.Result curl = ProcessRunner.run(NetworkNamespaces.inside(net.client, List.of("curl", "-sS",
-                "-k", "--connect-to", ORIGIN_NAME + ":" + ORIGIN_HTTPS_PORT + ":127.0.0.1:" + port, "-o",
-                out.toString(), "https://" + ORIGIN_NAME + ":" + ORIGIN_HTTPS_PORT + "/ten-mib.bin")), work,
-                "curl-two-hops", RUN);
+        ProcessRunner.Result curl = run(net.client, "curl-two-hops", List.of("curl", "-sS", "-k", "--connect-to",
+                ORIGIN_NAME + ":" + ORIGIN_HTTPS_PORT + ":127.0.0.1:" + port, "-o", out.toString(),
+                "https://" + ORIGIN_NAME + ":" + ORIGIN_HTTPS_PORT + "/ten-mib.bin"));
         stop(tunnel);
         assertEquals(0, curl.exitCode(), curl.stderrText() + tunnel.logText());
         assertEquals(Hashes.sha256(tenMib), Hashes.sha256(out), "10 MiB over CONNECT through both hops");
@@ -151,9 +149,9 @@ class TwoHopPrivacyRelayIT {
     @Order(4)
     void ferryGetFetchesOverHttp3ThroughBothHops() throws Exception {
         Path out = work.resolve("get-one-mib.bin");
-        ProcessRunner.Result get = ProcessRunner.run(NetworkNamespaces.inside(net.client, ferry("get", "-k", "-v",
+        ProcessRunner.Result get = run(net.client, "get-two-hops", ferry("get", "-k", "-v",
                 "--via", HOP1, "--token", HOP1_TOKEN, "--via", HOP2, "--token", HOP2_TOKEN, "-o", out.toString(),
-                "https://" + ORIGIN_NAME + ":" + ORIGIN_H3_PORT + "/one-mib.bin")), work, "get-two-hops", RUN);
+                "https://" + ORIGIN_NAME + ":" + ORIGIN_H3_PORT + "/one-mib.bin"));
         assertEquals(0, get.exitCode(), get.stderrText());
         assertEquals(Hashes.sha256(oneMib), Hashes.sha256(out), "ferry get through both hops");
     }
@@ -191,8 +189,8 @@ class TwoHopPrivacyRelayIT {
         int tcpPort = localPort();
         BackgroundProcess geoTunnel = tunnel(net.client, "tunnel-tcp-geohash", "tcp", tcpPort,
                 ORIGIN_NAME + ":" + ORIGIN_HTTP_PORT, HOP1, HOP1_TOKEN, HOP2, HOP2_TOKEN, "--geohash", "u33d");
-        ProcessRunner.Result curl = ProcessRunner.run(NetworkNamespaces.inside(net.client, List.of("curl", "-sS",
-                "http://127.0.0.1:" + tcpPort + "/whoami")), work, "curl-geohash", RUN);
+        ProcessRunner.Result curl = run(net.client, "curl-geohash", List.of("curl", "-sS",
+                "http://127.0.0.1:" + tcpPort + "/whoami"));
         stop(geoTunnel);
         assertEquals(HOP2_EGRESS_BERLIN, curl.stdoutText().trim(), curl.stderrText() + geoTunnel.logText());
     }
@@ -200,9 +198,8 @@ class TwoHopPrivacyRelayIT {
     @Test
     @Order(7)
     void hopOneRefusesATargetThatIsNotItsNextHop() throws Exception {
-        ProcessRunner.Result get = ProcessRunner.run(NetworkNamespaces.inside(net.client, ferry("get", "-k",
-                "--via", HOP1, "--token", HOP1_TOKEN, "https://" + HOP2_FRONT + ":" + NOT_A_NEXT_HOP_PORT + "/")),
-                work, "get-not-a-next-hop", RUN);
+        ProcessRunner.Result get = run(net.client, "get-not-a-next-hop", ferry("get", "-k",
+                "--via", HOP1, "--token", HOP1_TOKEN, "https://" + HOP2_FRONT + ":" + NOT_A_NEXT_HOP_PORT + "/"));
         assertNotEquals(0, get.exitCode());
         assertTrue(get.stderrText().contains("403"), get.stderrText());
     }
@@ -222,14 +219,14 @@ class TwoHopPrivacyRelayIT {
     @Test
     @Order(9)
     void eachHopWantsItsOwnToken() throws Exception {
-        ProcessRunner.Result noHop2Token = ProcessRunner.run(NetworkNamespaces.inside(net.client, ferry("get", "-k",
+        ProcessRunner.Result noHop2Token = run(net.client, "get-no-hop2-token", ferry("get", "-k",
                 "--via", HOP1, "--token", HOP1_TOKEN, "--via", HOP2,
-                "https://" + ORIGIN_NAME + ":" + PORT_BEHIND_HOP2_REFUSAL + "/")), work, "get-no-hop2-token", RUN);
+                "https://" + ORIGIN_NAME + ":" + PORT_BEHIND_HOP2_REFUSAL + "/"));
         assertNotEquals(0, noHop2Token.exitCode());
         assertTrue(noHop2Token.stderrText().contains("407"), noHop2Token.stderrText());
-        ProcessRunner.Result noHop1Token = ProcessRunner.run(NetworkNamespaces.inside(net.client, ferry("get", "-k",
+        ProcessRunner.Result noHop1Token = run(net.client, "get-no-hop1-token", ferry("get", "-k",
                 "--via", HOP1, "--token", "not-the-hop1-token", "--via", HOP2, "--token", HOP2_TOKEN,
-                "https://" + ORIGIN_NAME + ":" + PORT_BEHIND_HOP1_REFUSAL + "/")), work, "get-no-hop1-token", RUN);
+                "https://" + ORIGIN_NAME + ":" + PORT_BEHIND_HOP1_REFUSAL + "/"));
         assertNotEquals(0, noHop1Token.exitCode());
         assertTrue(noHop1Token.stderrText().contains("407"), noHop1Token.stderrText());
     }
@@ -360,12 +357,7 @@ class TwoHopPrivacyRelayIT {
 
     /** Stops a tunnel as Ctrl-C would and waits for the totals it prints on the way out. */
     private static void stop(BackgroundProcess tunnel) throws Exception {
-        ProcessHandle.of(tunnel.pid()).ifPresent(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tunnel.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        tunnel.close();
+        tunnel.terminate(Duration.ofSeconds(10));
     }
 
     private static final Pattern TOTALS = Pattern.compile("ferry tunnel: ((tunnel \\d of the chain|datagrams) .*)");
@@ -390,12 +382,10 @@ class TwoHopPrivacyRelayIT {
 
     private Map<String, String> kwikConnect(String namespace, String host, int port, String target, String path,
                                             Map<String, String> fields) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.ferry.interop.tunnel.KwikConnectCommand", host, Integer.toString(port), target, path));
-        fields.forEach((k, v) -> command.add(k + "=" + v));
-        ProcessRunner.Result run = ProcessRunner.run(NetworkNamespaces.inside(namespace, command), work,
-                "kwik-" + kwikRuns++, RUN);
+        List<String> args = new ArrayList<>(List.of(host, Integer.toString(port), target, path));
+        fields.forEach((k, v) -> args.add(k + "=" + v));
+        ProcessRunner.Result run = run(namespace, "kwik-" + kwikRuns++,
+                PrivacyParties.java("dev.ferry.interop.tunnel.KwikConnectCommand", args));
         assertEquals(0, run.exitCode(), run.stdoutText() + run.stderrText());
         Map<String, String> answer = new LinkedHashMap<>();
         run.stdoutText().lines().forEach(line -> {
@@ -405,6 +395,11 @@ class TwoHopPrivacyRelayIT {
             }
         });
         return answer;
+    }
+
+    /** Runs {@code command} in {@code namespace} to its end; its output is in the work directory under {@code name}. */
+    private ProcessRunner.Result run(String namespace, String name, List<String> command) {
+        return ProcessRunner.run(NetworkNamespaces.inside(namespace, command), work, name, RUN);
     }
 
     private int localPort() {

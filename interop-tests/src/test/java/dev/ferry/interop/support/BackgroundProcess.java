@@ -60,6 +60,35 @@ public final class BackgroundProcess implements AutoCloseable {
     throw new IllegalStateException("port " + port + " not open after " + timeout + "; log:\n" + logText());
   }
 
+  /**
+   * Waits until the process's output holds {@code text} (a banner such as "listening on").
+   *
+   * @throws AssertionError with the output so far if the process exits first or {@code timeout} passes
+   */
+  public void awaitOutput(String text, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!logText().contains(text)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(log.getFileName() + ": no \"" + text + "\" (" + (process.isAlive()
+            ? "still running after " + timeout : "exited " + process.exitValue()) + "):\n" + logText());
+      }
+      sleep(20);
+    }
+  }
+
+  /**
+   * Asks the process to stop (SIGTERM, as Ctrl-C would), so that it can write out what it holds (tcpdump its
+   * buffer, a tunnel its totals), then waits up to {@code grace} before killing it.
+   */
+  public void terminate(Duration grace) {
+    process.destroy();
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    close();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -37,27 +37,18 @@ public final class PacketCapture implements AutoCloseable {
         Path file = dir.resolve(name + ".pcap");
         BackgroundProcess tcpdump = BackgroundProcess.start(NetworkNamespaces.inside(namespace,
                 List.of("tcpdump", "-i", "any", "-n", "-U", "-s", "0", "-w", file.toString())), dir, name + "-tcpdump");
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (!tcpdump.logText().contains("listening on")) {
-            if (!tcpdump.isAlive() || System.nanoTime() > deadline) {
-                tcpdump.close();
-                throw new AssertionError("tcpdump in " + namespace + " did not start:\n" + tcpdump.logText());
-            }
-            Thread.sleep(20);
+        try {
+            tcpdump.awaitOutput("listening on", STARTUP);
+        } catch (AssertionError e) {
+            tcpdump.close();
+            throw e;
         }
         return new PacketCapture(tcpdump, file);
     }
 
     /** Stops the capture (tcpdump writes out what it holds on SIGTERM). */
-    public void stop() throws InterruptedException {
-        if (tcpdump.isAlive()) {
-            ProcessHandle.of(tcpdump.pid()).ifPresent(ProcessHandle::destroy);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (tcpdump.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        }
-        tcpdump.close();
+    public void stop() {
+        tcpdump.terminate(Duration.ofSeconds(5));
     }
 
     public Path file() {
@@ -180,7 +171,7 @@ public final class PacketCapture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
     }
 
