@@ -3,11 +3,13 @@
 # Caddy (both HTTP/3 on loopback), driven with the same `ferry bench` load. Writes bench/results/report-<date>.md and
 # bench/results/latest.md, with Ferry/Caddy ratios and a latency plot. See docs/performance.md.
 #
-#   bench/compare.sh [--quick] [--no-scale] [--no-profile] [--keep]
+#   bench/compare.sh [--quick] [--no-scale] [--no-profile] [--no-independent] [--only-independent] [--keep]
 #
 #   --quick       short runs (about 5 minutes in all) to check the harness; the full run takes about 15
 #   --no-scale    skip the idle-connection memory and event-loop runs
 #   --no-profile  skip the JFR profile of Ferry under the 1 KiB x 100 streams load
+#   --no-independent    skip the rows driven by gtlsclient and curl (bursts, downloads, tunnels)
+#   --only-independent  run only those rows (about 4 minutes)
 #   --keep        keep the work directory (configs, logs, JSON, histograms, JFR recording)
 #
 # Environment: FERRY_DIST=DIR runs the Ferry in DIR (ferry.jar and lib/) instead of building this checkout;
@@ -15,14 +17,16 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-quick=false scale=true profile=true keep=false
+quick=false scale=true profile=true keep=false independent=true workloads_on=true
 for arg in "$@"; do
   case $arg in
     --quick) quick=true ;;
     --no-scale) scale=false ;;
     --no-profile) profile=false ;;
     --keep) keep=true ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --no-independent) independent=false ;;
+    --only-independent) workloads_on=false scale=false profile=false ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -81,10 +85,16 @@ free_port() {  # a port free for both TCP and UDP on loopback, not handed out be
 }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-mkdir -p "$work"/{www,upload,nginx-tmp,logs,json,hist}
+mkdir -p "$work"/{www,upload,nginx-tmp,logs,json,hist,tls}
 head -c 1024 /dev/urandom >"$work/www/1k"
+head -c $((10 * 1024 * 1024)) /dev/urandom >"$work/www/10m"
 head -c $((100 * 1024 * 1024)) /dev/urandom >"$work/www/100m"
 origin_sha=$(sha256sum "$work/www/100m" | cut -d' ' -f1)
+ten_sha=$(sha256sum "$work/www/10m" | cut -d' ' -f1)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" 2>/dev/null
+# shellcheck source=bench/independent.sh
+source "$root/bench/independent.sh"
 
 # ---------------------------------------------------------------- nginx, the origin
 origin_port=$(free_port)
@@ -142,6 +152,14 @@ origins:
     endpoints: [127.0.0.1:$origin_port]
 access-log:
   enabled: false
+# For the tunnel rows: an open relay that may reach loopback (the benchmark's origin and gtlsserver).
+tunnels:
+  connect: true
+  connect-udp: true
+  egress:
+    allow: [127.0.0.0/8]
+  auth:
+    required: false
 CONF
   java -Xmx"${FERRY_HEAP:-1g}" "$@" -jar "$dist/ferry.jar" serve --config "$work/ferry-$port.yaml" \
     >"$work/logs/ferry-$port.log" 2>&1 &
@@ -229,29 +247,19 @@ run_workloads() {  # run_workloads RELAY PORT
   done
 }
 
-crosscheck() {  # crosscheck RELAY PORT: 100 MiB through the relay with ngtcp2's client, compared by sha256
-  local relay=$1 port=$2 dir=$work/gtls-$1 start end
-  mkdir -p "$dir"
-  start=$(date +%s%N)
-  timeout 120 gtlsclient -q --exit-on-all-streams-close --download="$dir" 127.0.0.1 "$port" \
-    "https://127.0.0.1:$port/100m" >"$work/logs/gtls-$relay.log" 2>&1 || true
-  end=$(date +%s%N)
-  local sha="missing"
-  [[ -f $dir/100m ]] && sha=$(sha256sum "$dir/100m" | cut -d' ' -f1)
-  printf '{"relay":"%s","sha256_equal":%s,"seconds":%s,"bytes":%s}\n' "$relay" \
-    "$([[ $sha == "$origin_sha" ]] && echo true || echo false)" "$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", (b - a) / 1e9}')" \
-    "$(stat -c %s "$dir/100m" 2>/dev/null || echo 0)" >"$work/json/gtls-$relay.json"
-  rm -f "$dir/100m"
-  log "$relay: gtlsclient 100 MiB sha256 $([[ $sha == "$origin_sha" ]] && echo equal || echo DIFFERENT)"
-}
-
 for relay in ferry caddy; do
   port=$(free_port)
   if [[ $relay == ferry ]]; then start_ferry "$port" 2; else start_caddy "$port"; fi
+  # The first burst after start is the cold figure; it runs before anything else has warmed the relay.
+  [[ $independent == true ]] && gtls_burst "$relay" "$port" cold
   # One unmeasured round so that both relays (and the JIT) are warm before the first figure.
   bench -k --streams 10 --duration 3s --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
-  run_workloads "$relay" "$port"
-  crosscheck "$relay" "$port"
+  [[ $workloads_on == true ]] && run_workloads "$relay" "$port"
+  if [[ $independent == true ]]; then
+    gtls_burst "$relay" "$port" warm
+    gtls_download "$relay" "$port"
+    [[ $relay == ferry ]] && tunnel_rows "$port"
+  fi
   echo "{\"relay\":\"$relay\",\"rss_kib_after\":$(rss_kib "$relay_pid")}" >"$work/json/mem-$relay.json"
   stop_relay
 done

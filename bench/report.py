@@ -92,6 +92,77 @@ plot {', '.join(lines)}
         return False
 
 
+def median(values):
+    v = sorted(values)
+    if not v:
+        return None
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def runs_of(r, warm_only=False):
+    """The successful runs of a row file written by bench/independent.sh; the first is the cold one."""
+    if not r:
+        return []
+    runs = r["runs"][1:] if warm_only and len(r["runs"]) > 1 else r["runs"]
+    return [x for x in runs if x["exit"] == 0 and x["seconds"] > 0]
+
+
+def rate(r, warm_only=True):
+    """Median MiB/s of a transfer row, and median relay CPU seconds per GiB."""
+    runs = runs_of(r, warm_only)
+    if not runs:
+        return None, None
+    mib = r["count"] / MIB
+    return (median([mib / x["seconds"] for x in runs]),
+            median([x["relay_cpu_seconds"] / (r["count"] / (1 << 30)) for x in runs]))
+
+
+def independent_rows(o, j):
+    """Rows driven by gtlsclient and curl, which share no code with Ferry (bench/independent.sh)."""
+    bursts = {(relay, phase): j(f"burst-{relay}-{phase}") for relay in ("ferry", "caddy") for phase in ("cold", "warm")}
+    downloads = {relay: j(f"gtls-{relay}") for relay in ("ferry", "caddy")}
+    if not any(bursts.values()) and not any(downloads.values()):
+        return
+    o.append("\n## Independent clients (ngtcp2's gtlsclient, curl)\n")
+    o.append("Wall time and relay CPU of whole client runs. Bursts: the first run after the relay started (cold), "
+             f"then the median of the later runs (warm). Ratios are Ferry / Caddy, or tunnel / direct.\n")
+    o.append("| Row | Ferry | Caddy | Ferry / Caddy |\n|---|---:|---:|---:|")
+
+    def burst(relay, phase, key):
+        runs = runs_of(bursts[(relay, phase)])
+        return median([x[key] for x in runs]) if runs else None
+
+    for phase in ("cold", "warm"):
+        f, c = burst("ferry", phase, "seconds"), burst("caddy", phase, "seconds")
+        o.append(f"| 1000 x 1 KiB on one connection, {phase}: wall s | {fmt(f, '.3f')} | {fmt(c, '.3f')} | "
+                 f"{ratio(f, c)} |")
+    f, c = burst("ferry", "warm", "relay_cpu_seconds"), burst("caddy", "warm", "relay_cpu_seconds")
+    # CPU seconds over 1000 requests read as milliseconds per request.
+    o.append(f"| 1000 x 1 KiB, warm: relay CPU ms per request | {fmt(f, '.3f')} | {fmt(c, '.3f')} | "
+             f"{ratio(f, c)} |")
+    (fr, fcpu), (cr, ccpu) = rate(downloads["ferry"], False), rate(downloads["caddy"], False)
+    o.append(f"| 100 MiB download: MiB/s (median of 3) | {fmt(fr)} | {fmt(cr)} | {ratio(fr, cr)} |")
+    o.append(f"| 100 MiB download: relay CPU s per GiB | {fmt(fcpu, '.2f')} | {fmt(ccpu, '.2f')} | "
+             f"{ratio(fcpu, ccpu)} |")
+    for relay in ("ferry", "caddy"):
+        d = downloads[relay]
+        if d and not d.get("sha256_equal", False):
+            o.append(f"\n**{relay}: a 100 MiB download through it did not match the origin's sha256.**\n")
+    tunnels = {k: j(f"tunnel-{k}") for k in ("udp-direct", "udp-relay", "tcp-direct", "tcp-relay")}
+    if any(tunnels.values()):
+        o.append("\n### Tunnels through Ferry (direct and tunnelled runs alternate)\n")
+        o.append("| Transfer | Direct MiB/s | Through Ferry MiB/s | Tunnel / direct | Relay CPU s per GiB |")
+        o.append("|---|---:|---:|---:|---:|")
+        for kind, label in (("udp", "10 MiB HTTP/3 (gtlsclient to gtlsserver) inside CONNECT-UDP via `ferry tunnel udp`"),
+                            ("tcp", "100 MiB HTTP/1.1 (curl to nginx) inside CONNECT via `ferry tunnel tcp`")):
+            (dr, _), (tr, tcpu) = rate(tunnels[f"{kind}-direct"], False), rate(tunnels[f"{kind}-relay"], False)
+            o.append(f"| {label} | {fmt(dr)} | {fmt(tr)} | {ratio(tr, dr)} | {fmt(tcpu, '.2f')} |")
+        tr, _ = rate(tunnels["tcp-relay"], False)
+        if tr and fr:
+            o.append(f"\nCONNECT against an HTTP/3 download through the same relay (gtlsclient, 100 MiB): "
+                     f"{ratio(tr, fr)}.")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -140,14 +211,7 @@ def main():
                      f"{fmt(r['server_cpu_seconds_per_gib'], '.2f')} | {r['client_cpu_seconds']:.2f} | {errs} |")
     if plot(a.work, a.plot):
         o.append(f"\n![latency by percentile]({os.path.basename(a.plot)})\n")
-    o.append("\n## Cross-check with ngtcp2's gtlsclient (100 MiB download)\n")
-    o.append("| Relay | sha256 equal to the origin's file | Bytes | Seconds | MiB/s |\n|---|---|---:|---:|---:|")
-    for relay in ("ferry", "caddy"):
-        g = j(f"gtls-{relay}")
-        if g:
-            speed = g["bytes"] / MIB / g["seconds"] if g["seconds"] else 0
-            o.append(f"| {relay} | {'yes' if g['sha256_equal'] else '**NO**'} | {g['bytes']} | "
-                     f"{g['seconds']:.2f} | {speed:.1f} |")
+    independent_rows(o, j)
     loops = [(n, j(f"loops-{n}")) for n in (1, 2)]
     if any(r for _, r in loops):
         o.append("\n## Ferry: 1 vs 2 event loops (1 KiB GET, 4 connections x 25 streams)\n")

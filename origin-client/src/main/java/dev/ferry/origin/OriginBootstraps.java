@@ -1,12 +1,12 @@
 package dev.ferry.origin;
 
+import dev.ferry.bridge.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -69,7 +69,7 @@ final class OriginBootstraps {
 
     private Bootstrap base(EventLoop loop) {
         return new Bootstrap().group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(Transport.of(loop).socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         settings.connectTimeoutMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)

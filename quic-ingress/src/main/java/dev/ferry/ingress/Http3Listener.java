@@ -2,22 +2,28 @@ package dev.ferry.ingress;
 
 import dev.ferry.http3.Http3DatagramRouter;
 import dev.ferry.http3.PeerSettingsHandler;
+import dev.ferry.http3.QuicSockets;
 
 import dev.ferry.bridge.exchange.ExchangeDriver;
+import dev.ferry.bridge.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicCodecDispatcher;
+import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -25,13 +31,23 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An HTTP/3 listener: one UDP socket with Netty's QUIC codec, an HTTP/3 connection handler per QUIC connection and
+ * An HTTP/3 listener: UDP sockets with Netty's QUIC codec, an HTTP/3 connection handler per QUIC connection and
  * an {@link Http3ExchangeHandler} per request stream, which hands each request to the {@link ExchangeDriver}.
+ *
+ * <p>On epoll the listener binds one socket per event loop of its group, all on the same address
+ * ({@code SO_REUSEPORT}): the kernel spreads clients over them by address, and Netty's {@link QuicCodecDispatcher}
+ * puts the socket's index into every connection ID it issues, so that a packet that reaches another socket (after
+ * the client's address changed, say) still finds its connection. Each connection, with its streams and origin
+ * exchanges, stays on one loop. On NIO there is one socket, on one loop.
  */
 public final class Http3Listener implements AutoCloseable {
     private final InetSocketAddress requestedAddress;
@@ -41,7 +57,9 @@ public final class Http3Listener implements AutoCloseable {
     private final EventLoopGroup group;
 
     private final LongAdder droppedDatagrams = new LongAdder();
-    private Channel channel;
+    private final List<Channel> sockets = new ArrayList<>();
+    /** Keyed by the UDP socket a connection was accepted on: how evenly the kernel spreads clients. */
+    private final Map<Channel, LongAdder> acceptedBySocket = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
@@ -64,13 +82,48 @@ public final class Http3Listener implements AutoCloseable {
         return new Http3Listener(address, sslContext, settings, driver, group);
     }
 
-    /** Binds the UDP socket; returns once it is bound. */
+    /** Binds the UDP sockets; returns once they are bound. */
     public Http3Listener start() throws InterruptedException {
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((EventLoop) executor));
+        Bootstrap socket = QuicSockets.bootstrap(group, settings.maxUdpPayload());
+        if (loops.size() == 1 || !Transport.of(group).sharesPorts()) {
+            sockets.add(socket.handler(codecBuilder().build()).bind(requestedAddress).sync().channel());
+            return this;
+        }
+        QuicCodecDispatcher dispatcher = new QuicCodecDispatcher() {
+            @Override
+            protected void initChannel(Channel channel, int localConnectionIdLength,
+                                       QuicConnectionIdGenerator idGenerator) {
+                channel.pipeline().addLast(codecBuilder().localConnectionIdLength(localConnectionIdLength)
+                        .connectionIdAddressGenerator(idGenerator).build());
+            }
+        };
+        socket.option(EpollChannelOption.SO_REUSEPORT, true).handler(dispatcher);
+        // The first socket settles the port (when 0 was asked for); the others join it, one on each loop.
+        InetSocketAddress address = requestedAddress;
+        try {
+            for (EventLoop loop : loops) {
+                Channel bound = socket.clone(loop).bind(address).sync().channel();
+                sockets.add(bound);
+                address = new InetSocketAddress(requestedAddress.getAddress(),
+                        ((InetSocketAddress) bound.localAddress()).getPort());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            sockets.forEach(Channel::close);
+            sockets.clear();
+            throw e;
+        }
+        return this;
+    }
+
+    /** A fresh codec builder with this listener's settings: one per socket, since each gets its own ID scheme. */
+    private QuicServerCodecBuilder codecBuilder() {
         QuicServerCodecBuilder builder = Http3.newQuicServerCodecBuilder();
         if (settings.datagrams()) {
             builder.datagram(QuicListenerSettings.DATAGRAM_QUEUE, QuicListenerSettings.DATAGRAM_QUEUE);
         }
-        ChannelHandler codec = builder
+        return builder
                 .sslContext(sslContext)
                 .maxIdleTimeout(settings.maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(settings.initialMaxData())
@@ -78,10 +131,12 @@ public final class Http3Listener implements AutoCloseable {
                 .initialMaxStreamDataBidirectionalRemote(settings.initialMaxStreamData())
                 .initialMaxStreamsBidirectional(settings.maxConcurrentStreams())
                 .maxSendUdpPayloadSize(settings.maxUdpPayload())
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group))
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel connection) {
                         connections.add(connection);
+                        acceptedBySocket.computeIfAbsent(connection.parent(), socket -> new LongAdder()).increment();
                         connection.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
@@ -100,13 +155,7 @@ public final class Http3Listener implements AutoCloseable {
                             connection.pipeline().addLast(new Http3DatagramRouter(droppedDatagrams));
                         }
                     }
-                })
-                .build();
-        channel = new Bootstrap().group(group)
-                .channel(NioDatagramChannel.class)
-                .handler(codec)
-                .bind(requestedAddress).sync().channel();
-        return this;
+                });
     }
 
     /** Our SETTINGS: extended CONNECT and HTTP Datagrams only when tunnels need them. */
@@ -130,7 +179,22 @@ public final class Http3Listener implements AutoCloseable {
 
     /** The bound address, with the real port when port 0 was asked for. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) sockets.get(0).localAddress();
+    }
+
+    /** How many UDP sockets serve this listener's address: one per event loop on epoll, else one. */
+    public int socketCount() {
+        return sockets.size();
+    }
+
+    /** Connections accepted on each socket since start, in the order the sockets were bound. */
+    public List<Long> acceptedPerSocket() {
+        List<Long> counts = new ArrayList<>();
+        for (Channel socket : sockets) {
+            LongAdder n = acceptedBySocket.get(socket);
+            counts.add(n == null ? 0L : n.sum());
+        }
+        return counts;
     }
 
     /**
@@ -210,8 +274,8 @@ public final class Http3Listener implements AutoCloseable {
         }
         closed = true;
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        if (channel != null) {
-            channel.close().syncUninterruptibly();
+        for (Channel socket : sockets) {
+            socket.close().syncUninterruptibly();
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.ferry.tools.bench;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,7 +42,7 @@ public final class IdleConnections {
      * them for {@code hold}, then closes them. Returns the number that opened.
      */
     public int run(int count, Duration hold) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), NioIoHandler.newFactory());
+        EventLoopGroup group = Transport.selected().newGroup(options.threads());
         AtomicInteger open = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Semaphore window = new Semaphore(HANDSHAKE_WINDOW);

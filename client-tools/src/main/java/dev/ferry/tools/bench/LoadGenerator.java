@@ -1,5 +1,6 @@
 package dev.ferry.tools.bench;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.http3.client.Http3Request;
@@ -7,8 +8,6 @@ import dev.ferry.http3.client.RequestBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -52,7 +51,7 @@ public final class LoadGenerator {
 
     /** Runs the benchmark to the end; {@code url} only labels the result. */
     public BenchResult run(String url) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), NioIoHandler.newFactory());
+        EventLoopGroup group = Transport.selected().newGroup(options.threads());
         LiveStats stats = new LiveStats();
         RunControl control = new RunControl(stats, options.requests());
         try (Http3Client client = newClient(options, group, options.duration().plus(options.warmup()))) {

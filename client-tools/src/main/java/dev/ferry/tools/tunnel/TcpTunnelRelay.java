@@ -1,5 +1,6 @@
 package dev.ferry.tools.tunnel;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.http3.tunnel.TcpTunnelClient;
 import dev.ferry.http3.tunnel.TunnelOptions;
 
@@ -15,7 +16,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +50,7 @@ public final class TcpTunnelRelay implements AutoCloseable {
                                       int port, TunnelOptions options, Consumer<Throwable> onError)
             throws InterruptedException {
         TcpTunnelRelay[] self = new TcpTunnelRelay[1];
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(group).channel(Transport.of(group).serverSocketChannel())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -205,7 +205,9 @@ public final class TcpTunnelRelay implements AutoCloseable {
 
         @Override
         public void onWritabilityChanged(boolean writable) {
-            if (writable) {
+            // Not once the local side has sent its FIN: there is nothing left to read, and epoll refuses to watch a
+            // socket whose input is shut down (the exception would end the tunnel with bytes still on their way).
+            if (writable && !((SocketChannel) local).isInputShutdown()) {
                 local.config().setAutoRead(true);
             }
         }

@@ -1,5 +1,6 @@
 package dev.ferry.tools.tunnel;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.http3.tunnel.UdpTunnelClient;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,7 +42,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
     /** Binds the local socket on {@code group}; use the tunnel's group so that one thread does all the work. */
     public static UdpTunnelRelay bind(EventLoopGroup group, InetSocketAddress listen) throws InterruptedException {
         UdpTunnelRelay[] self = new UdpTunnelRelay[1];
-        Channel channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        Channel channel = new Bootstrap().group(group).channel(Transport.of(group).datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {

@@ -1,7 +1,6 @@
 package dev.ferry.app.cli;
 
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import dev.ferry.bridge.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import dev.ferry.http3.QuicPacketSizes;
 import dev.ferry.http3.tunnel.TunnelOptions;
@@ -155,7 +154,7 @@ public final class GetCommand implements Callable<Integer> {
             err.println("ferry get: " + e.getMessage());
             return EXIT_USAGE;
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = Transport.selected().newGroup(1);
         HopChain chain = null;
         try {
             if (!hops.isEmpty()) {

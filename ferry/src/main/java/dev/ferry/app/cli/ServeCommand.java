@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import dev.ferry.ingress.Http3Listener;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,12 +107,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static void printBanner(FerryConfig config, FerryServer server, boolean builtin) {
         PrintStream out = System.err;
-        for (InetSocketAddress address : server.listenerAddresses()) {
+        for (Http3Listener listener : server.listeners()) {
+            InetSocketAddress address = listener.localAddress();
             String authority = address.getAddress().getHostAddress() + ":" + address.getPort();
             if (address.getAddress() instanceof java.net.Inet6Address) {
                 authority = "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
             }
-            out.println("ferry: listening on https://" + authority + " (HTTP/3 over QUIC, UDP)");
+            int sockets = listener.socketCount();
+            out.println("ferry: listening on https://" + authority + " (HTTP/3 over QUIC, UDP; "
+                    + server.transport().name().toLowerCase(java.util.Locale.ROOT) + ", " + sockets
+                    + (sockets == 1 ? " socket)" : " sockets sharing the port, one per event loop)"));
             if (builtin) {
                 out.println("ferry: built-in origin behind it: "
                         + hostPort(config.origins().values().iterator().next().endpoints().get(0)));

@@ -1,5 +1,6 @@
 package dev.ferry.app.cli;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.bridge.net.HostPort;
@@ -11,8 +12,6 @@ import dev.ferry.http3.tunnel.UdpTunnelClient;
 import dev.ferry.tools.tunnel.UdpTunnelRelay;
 import dev.ferry.bridge.tunnel.ConnectUdpTemplate;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -127,7 +126,7 @@ public final class TunnelCommand implements Runnable {
             }
             Thread hook = new Thread(this::stopAndWait, "ferry-tunnel-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            EventLoopGroup group = Transport.selected().newGroup(1);
             HopChain chain = null;
             try {
                 chain = HopChain.open(group, hops, size -> client(group, true, size));

@@ -1,5 +1,6 @@
 package dev.ferry.app.server;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.privacy.SourceNetworkPolicy;
 import dev.ferry.privacy.GeoEgress;
 import dev.ferry.privacy.IngressPolicy;
@@ -24,8 +25,6 @@ import dev.ferry.ingress.Http3Listener;
 import dev.ferry.ingress.QuicListenerSettings;
 import dev.ferry.origin.HttpOriginConnector;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.Quic;
 
 import java.net.InetSocketAddress;
@@ -58,7 +57,7 @@ public final class FerryServer implements AutoCloseable {
         this.userHooks = List.copyOf(userHooks);
         this.accessLog = accessLog;
         int threads = config.eventLoops() == 0 ? Runtime.getRuntime().availableProcessors() : config.eventLoops();
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group = Transport.selected().newGroup(threads);
     }
 
     /**
@@ -187,6 +186,16 @@ public final class FerryServer implements AutoCloseable {
     /** The bound address of each listener, in configuration order (real ports when port 0 was asked for). */
     public List<InetSocketAddress> listenerAddresses() {
         return listeners.stream().map(Http3Listener::localAddress).toList();
+    }
+
+    /** The listeners themselves, in configuration order: their sockets and how connections spread over them. */
+    public List<Http3Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    /** The socket transport the relay runs on (epoll or NIO). */
+    public Transport transport() {
+        return Transport.of(group);
     }
 
     /** How many times passive health checks ejected an origin endpoint, summed over origins and event loops. */

@@ -2,17 +2,15 @@ package dev.ferry.http3.client;
 
 import dev.ferry.http3.Http3DatagramRouter;
 import dev.ferry.http3.QuicPacketSizes;
+import dev.ferry.http3.QuicSockets;
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.http3.tls.KeylogFile;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
@@ -20,6 +18,7 @@ import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -80,7 +79,7 @@ public final class Http3Client implements AutoCloseable {
         }
         this.sslContext = ssl.build();
         this.ownsGroup = b.group == null;
-        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : b.group;
+        this.group = ownsGroup ? Transport.selected().newGroup(1) : b.group;
     }
 
     public static Builder builder() {
@@ -121,7 +120,7 @@ public final class Http3Client implements AutoCloseable {
                 .maxSendUdpPayloadSize(maxUdpPayload)
                 .maxRecvUdpPayloadSize(maxUdpPayload)
                 .build();
-        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+        QuicSockets.bootstrap(group, maxUdpPayload).handler(codec)
                 .bind(0).addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.completeExceptionally(new Http3ConnectException(address,
@@ -142,6 +141,7 @@ public final class Http3Client implements AutoCloseable {
                 .handler(connectionHandler(httpDatagrams))
                 .remoteAddress(address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group))
                 .connect()
                 .addListener(f -> {
                     if (f.isSuccess()) {

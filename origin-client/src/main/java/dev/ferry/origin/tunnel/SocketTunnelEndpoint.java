@@ -7,6 +7,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -83,7 +84,9 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
     @Override
     public void setReading(boolean reading) {
         this.reading = reading;
-        if (channel != null && !closed) {
+        // Not after the target's FIN: nothing is left to read, and epoll refuses to watch a socket whose input is
+        // shut down.
+        if (channel != null && !closed && !(channel instanceof SocketChannel tcp && tcp.isInputShutdown())) {
             channel.config().setAutoRead(reading);
         }
     }

@@ -1,16 +1,17 @@
 package dev.ferry.origin.tunnel;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.tunnel.TunnelListener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ final class TcpTunnelEndpoint extends SocketTunnelEndpoint {
 
     @Override
     void connect(InetSocketAddress remote, InetSocketAddress local) {
-        connect(new Bootstrap().channel(NioSocketChannel.class)
+        connect(new Bootstrap().channel(Transport.of(loop).socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true), remote, local);
@@ -42,10 +43,20 @@ final class TcpTunnelEndpoint extends SocketTunnelEndpoint {
         open = true;
     }
 
+    /**
+     * Sends the FIN after every byte written so far. Not at once: Netty's {@code shutdownOutput} fails writes still
+     * waiting in the socket's outbound buffer, so a client's last bytes would be lost whenever the target reads
+     * slower than they arrive. An empty write completes after every earlier one, and the FIN follows it.
+     */
     @Override
     public void shutdownOutput() {
         if (channel != null && !isClosed() && channel.isActive()) {
-            ((SocketChannel) channel).shutdownOutput();
+            SocketChannel socket = (SocketChannel) channel;
+            socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                if (written.isSuccess() && socket.isActive()) {
+                    socket.shutdownOutput();
+                }
+            });
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.ferry.origin.tunnel;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.bridge.tunnel.TunnelListener;
 import dev.ferry.origin.OriginFailures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -24,7 +24,7 @@ final class UdpTunnelEndpoint extends SocketTunnelEndpoint {
 
     @Override
     void connect(InetSocketAddress remote, InetSocketAddress local) {
-        connect(new Bootstrap().channel(NioDatagramChannel.class), remote, local);
+        connect(new Bootstrap().channel(Transport.of(loop).datagramChannel()), remote, local);
     }
 
     @Override
