@@ -1,5 +1,6 @@
 package dev.ferry.http3;
 
+import dev.ferry.bridge.transport.TurnFlush;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -41,6 +42,8 @@ public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
         }
     };
     private volatile ChannelHandlerContext ctx;
+    /** Datagrams written in one loop turn reach quiche together, to leave in one batch of packets. */
+    private TurnFlush flush;
     private volatile int peerMaxDatagramLength;
     private volatile boolean peerH3Datagram;
 
@@ -61,6 +64,7 @@ public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.flush = new TurnFlush(ctx, ctx.executor());
         this.ctx = ctx;
     }
 
@@ -119,7 +123,7 @@ public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
     /**
      * Sends {@code payload} as an HTTP Datagram on a QUIC DATAGRAM frame when negotiated and small enough. Call on
      * the connection's event loop. Takes ownership only when it returns true; otherwise the caller sends it another
-     * way.
+     * way. The datagram is flushed at the end of the loop's turn, with every other one written in it.
      */
     public boolean trySend(long streamId, long contextId, ByteBuf payload) {
         ChannelHandlerContext c = ctx;
@@ -127,7 +131,8 @@ public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
                 || HttpDatagram.overhead(streamId, contextId) + payload.readableBytes() > peerMaxDatagramLength) {
             return false;
         }
-        c.writeAndFlush(HttpDatagram.encode(c.alloc(), streamId, contextId, payload)).addListener(countFailure);
+        c.write(HttpDatagram.encode(c.alloc(), streamId, contextId, payload)).addListener(countFailure);
+        flush.request();
         return true;
     }
 

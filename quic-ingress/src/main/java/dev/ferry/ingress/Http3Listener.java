@@ -3,6 +3,7 @@ package dev.ferry.ingress;
 import dev.ferry.http3.Http3DatagramRouter;
 import dev.ferry.http3.PeerSettingsHandler;
 import dev.ferry.http3.QuicSockets;
+import dev.ferry.http3.StreamWriteCoalescer;
 
 import dev.ferry.bridge.exchange.ExchangeDriver;
 import dev.ferry.bridge.transport.Transport;
@@ -145,6 +146,8 @@ public final class Http3Listener implements AutoCloseable {
                                             // In front of Netty's frame codec, which the initializer put first.
                                             stream.pipeline().addFirst(
                                                     new FieldSectionGuard(settings.maxFieldSectionSize()));
+                                            // Below the codec: a response's frames leave in one packet.
+                                            stream.pipeline().addFirst(new StreamWriteCoalescer());
                                             stream.pipeline().addLast(new Http3ExchangeHandler(driver,
                                                     settings.extendedConnect(),
                                                     settings.requestHeadTimeout().toMillis()));

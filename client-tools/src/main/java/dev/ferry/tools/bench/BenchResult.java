@@ -24,10 +24,38 @@ import java.util.Map;
  * @param clientCpuSeconds  CPU time the benchmark process itself used, to tell when the client is the bottleneck
  * @param serverCpuSeconds  CPU time of the watched server process ({@code --cpu-pid}) during the measured window,
  *                          -1 when none was watched
+ * @param packets           QUIC packets the client sent and received in the measured window, from quiche's
+ *                          connection statistics
  */
 public record BenchResult(String url, String description, int connections, long requests, long bodyBytes,
                           long uploadedBytes, double elapsedSeconds, Map<String, Long> errors,
-                          Histogram latencyMicros, double clientCpuSeconds, double serverCpuSeconds) {
+                          Histogram latencyMicros, double clientCpuSeconds, double serverCpuSeconds,
+                          PacketCount packets) {
+
+    /**
+     * QUIC packets in the measured window, summed over the connections; -1 each when unknown.
+     *
+     * @param sent     packets the client sent (requests, ACKs)
+     * @param received packets the client received: what the server sent it, less any lost on the way
+     */
+    public record PacketCount(long sent, long received) {
+        public static final PacketCount UNKNOWN = new PacketCount(-1, -1);
+
+        /** The counts of this window, given the counts at its start. */
+        public PacketCount since(PacketCount start) {
+            return sent < 0 || start.sent < 0 ? UNKNOWN : new PacketCount(sent - start.sent, received - start.received);
+        }
+    }
+
+    /** Packets the server sent per counted request, or -1. */
+    public double serverPacketsPerRequest() {
+        return packets.received() < 0 || requests == 0 ? -1 : (double) packets.received() / requests;
+    }
+
+    /** Packets the client sent per counted request, or -1. */
+    public double clientPacketsPerRequest() {
+        return packets.sent() < 0 || requests == 0 ? -1 : (double) packets.sent() / requests;
+    }
 
     static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
@@ -91,6 +119,10 @@ public record BenchResult(String url, String description, int connections, long 
             out.printf(Locale.ROOT, "  server cpu   %.2fs, %.4f ms/request, %.2f s/GiB%n", serverCpuSeconds,
                     serverCpuMillisPerRequest(), serverCpuSecondsPerGiB());
         }
+        if (packets.sent() >= 0) {
+            out.printf(Locale.ROOT, "  packets      %.2f per request from the server, %.2f from the client%n",
+                    serverPacketsPerRequest(), clientPacketsPerRequest());
+        }
     }
 
     /** One JSON object on one line. */
@@ -127,7 +159,11 @@ public record BenchResult(String url, String description, int connections, long 
         sb.append("\"client_cpu_seconds\":").append(num(clientCpuSeconds)).append(',');
         sb.append("\"server_cpu_seconds\":").append(num(serverCpuSeconds)).append(',');
         sb.append("\"server_cpu_ms_per_request\":").append(num(serverCpuMillisPerRequest())).append(',');
-        sb.append("\"server_cpu_seconds_per_gib\":").append(num(serverCpuSecondsPerGiB()));
+        sb.append("\"server_cpu_seconds_per_gib\":").append(num(serverCpuSecondsPerGiB())).append(',');
+        sb.append("\"client_packets_sent\":").append(packets.sent()).append(',');
+        sb.append("\"client_packets_received\":").append(packets.received()).append(',');
+        sb.append("\"server_packets_per_request\":").append(num(serverPacketsPerRequest())).append(',');
+        sb.append("\"client_packets_per_request\":").append(num(clientPacketsPerRequest()));
         return sb.append('}').toString();
     }
 

@@ -46,6 +46,11 @@ final class ConnectionDriver {
     private final ArrayDeque<Long> parked = new ArrayDeque<>();
     private boolean retryScheduled;
 
+    /** The connection this driver loads. */
+    Http3Connection connection() {
+        return connection;
+    }
+
     ConnectionDriver(Http3Connection connection, Http3Request request, BenchOptions options, LiveStats stats,
                      RunControl control) {
         this.connection = connection;

@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -68,9 +69,11 @@ public final class LoadGenerator {
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
             double serverBefore = serverCpu == null ? -1 : serverCpu.seconds();
             long cpuBefore = processCpuNanos();
+            BenchResult.PacketCount packetsBefore = packets(drivers);
             long measureStart = stats.startMeasuring();
             long stoppedAt = awaitStop(drivers, control, measureStart);
             awaitDrain(control);
+            BenchResult.PacketCount packetsInWindow = packets(drivers).since(packetsBefore);
             double serverAfter = serverCpu == null ? -1 : serverCpu.seconds();
             double serverSeconds = serverBefore < 0 || serverAfter < 0 ? -1 : serverAfter - serverBefore;
             // The window ends when load stopped or, if later, when the last counted exchange ended; an exchange that
@@ -80,10 +83,27 @@ public final class LoadGenerator {
             double elapsed = (Math.max(stoppedAt, last == Long.MIN_VALUE ? stoppedAt : last) - measureStart) / 1e9;
             return new BenchResult(url, options.describe(), drivers.size(), stats.completed(), stats.bodyBytes(),
                     stats.uploadedBytes(), elapsed, stats.errors(), stats.histogram(),
-                    (processCpuNanos() - cpuBefore) / 1e9, serverSeconds);
+                    (processCpuNanos() - cpuBefore) / 1e9, serverSeconds, packetsInWindow);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /** Packets sent and received so far on every connection, or unknown if any connection cannot tell. */
+    private static BenchResult.PacketCount packets(List<ConnectionDriver> drivers) {
+        long sent = 0;
+        long received = 0;
+        for (ConnectionDriver driver : drivers) {
+            try {
+                QuicConnectionStats s = driver.connection().quicChannel().collectStats().get(2, TimeUnit.SECONDS);
+                sent += s.sent();
+                received += s.recv();
+            } catch (Exception e) {
+                // A connection that closed (or never opened) has no statistics to give.
+                return BenchResult.PacketCount.UNKNOWN;
+            }
+        }
+        return new BenchResult.PacketCount(sent, received);
     }
 
     /** Waits until no more exchanges may start (time up, budget spent, or no connection left); returns when. */

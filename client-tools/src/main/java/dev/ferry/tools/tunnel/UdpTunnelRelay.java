@@ -1,6 +1,7 @@
 package dev.ferry.tools.tunnel;
 
 import dev.ferry.bridge.transport.Transport;
+import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.http3.tunnel.UdpTunnelClient;
 
 import io.netty.bootstrap.Bootstrap;
@@ -29,6 +30,8 @@ public final class UdpTunnelRelay implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
 
     private final Channel channel;
+    /** The target's answers that came in one loop turn leave together (one sendmmsg on epoll). */
+    private final TurnFlush flush;
     private final LongAdder fromPeer = new LongAdder();
     private final LongAdder toPeer = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -37,6 +40,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
 
     private UdpTunnelRelay(Channel channel) {
         this.channel = channel;
+        this.flush = new TurnFlush(channel, channel.eventLoop());
     }
 
     /** Binds the local socket on {@code group}; use the tunnel's group so that one thread does all the work. */
@@ -113,7 +117,12 @@ public final class UdpTunnelRelay implements AutoCloseable {
             return;
         }
         toPeer.increment();
-        channel.writeAndFlush(new DatagramPacket(payload, to), channel.voidPromise());
+        if (channel.eventLoop().inEventLoop()) {
+            channel.write(new DatagramPacket(payload, to), channel.voidPromise());
+            flush.request();
+        } else {
+            channel.writeAndFlush(new DatagramPacket(payload, to), channel.voidPromise());
+        }
     }
 
     @Override

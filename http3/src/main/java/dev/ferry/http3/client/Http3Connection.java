@@ -1,5 +1,6 @@
 package dev.ferry.http3.client;
 
+import dev.ferry.http3.StreamWriteCoalescer;
 import dev.ferry.http3.Http3DatagramRouter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -94,7 +95,10 @@ public final class Http3Connection implements AutoCloseable {
         RequestStreamHandler handler = new RequestStreamHandler(head, request.body(), listener, exchange);
         Http3.newRequestStream(quic, handler).addListener(f -> {
             if (f.isSuccess()) {
-                handler.start((QuicStreamChannel) f.getNow());
+                QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                // Head, body and FIN in as few packets as they fit.
+                stream.pipeline().addFirst(new StreamWriteCoalescer());
+                handler.start(stream);
             } else {
                 IOException e = new IOException("cannot open a request stream on " + authority + ": " + f.cause(),
                         f.cause());

@@ -3,6 +3,7 @@ package dev.ferry.http3.tunnel;
 import dev.ferry.bridge.headers.GeohashHint;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.http3.Http3StreamFin;
+import dev.ferry.http3.StreamWriteCoalescer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -75,6 +76,8 @@ abstract class TunnelStream extends ChannelInboundHandlerAdapter {
                 return;
             }
             stream = (QuicStreamChannel) f.getNow();
+            // Capsules and tunnelled bytes written in one loop turn leave in as few packets as they fit.
+            stream.pipeline().addFirst(new StreamWriteCoalescer());
             try {
                 onStreamCreated(stream);
                 stream.writeAndFlush(new DefaultHttp3HeadersFrame(head)).addListener(this::failOnWriteError);

@@ -1,5 +1,6 @@
 package dev.ferry.origin.tunnel;
 
+import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.tunnel.TunnelEndpoint;
 import dev.ferry.bridge.tunnel.TunnelListener;
 import dev.ferry.origin.OriginFailures;
@@ -23,6 +24,7 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
     protected final EventLoop loop;
     protected final TunnelListener listener;
     protected Channel channel;
+    private TurnFlush flush;
     private boolean closed;
     private boolean reading;
 
@@ -46,6 +48,7 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
         bootstrap.group(loop).option(ChannelOption.AUTO_READ, false).handler(this);
         ChannelFuture connect = local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local);
         channel = connect.channel();
+        flush = new TurnFlush(channel, loop);
         connect.addListener(f -> {
             if (isClosed()) {
                 channel.close();
@@ -73,7 +76,9 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
             data.release();
             return;
         }
-        channel.writeAndFlush(data, channel.voidPromise());
+        // What the client sent in one loop turn (several QUIC packets' worth) leaves in one system call.
+        channel.write(data, channel.voidPromise());
+        flush.request();
     }
 
     @Override
@@ -98,6 +103,8 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
         }
         closed = true;
         if (channel != null) {
+            // Written this turn but not yet flushed: send it before the socket goes.
+            channel.flush();
             channel.close();
         }
     }
