@@ -2,6 +2,9 @@ package dev.ferry.http3;
 
 import dev.ferry.bridge.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -46,6 +49,19 @@ public final class QuicSockets {
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * RECEIVE_BATCH));
         }
         return b;
+    }
+
+    /**
+     * The handler to give a QUIC socket's bootstrap: {@code quic} (a QUIC codec, or Netty's dispatcher, which adds
+     * the codec behind itself) behind a {@link DatagramFlushBatcher}, so that packets of one turn leave together.
+     */
+    public static ChannelHandler pipeline(ChannelHandler quic) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(new DatagramFlushBatcher(), quic);
+            }
+        };
     }
 
     /** The GSO packet allocator for QUIC connections on {@code group}, or {@code NONE} where GSO is not offered. */

@@ -464,20 +464,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public java.security.cert.X509Certificate[] peerCertificates() {
-        try {
-            javax.net.ssl.SSLEngine engine = ((QuicChannel) ctx.channel().parent()).sslEngine();
-            if (engine == null) {
-                return null;
-            }
-            java.security.cert.Certificate[] chain = engine.getSession().getPeerCertificates();
-            java.security.cert.X509Certificate[] x509 = new java.security.cert.X509Certificate[chain.length];
-            for (int i = 0; i < chain.length; i++) {
-                x509[i] = (java.security.cert.X509Certificate) chain[i];
-            }
-            return x509;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException | ClassCastException e) {
-            return null;
-        }
+        return PeerCertificates.of((QuicChannel) ctx.channel().parent());
     }
 
     private QuicStreamChannel stream() {

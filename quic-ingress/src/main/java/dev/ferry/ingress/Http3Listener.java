@@ -89,7 +89,8 @@ public final class Http3Listener implements AutoCloseable {
         group.forEach(executor -> loops.add((EventLoop) executor));
         Bootstrap socket = QuicSockets.bootstrap(group, settings.maxUdpPayload());
         if (loops.size() == 1 || !Transport.of(group).sharesPorts()) {
-            sockets.add(socket.handler(codecBuilder().build()).bind(requestedAddress).sync().channel());
+            sockets.add(socket.handler(QuicSockets.pipeline(codecBuilder().build())).bind(requestedAddress).sync()
+                    .channel());
             return this;
         }
         QuicCodecDispatcher dispatcher = new QuicCodecDispatcher() {
@@ -100,7 +101,7 @@ public final class Http3Listener implements AutoCloseable {
                         .connectionIdAddressGenerator(idGenerator).build());
             }
         };
-        socket.option(EpollChannelOption.SO_REUSEPORT, true).handler(dispatcher);
+        socket.option(EpollChannelOption.SO_REUSEPORT, true).handler(QuicSockets.pipeline(dispatcher));
         // The first socket settles the port (when 0 was asked for); the others join it, one on each loop.
         InetSocketAddress address = requestedAddress;
         try {

@@ -8,8 +8,10 @@ import java.time.Duration;
  *
  * @param maxConnectionsPerLoop {@code max-connections-per-loop}, default 64: open connections at most; beyond it
  *                              requests wait (h1) or share a connection (h2)
- * @param maxIdlePerLoop        {@code max-idle-per-loop}, default 16: idle connections kept for reuse; at most
- *                              {@code max-connections-per-loop}
+ * @param maxIdlePerLoop        {@code max-idle-per-loop}, default 64 (all): idle connections kept for reuse; at
+ *                              most {@code max-connections-per-loop}. Fewer than a burst's peak would close the
+ *                              rest after every burst and reopen them for the next; idle ones end after
+ *                              {@code idle-timeout} anyway
  * @param idleTimeout           {@code idle-timeout}, default 60s: an idle pooled connection is closed after this
  * @param maxPendingPerLoop     {@code max-pending-per-loop}, default 4096: h1 requests that may wait for a connection
  *                              once all {@code max-connections-per-loop} are busy; one more is answered 503
@@ -30,6 +32,6 @@ public record PoolConfig(int maxConnectionsPerLoop, int maxIdlePerLoop, Duration
     }
 
     public static PoolConfig defaults() {
-        return new PoolConfig(64, 16, Duration.ofSeconds(60));
+        return new PoolConfig(64, 64, Duration.ofSeconds(60));
     }
 }

@@ -146,7 +146,7 @@ class ConfigLoaderTest {
         assertFalse(backend.usesTls());
         assertEquals(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60)),
                 backend.timeouts());
-        assertEquals(new PoolConfig(64, 16, Duration.ofSeconds(60)), backend.pool());
+        assertEquals(new PoolConfig(64, 64, Duration.ofSeconds(60)), backend.pool());
         assertEquals(new HeadersConfig(true, "replace", "forwarded"), c.headers());
         assertEquals(new AccessLogConfig(true, "-"), c.accessLog());
         assertEquals(expected.headers(), c.headers());

@@ -120,7 +120,7 @@ public final class Http3Client implements AutoCloseable {
                 .maxSendUdpPayloadSize(maxUdpPayload)
                 .maxRecvUdpPayloadSize(maxUdpPayload)
                 .build();
-        QuicSockets.bootstrap(group, maxUdpPayload).handler(codec)
+        QuicSockets.bootstrap(group, maxUdpPayload).handler(QuicSockets.pipeline(codec))
                 .bind(0).addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.completeExceptionally(new Http3ConnectException(address,
