@@ -1,5 +1,6 @@
 package dev.ferry.origin;
 
+import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.headers.FieldSyntax;
@@ -47,6 +48,9 @@ final class Http1OriginExchange extends OriginStreamExchange {
     private boolean reused;
     private boolean retried;
     private boolean bodySent;
+    /** Flushes the body once per loop turn; bound to the connection it was made for. */
+    private TurnFlush bodyFlush;
+    private Channel bodyFlushChannel;
 
     Http1OriginExchange(String originName, RequestHead request, OriginListener listener) {
         super(originName, listener);
@@ -124,10 +128,18 @@ final class Http1OriginExchange extends OriginStreamExchange {
         channel.write(new DefaultHttpContent(data));
     }
 
+    /**
+     * Body pieces arrive one QUIC packet's worth at a time; those of one loop turn leave in one {@code writev}
+     * instead of one each.
+     */
     @Override
     protected void sendBody(ByteBuf data) {
         writeChunk(data);
-        channel.flush();
+        if (bodyFlush == null || bodyFlushChannel != channel) {
+            bodyFlush = new TurnFlush(channel, channel.eventLoop());
+            bodyFlushChannel = channel;
+        }
+        bodyFlush.request();
     }
 
     @Override

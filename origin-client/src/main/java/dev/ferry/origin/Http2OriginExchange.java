@@ -1,5 +1,6 @@
 package dev.ferry.origin;
 
+import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.headers.OriginRequestTranslator;
@@ -27,6 +28,9 @@ import java.util.Map;
  * it the stream's flow-control credit) while the client cannot take more.
  */
 final class Http2OriginExchange extends OriginStreamExchange {
+    /** Flushes the body once per loop turn; bound to the stream it was made for (a retry opens another). */
+    private TurnFlush bodyFlush;
+    private Http2StreamChannel bodyFlushStream;
     private final RequestHead request;
     private final boolean tls;
     private Http2StreamChannel stream;
@@ -111,10 +115,16 @@ final class Http2OriginExchange extends OriginStreamExchange {
         return h;
     }
 
+    /** Body pieces of one loop turn leave in one flush of the connection, not one each. */
     @Override
     protected void sendBody(ByteBuf data) {
         bodySent |= data.isReadable();
-        stream.writeAndFlush(new DefaultHttp2DataFrame(data, false));
+        stream.write(new DefaultHttp2DataFrame(data, false));
+        if (bodyFlush == null || bodyFlushStream != stream) {
+            bodyFlush = new TurnFlush(stream, stream.eventLoop());
+            bodyFlushStream = stream;
+        }
+        bodyFlush.request();
     }
 
     @Override
