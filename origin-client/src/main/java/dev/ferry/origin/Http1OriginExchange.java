@@ -48,9 +48,8 @@ final class Http1OriginExchange extends OriginStreamExchange {
     private boolean reused;
     private boolean retried;
     private boolean bodySent;
-    /** Flushes the body once per loop turn; bound to the connection it was made for. */
+    /** Flushes the body once per loop turn, on whichever connection the exchange has then (a retry moves it). */
     private TurnFlush bodyFlush;
-    private Channel bodyFlushChannel;
 
     Http1OriginExchange(String originName, RequestHead request, OriginListener listener) {
         super(originName, listener);
@@ -135,9 +134,14 @@ final class Http1OriginExchange extends OriginStreamExchange {
     @Override
     protected void sendBody(ByteBuf data) {
         writeChunk(data);
-        if (bodyFlush == null || bodyFlushChannel != channel) {
-            bodyFlush = new TurnFlush(channel, channel.eventLoop());
-            bodyFlushChannel = channel;
+        if (bodyFlush == null) {
+            bodyFlush = new TurnFlush(() -> {
+                // Null once the exchange gave its connection back; its last write flushed everything then.
+                Channel current = channel;
+                if (current != null) {
+                    current.flush();
+                }
+            }, channel.eventLoop());
         }
         bodyFlush.request();
     }

@@ -28,9 +28,8 @@ import java.util.Map;
  * it the stream's flow-control credit) while the client cannot take more.
  */
 final class Http2OriginExchange extends OriginStreamExchange {
-    /** Flushes the body once per loop turn; bound to the stream it was made for (a retry opens another). */
+    /** Flushes the body once per loop turn, on whichever stream the exchange has then (a retry opens another). */
     private TurnFlush bodyFlush;
-    private Http2StreamChannel bodyFlushStream;
     private final RequestHead request;
     private final boolean tls;
     private Http2StreamChannel stream;
@@ -120,9 +119,14 @@ final class Http2OriginExchange extends OriginStreamExchange {
     protected void sendBody(ByteBuf data) {
         bodySent |= data.isReadable();
         stream.write(new DefaultHttp2DataFrame(data, false));
-        if (bodyFlush == null || bodyFlushStream != stream) {
-            bodyFlush = new TurnFlush(stream, stream.eventLoop());
-            bodyFlushStream = stream;
+        if (bodyFlush == null) {
+            bodyFlush = new TurnFlush(() -> {
+                // Null once the exchange let go of its stream; its last write flushed everything then.
+                Http2StreamChannel current = stream;
+                if (current != null) {
+                    current.flush();
+                }
+            }, stream.eventLoop());
         }
         bodyFlush.request();
     }

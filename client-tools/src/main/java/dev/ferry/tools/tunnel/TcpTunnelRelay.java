@@ -205,10 +205,8 @@ public final class TcpTunnelRelay implements AutoCloseable {
 
         @Override
         public void onWritabilityChanged(boolean writable) {
-            // Not once the local side has sent its FIN: there is nothing left to read, and epoll refuses to watch a
-            // socket whose input is shut down (the exception would end the tunnel with bytes still on their way).
-            if (writable && !((SocketChannel) local).isInputShutdown()) {
-                local.config().setAutoRead(true);
+            if (writable) {
+                Transport.setReading(local, true);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.ferry.origin.tunnel;
 
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.tunnel.TunnelEndpoint;
 import dev.ferry.bridge.tunnel.TunnelListener;
@@ -8,7 +9,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -89,10 +89,8 @@ abstract class SocketTunnelEndpoint extends ChannelInboundHandlerAdapter impleme
     @Override
     public void setReading(boolean reading) {
         this.reading = reading;
-        // Not after the target's FIN: nothing is left to read, and epoll refuses to watch a socket whose input is
-        // shut down.
-        if (channel != null && !closed && !(channel instanceof SocketChannel tcp && tcp.isInputShutdown())) {
-            channel.config().setAutoRead(reading);
+        if (channel != null && !closed) {
+            Transport.setReading(channel, reading);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.bridge.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -11,6 +12,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -154,6 +156,18 @@ public enum Transport {
                 throw new IllegalArgumentException(source + ": '" + asked + "' is not a transport; expected auto,"
                         + " epoll or nio");
         }
+    }
+
+    /**
+     * Turns reading of {@code channel} on or off, the way backpressure does, except that it leaves alone a TCP
+     * socket whose input is shut down (the peer's FIN came): nothing is left to read there, and epoll refuses to
+     * watch such a socket; the exception would end whatever the channel carries.
+     */
+    public static void setReading(Channel channel, boolean reading) {
+        if (reading && channel instanceof DuplexChannel tcp && tcp.isInputShutdown()) {
+            return;
+        }
+        channel.config().setAutoRead(reading);
     }
 
     /** The transport whose loops make up {@code group}. */
