@@ -1,6 +1,5 @@
 package dev.ferry.origin;
 
-import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.headers.FieldSyntax;
@@ -48,8 +47,6 @@ final class Http1OriginExchange extends OriginStreamExchange {
     private boolean reused;
     private boolean retried;
     private boolean bodySent;
-    /** Flushes the body once per loop turn, on whichever connection the exchange has then (a retry moves it). */
-    private TurnFlush bodyFlush;
 
     Http1OriginExchange(String originName, RequestHead request, OriginListener listener) {
         super(originName, listener);
@@ -127,23 +124,10 @@ final class Http1OriginExchange extends OriginStreamExchange {
         channel.write(new DefaultHttpContent(data));
     }
 
-    /**
-     * Body pieces arrive one QUIC packet's worth at a time; those of one loop turn leave in one {@code writev}
-     * instead of one each.
-     */
     @Override
     protected void sendBody(ByteBuf data) {
         writeChunk(data);
-        if (bodyFlush == null) {
-            bodyFlush = new TurnFlush(() -> {
-                // Null once the exchange gave its connection back; its last write flushed everything then.
-                Channel current = channel;
-                if (current != null) {
-                    current.flush();
-                }
-            }, channel.eventLoop());
-        }
-        bodyFlush.request();
+        flushAtEndOfTurn();
     }
 
     @Override

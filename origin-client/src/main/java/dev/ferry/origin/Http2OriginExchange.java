@@ -1,6 +1,5 @@
 package dev.ferry.origin;
 
-import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.exchange.OriginListener;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.headers.OriginRequestTranslator;
@@ -28,8 +27,6 @@ import java.util.Map;
  * it the stream's flow-control credit) while the client cannot take more.
  */
 final class Http2OriginExchange extends OriginStreamExchange {
-    /** Flushes the body once per loop turn, on whichever stream the exchange has then (a retry opens another). */
-    private TurnFlush bodyFlush;
     private final RequestHead request;
     private final boolean tls;
     private Http2StreamChannel stream;
@@ -114,21 +111,11 @@ final class Http2OriginExchange extends OriginStreamExchange {
         return h;
     }
 
-    /** Body pieces of one loop turn leave in one flush of the connection, not one each. */
     @Override
     protected void sendBody(ByteBuf data) {
         bodySent |= data.isReadable();
         stream.write(new DefaultHttp2DataFrame(data, false));
-        if (bodyFlush == null) {
-            bodyFlush = new TurnFlush(() -> {
-                // Null once the exchange let go of its stream; its last write flushed everything then.
-                Http2StreamChannel current = stream;
-                if (current != null) {
-                    current.flush();
-                }
-            }, stream.eventLoop());
-        }
-        bodyFlush.request();
+        flushAtEndOfTurn();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ferry.origin;
 
+import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.OriginExchange;
 import dev.ferry.bridge.exchange.OriginListener;
@@ -24,10 +25,29 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
     /** Set once the response ended or the exchange failed or was aborted: nothing more is reported. */
     protected boolean done;
     protected boolean reading = true;
+    /** Flushes body writes once per loop turn, on whichever channel the exchange holds then (a retry moves it). */
+    private TurnFlush bodyFlush;
 
     OriginStreamExchange(String originName, OriginListener listener) {
         this.originName = originName;
         this.listener = listener;
+    }
+
+    /**
+     * Flushes the attached channel at the end of this loop turn. Body pieces arrive one QUIC packet's worth at a
+     * time; written without a flush each and flushed here, those of one turn leave in one write.
+     */
+    protected void flushAtEndOfTurn() {
+        if (bodyFlush == null) {
+            bodyFlush = new TurnFlush(() -> {
+                // Null once the exchange let go of its channel; its last write flushed everything then.
+                Channel current = channel;
+                if (current != null) {
+                    current.flush();
+                }
+            }, channel.eventLoop());
+        }
+        bodyFlush.request();
     }
 
     /** Sends body bytes on the attached channel. */
