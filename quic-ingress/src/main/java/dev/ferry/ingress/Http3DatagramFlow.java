@@ -35,8 +35,14 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
     private final CapsuleDecoder capsules;
     private final TunnelCounters counters;
     private final Sink sink;
-    /** Set when the client sent a DATAGRAM capsule: answers then go the same way (RFC 9297 3.5). */
-    private boolean clientUsesCapsules;
+    /** Set when the client sent a DATAGRAM capsule: answers then go the same way (RFC 9297 3.5)... */
+    private boolean clientSentCapsule;
+    /**
+     * ...unless it sent a QUIC datagram on this flow too, which shows it takes them. A client that sends most
+     * payloads as datagrams still sends a capsule now and then (one too large for a datagram, or one sent before
+     * the relay's SETTINGS arrived); that must not move every answer of the tunnel onto the stream.
+     */
+    private boolean clientSentQuicDatagram;
     private boolean closed;
 
     Http3DatagramFlow(ChannelHandlerContext ctx, long streamId, Http3DatagramRouter router, TunnelCounters counters,
@@ -67,7 +73,7 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
                     return;
                 }
                 long contextId = VarInt.read(payload);
-                clientUsesCapsules = true;
+                clientSentCapsule = true;
                 deliver(contextId, payload.retain());
             } finally {
                 payload.release();
@@ -77,6 +83,7 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
 
     @Override
     public void onQuicDatagram(long contextId, ByteBuf payload) {
+        clientSentQuicDatagram = true;
         deliver(contextId, payload);
     }
 
@@ -106,6 +113,7 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
             return;
         }
         int length = payload.readableBytes();
+        boolean clientUsesCapsules = clientSentCapsule && !clientSentQuicDatagram;
         if (!clientUsesCapsules && router.trySend(streamId, 0, payload)) {
             counters.toClient(length, true, false);
             return;

@@ -35,7 +35,9 @@ import tech.kwik.flupke.impl.CapsuleProtocolStreamImpl;
  *       allows, and are counted as such on both sides;</li>
  *   <li>then, on a second tunnel, with DATAGRAM capsules on the request stream: every payload the relay reads back
  *       from the echo server reaches the client as a capsule, intact; at least 99% of 1,000 (the target legs are
- *       UDP on loopback, which does drop under load).</li>
+ *       UDP on loopback, which does drop under load);</li>
+ *   <li>last, on a third tunnel, one capsule and then QUIC datagrams: the answers ride QUIC datagrams (one capsule
+ *       answer at most, to the capsule itself).</li>
  * </ul>
  * The relay's tunnel totals must account for the traffic: datagrams to the target equal what the echo server got,
  * datagrams to the client equal what it sent back, and in capsule mode every answer is counted as a capsule.
@@ -44,6 +46,7 @@ import tech.kwik.flupke.impl.CapsuleProtocolStreamImpl;
 class KwikConnectUdpIT {
     private static final int COUNT = 1_000;
     private static final int WINDOW = 32;
+    private static final int MIXED_COUNT = 300;
     /**
      * The QUIC DATAGRAM frame data kept to with kwik 0.10.8: it reports {@code maxDatagramDataSize()} = 1,224, but
      * datagrams of 1,212 to 1,224 bytes never reach a peer (checked one size at a time against a bare Netty QUIC
@@ -160,6 +163,47 @@ class KwikConnectUdpIT {
                     "echo received " + echoGotCapsules);
             assertTrue(relayReadBack >= COUNT * 99 / 100 && relayReadBack <= echoSentCapsules,
                     "relay read back " + relayReadBack + " of " + echoSentCapsules + " the echo server sent");
+
+            // ---- 3. one capsule, then QUIC datagrams --------------------------------------------------------------
+            // A client that takes QUIC datagrams may still send a capsule now and then (a payload too large for a
+            // datagram, or one sent before the relay's SETTINGS came). The relay must keep answering on datagrams
+            // once the client has sent one, not move the whole tunnel onto the stream.
+            KwikTunnelClient.Tunnel mixedTunnel = client.connectUdp(authority, path, Map.of());
+            assertEquals(200, mixedTunnel.status(), "CONNECT-UDP answer: " + mixedTunnel.headers().map());
+            long mixedQuarter = mixedTunnel.quarterStreamId();
+            UdpTraffic mixedTraffic = new UdpTraffic(MIXED_COUNT, 4, maxPayload);
+            client.quic().setDatagramHandler(datagram -> {
+                ByteBuffer in = ByteBuffer.wrap(datagram);
+                if (UdpTraffic.readVarint(in) == mixedQuarter && UdpTraffic.readVarint(in) == 0) {
+                    byte[] payload = new byte[in.remaining()];
+                    in.get(payload);
+                    mixedTraffic.received(payload);
+                }
+            });
+            AtomicInteger mixedCapsuleAnswers = new AtomicInteger();
+            Thread mixedReader = readCapsules(mixedTunnel, mixedTraffic, mixedCapsuleAnswers);
+            CapsuleProtocolStreamImpl mixedOut = new CapsuleProtocolStreamImpl(mixedTunnel.stream());
+            OutputStream mixedFlush = mixedTunnel.stream().getOutputStream();
+            AtomicInteger mixedSends = new AtomicInteger();
+            UdpTraffic.Result viaMixed = mixedTraffic.run(p -> {
+                if (mixedSends.getAndIncrement() == 0) {
+                    mixedOut.send(new GenericCapsule(0, UdpTraffic.contextPayload(0, p)));
+                    mixedFlush.flush();
+                    // Let the capsule reach the relay before the first datagram: the case under test.
+                    Thread.sleep(50);
+                } else {
+                    client.quic().sendDatagram(UdpTraffic.httpDatagram(mixedQuarter, 0, p));
+                }
+            }, WINDOW, 1_000);
+            mixedTunnel.finish();
+            mixedReader.join(10_000);
+            System.out.printf(Locale.ROOT, "KwikConnectUdpIT: one capsule then QUIC datagrams: %s; answers as "
+                    + "capsules %d%n", viaMixed, mixedCapsuleAnswers.get());
+            assertTrue(viaMixed.intact() >= MIXED_COUNT * 99 / 100, viaMixed.toString());
+            assertEquals(0, viaMixed.corrupt(), viaMixed.toString());
+            // The answer to the capsule itself may come as a capsule (no datagram had arrived yet); no other may.
+            assertTrue(mixedCapsuleAnswers.get() <= 1,
+                    mixedCapsuleAnswers.get() + " answers came as capsules after the client sent QUIC datagrams");
 
             // ---- the same datagrams straight to the echo server, for the rate ----------------------------------
             UdpTraffic direct = new UdpTraffic(COUNT, 4, maxPayload);

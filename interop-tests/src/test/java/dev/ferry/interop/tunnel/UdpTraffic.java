@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class UdpTraffic {
     /** Sends one payload. */
     interface Sender {
-        void send(byte[] payload) throws IOException;
+        void send(byte[] payload) throws IOException, InterruptedException;
     }
 
     /** What came back. */
