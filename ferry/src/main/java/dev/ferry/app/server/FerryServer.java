@@ -49,6 +49,8 @@ public final class FerryServer implements AutoCloseable {
     private final List<Http3Listener> listeners = new ArrayList<>();
     private final List<HttpOriginConnector> connectors = new ArrayList<>();
     private TunnelWiring tunnels;
+    /** The access log's writer when this server opened it (not when the caller gave its own sink). */
+    private AsyncLineWriter ownAccessLog;
     private boolean closed;
     private ExchangeDriver driver;
 
@@ -122,9 +124,12 @@ public final class FerryServer implements AutoCloseable {
         builtins.put(HookConfig.FORWARDING,
                 ForwardingHook.create(ForwardingPolicy.of(mode, style, headers.strip()), config.proxyName()));
         if (config.accessLog().enabled()) {
-            builtins.put(HookConfig.ACCESS_LOG,
-                    AccessLogHook.create(accessLog != null ? accessLog : AccessLogSinks.open(config.accessLog()),
-                            config.accessLogFields()));
+            Consumer<String> sink = accessLog;
+            if (sink == null) {
+                ownAccessLog = AccessLogSinks.open(config.accessLog());
+                sink = ownAccessLog;
+            }
+            builtins.put(HookConfig.ACCESS_LOG, AccessLogHook.create(sink, config.accessLogFields()));
         }
         Set<String> placed = new HashSet<>();
         List<ProxyHook> configured = new ArrayList<>();
@@ -244,5 +249,9 @@ public final class FerryServer implements AutoCloseable {
             tunnels.close();
         }
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownAccessLog != null) {
+            // After the loops: the lines of the exchanges that ended while closing are written too.
+            ownAccessLog.close();
+        }
     }
 }
