@@ -3,10 +3,13 @@
 # Caddy (both HTTP/3 on loopback), driven with the same `ferry bench` load. Writes bench/results/report-<date>.md and
 # bench/results/latest.md, with Ferry/Caddy ratios and a latency plot. See docs/performance.md.
 #
-#   bench/compare.sh [--quick] [--no-scale] [--no-profile] [--no-independent] [--only-independent] [--keep]
+#   bench/compare.sh [--quick] [--no-scale] [--loops 1,2,4] [--no-profile] [--no-independent] [--only-independent]
+#                    [--keep]
 #
 #   --quick       short runs (about 5 minutes in all) to check the harness; the full run takes about 15
 #   --no-scale    skip the idle-connection memory and event-loop runs
+#   --loops LIST  the event-loop counts of the scale table, comma-separated; default powers of two up to the number
+#                 of cores (1,2 on 2 cores, 1,2,4,8,16 on 16)
 #   --no-profile  skip the JFR profile of Ferry under the 1 KiB x 100 streams load
 #   --no-independent    skip the rows driven by gtlsclient and curl (bursts, downloads, tunnels)
 #   --only-independent  run only those rows (about 4 minutes)
@@ -18,15 +21,23 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 quick=false scale=true profile=true keep=false independent=true workloads_on=true
-for arg in "$@"; do
+cores=$(nproc)
+loop_counts=""
+for ((n = 1; n <= cores; n *= 2)); do loop_counts+="${loop_counts:+,}$n"; done
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  arg=${args[$i]}
   case $arg in
+    --loops) i=$((i + 1)); loop_counts=${args[$i]:-}
+      [[ $loop_counts =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] \
+        || { echo "compare.sh: --loops takes event-loop counts like 1,2,4 (got '$loop_counts')" >&2; exit 2; } ;;
     --quick) quick=true ;;
     --no-scale) scale=false ;;
     --no-profile) profile=false ;;
     --keep) keep=true ;;
     --no-independent) independent=false ;;
     --only-independent) workloads_on=false scale=false profile=false ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -266,14 +277,27 @@ done
 
 # ---------------------------------------------------------------- scale: event loops, idle connections
 if [[ $scale == true ]]; then
-  for loops in 1 2; do
+  # The same load for every loop count, sized for the largest: 4 connections per loop (so that SO_REUSEPORT has
+  # enough to spread), 25 streams each; the client gets half the cores (at least 2 threads).
+  IFS=, read -r -a loop_list <<<"$loop_counts"
+  max_loops=0
+  for n in "${loop_list[@]}"; do ((n > max_loops)) && max_loops=$n; done
+  scale_connections=$((4 * max_loops))
+  scale_threads=$((cores / 2 > 2 ? cores / 2 : 2))
+  for loops in "${loop_list[@]}"; do
     port=$(free_port)
     start_ferry "$port" "$loops"
     bench -k --streams 10 --duration 3s --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
-    log "ferry event-loops $loops: 4 connections x 25 streams"
-    bench -k --json --connections 4 --streams 25 --threads 2 --warmup "$warm" --duration "$small" \
-      --cpu-pid "$relay_pid" "https://127.0.0.1:$port/1k" >"$work/json/loops-$loops.json" 2>>"$work/logs/bench.log" || true
+    log "ferry event-loops $loops: $scale_connections connections x 25 streams"
+    bench -k --json --connections "$scale_connections" --streams 25 --threads "$scale_threads" --warmup "$warm" \
+      --duration "$small" --cpu-pid "$relay_pid" "https://127.0.0.1:$port/1k" >"$work/json/loops-$loops.json" \
+      2>>"$work/logs/bench.log" || true
     stop_relay
+    # At shutdown the relay prints how many connections each of its sockets accepted (warm-up included).
+    per_socket=$(sed -n 's/^ferry: connections accepted per socket on [^:]*:[0-9]*: //p' "$work/logs/ferry-$port.log" \
+      | tail -1)
+    echo "{\"loops\":$loops,\"connections\":$scale_connections,\"per_socket\":[$(echo "${per_socket:-}" \
+      | tr ' ' ',')]}" >"$work/json/loops-$loops-sockets.json"
   done
 
   if [[ $quick == true ]]; then idle_counts=(1000); else idle_counts=(1000 10000); fi

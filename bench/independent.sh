@@ -118,4 +118,63 @@ tunnel_rows() {
   sleep 1
   kill "$gpid" "$upid" "$cpid" 2>/dev/null || true
   grep -h 'datagrams\|bytes' "$work/logs/tunnel-udp.log" "$work/logs/tunnel-tcp.log" 2>/dev/null | sed 's/^/  /' >&2 || true
+  echo_rows "$port"
+}
+
+# sockperf_run PORT MODE: one sockperf client run against PORT, printing "answers seconds avg_us p99_us relay_cpu"
+# (MODE pp: one datagram in flight at a time; ul: as fast as it can send, every datagram answered).
+echo_seconds=4
+echo_size=1200
+sockperf_run() {
+  local port=$1 mode=$2 out cpu0 cpu1 extra=()
+  [[ $mode == ul ]] && extra=(--mps=max --reply-every=1)
+  out=$(mktemp "$work/logs/sockperf.XXXXXX")
+  cpu0=$(cpu_seconds "$relay_pid")
+  sockperf "$mode" -i 127.0.0.1 -p "$port" -t "$echo_seconds" -m "$echo_size" "${extra[@]}" >"$out" 2>&1 || true
+  cpu1=$(cpu_seconds "$relay_pid")
+  cat "$out" >>"$work/logs/sockperf.log"
+  awk -v cpu="$(minus "$cpu1" "$cpu0")" '
+    /Valid Duration/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "RunTime") t = kv[2] + 0;
+                       if (kv[1] == "ReceivedMessages") n = kv[2] + 0 } }
+    /Summary: Latency is/ { avg = $(NF - 1) }
+    /percentile 99.000/ { p99 = $NF }
+    END { printf "%d %.3f %.1f %.1f %s\n", n, t, avg, p99, cpu }' "$out"
+  rm -f "$out"
+}
+
+# echo_rows PORT: UDP echo (sockperf's server) directly and through `ferry tunnel udp`, alternating.
+echo_rows() {
+  local port=$1 sport eport spid epid mode i rows
+  sport=$(free_port)
+  sockperf sr -i 127.0.0.1 -p "$sport" >"$work/logs/sockperf-server.log" 2>&1 &
+  spid=$!
+  pids+=("$spid")
+  eport=$(free_port)
+  java -jar "$dist/ferry.jar" tunnel udp -k --via "https://127.0.0.1:$port" --target "127.0.0.1:$sport" \
+    --listen "127.0.0.1:$eport" >"$work/logs/tunnel-echo.log" 2>&1 &
+  epid=$!
+  pids+=("$epid")
+  for _ in $(seq 100); do grep -q "ferry tunnel: udp" "$work/logs/tunnel-echo.log" 2>/dev/null && break; sleep 0.2; done
+  # Untimed: warms the tunnel client's and the relay's JIT on this path.
+  sockperf_run "$eport" ul >/dev/null
+  for mode in pp ul; do
+    local direct_runs=() relay_runs=()
+    for i in 1 2 3; do
+      direct_runs+=("$(sockperf_run "$sport" "$mode")")
+      relay_runs+=("$(sockperf_run "$eport" "$mode")")
+    done
+    for rows in direct relay; do
+      local -n list="${rows}_runs"
+      printf '{"name":"echo-%s-%s","size":%d,"runs":[%s]}\n' "$mode" "$rows" "$echo_size" "$(for r in "${list[@]}"; do
+        read -r n t avg p99 cpu <<<"$r"
+        printf '{"answers":%s,"seconds":%s,"avg_us":%s,"p99_us":%s,"relay_cpu_seconds":%s},' \
+          "$n" "$t" "$avg" "$p99" "$cpu"; done | sed 's/,$//')" >"$work/json/echo-$mode-$rows.json"
+      unset -n list
+    done
+    log "ferry: UDP echo ($mode) direct ${direct_runs[*]}; inside CONNECT-UDP ${relay_runs[*]}"
+  done
+  kill -INT "$epid" 2>/dev/null || true
+  sleep 1
+  kill "$spid" "$epid" 2>/dev/null || true
+  grep -h 'datagrams' "$work/logs/tunnel-echo.log" 2>/dev/null | sed 's/^/  /' >&2 || true
 }

@@ -5,6 +5,7 @@ import datetime
 import glob
 import json
 import os
+import re
 import platform
 import subprocess
 
@@ -157,10 +158,33 @@ def independent_rows(o, j):
                             ("tcp", "100 MiB HTTP/1.1 (curl to nginx) inside CONNECT via `ferry tunnel tcp`")):
             (dr, _), (tr, tcpu) = rate(tunnels[f"{kind}-direct"], False), rate(tunnels[f"{kind}-relay"], False)
             o.append(f"| {label} | {fmt(dr)} | {fmt(tr)} | {ratio(tr, dr)} | {fmt(tcpu, '.2f')} |")
+        echo_rows(o, j)
         tr, _ = rate(tunnels["tcp-relay"], False)
         if tr and fr:
             o.append(f"\nCONNECT against an HTTP/3 download through the same relay (gtlsclient, 100 MiB): "
                      f"{ratio(tr, fr)}.")
+
+
+def echo_rows(o, j):
+    """UDP echo (sockperf) directly and through `ferry tunnel udp` (bench/independent.sh echo_rows)."""
+    echo = {(m, w): j(f"echo-{m}-{w}") for m in ("pp", "ul") for w in ("direct", "relay")}
+    if not any(echo.values()):
+        return
+
+    def med(mode, where, key):
+        runs = (echo[(mode, where)] or {}).get("runs") or []
+        vals = [r[key] / r["seconds"] if key == "answers" else r[key] for r in runs if r.get("seconds")]
+        return median(vals) if vals else None
+
+    size = next((e["size"] for e in echo.values() if e), "?")
+    o.append(f"\n| UDP echo of {size} B datagrams (sockperf; median of 3) | Direct | Through Ferry | "
+             "Tunnel / direct |\n|---|---:|---:|---:|")
+    for mode, label in (("pp", "one in flight (ping-pong): round trips/s"),
+                        ("ul", "as fast as sockperf sends: answers/s")):
+        d, t = med(mode, "direct", "answers"), med(mode, "relay", "answers")
+        o.append(f"| {label} | {fmt(d, '.0f')} | {fmt(t, '.0f')} | {ratio(t, d)} |")
+    d, t = med("pp", "direct", "avg_us"), med("pp", "relay", "avg_us")
+    o.append(f"| one in flight: mean round trip, us | {fmt(d, '.1f')} | {fmt(t, '.1f')} | {ratio(t, d)} |")
 
 
 def main():
@@ -212,14 +236,26 @@ def main():
     if plot(a.work, a.plot):
         o.append(f"\n![latency by percentile]({os.path.basename(a.plot)})\n")
     independent_rows(o, j)
-    loops = [(n, j(f"loops-{n}")) for n in (1, 2)]
-    if any(r for _, r in loops):
-        o.append("\n## Ferry: 1 vs 2 event loops (1 KiB GET, 4 connections x 25 streams)\n")
-        o.append("| event-loops | Req/s | p99 ms | Relay CPU s | Requests per CPU-second |\n|---:|---:|---:|---:|---:|")
-        for n, r in loops:
+    loop_files = glob.glob(os.path.join(a.work, "json", "loops-*.json"))
+    counts = sorted({int(m.group(1)) for m in (re.match(r"loops-(\d+)\.json$", os.path.basename(f))
+                                               for f in loop_files) if m})
+    loops = [(n, j(f"loops-{n}"), j(f"loops-{n}-sockets")) for n in counts]
+    if any(r for _, r, _ in loops):
+        first = next((r for _, r, _ in loops if r and per_cpu(r)), None)
+        conns = next((s["connections"] for _, _, s in loops if s), None)
+        o.append(f"\n## Ferry: event loops (1 KiB GET, {conns or '?'} connections x 25 streams)\n")
+        o.append("One SO_REUSEPORT socket per loop on epoll. Spread is the fewest connections a socket accepted over "
+                 "the most (1.00 = even); efficiency is requests per relay CPU-second against the first row.\n")
+        o.append("| event-loops | Req/s | p99 ms | Relay CPU s | Requests per CPU-second | Efficiency | "
+                 "Connections per socket | Spread |\n|---:|---:|---:|---:|---:|---:|---|---:|")
+        for n, r, sockets in loops:
             if r:
+                per = (sockets or {}).get("per_socket") or []
+                spread = f"{min(per) / max(per):.2f}" if len(per) > 1 and max(per) > 0 else "n/a"
+                eff = f"{per_cpu(r) / per_cpu(first):.2f}" if first and per_cpu(r) else "n/a"
                 o.append(f"| {n} | {r['requests_per_second']:.1f} | {r['latency_ms']['p99']:.2f} | "
-                         f"{fmt(r['server_cpu_seconds'], '.2f')} | {fmt(per_cpu(r), '.0f')} |")
+                         f"{fmt(r['server_cpu_seconds'], '.2f')} | {fmt(per_cpu(r), '.0f')} | {eff} | "
+                         f"{' '.join(map(str, per)) or 'one socket'} | {spread} |")
     idle = [load(p) for p in sorted(glob.glob(os.path.join(a.work, "json", "idle-*.json")))]
     idle = [i for i in idle if i]
     if idle:

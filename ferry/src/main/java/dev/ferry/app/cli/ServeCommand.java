@@ -66,6 +66,14 @@ public final class ServeCommand implements Callable<Integer> {
                 if (tunnels) {
                     err.println("ferry: tunnels in total: " + server.tunnelTotals());
                 }
+                for (Http3Listener listener : server.listeners()) {
+                    if (listener.socketCount() > 1) {
+                        // How evenly SO_REUSEPORT spread the connections over the loops (counts only, no address).
+                        err.println("ferry: connections accepted per socket on " + hostPort(listener.localAddress())
+                                + ": " + listener.acceptedPerSocket().stream().map(String::valueOf)
+                                .collect(java.util.stream.Collectors.joining(" ")));
+                    }
+                }
                 // Let running requests finish (GOAWAY first), then close the rest.
                 server.close(SHUTDOWN_GRACE);
                 closeAll(resources);
