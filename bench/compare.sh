@@ -234,7 +234,7 @@ stop_relay() {
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # ---------------------------------------------------------------- workloads
-if [[ $quick == true ]]; then small=4s bulk=6s warm=2s; else small=10s bulk=15s warm=3s; fi
+if [[ $quick == true ]]; then small=4s bulk=6s warm=2s prewarm=3s; else small=10s bulk=15s warm=3s prewarm=10s; fi
 # name|path|bench options
 workloads=(
   "1k-s1|/1k|--streams 1 --duration $small --timeout 15s"
@@ -263,8 +263,10 @@ for relay in ferry caddy; do
   if [[ $relay == ferry ]]; then start_ferry "$port" 2; else start_caddy "$port"; fi
   # The first burst after start is the cold figure; it runs before anything else has warmed the relay.
   [[ $independent == true ]] && gtls_burst "$relay" "$port" cold
-  # One unmeasured round so that both relays (and the JIT) are warm before the first figure.
-  bench -k --streams 10 --duration 3s --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
+  # One unmeasured round so that both relays are warm before the first figure. Ferry's JIT needs it: C2 keeps
+  # compiling for the first 20,000 or so requests (measured per thread: at 6,000 requests half the relay's CPU
+  # was the compiler's), and the 1-stream row, which comes first, would otherwise carry that cost.
+  bench -k --streams 100 --duration "$prewarm" --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
   [[ $workloads_on == true ]] && run_workloads "$relay" "$port"
   if [[ $independent == true ]]; then
     gtls_burst "$relay" "$port" warm
@@ -287,7 +289,7 @@ if [[ $scale == true ]]; then
   for loops in "${loop_list[@]}"; do
     port=$(free_port)
     start_ferry "$port" "$loops"
-    bench -k --streams 10 --duration 3s --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
+    bench -k --streams 100 --duration "$prewarm" --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
     log "ferry event-loops $loops: $scale_connections connections x 25 streams"
     bench -k --json --connections "$scale_connections" --streams 25 --threads "$scale_threads" --warmup "$warm" \
       --duration "$small" --cpu-pid "$relay_pid" "https://127.0.0.1:$port/1k" >"$work/json/loops-$loops.json" \
