@@ -286,20 +286,24 @@ if [[ $scale == true ]]; then
   for n in "${loop_list[@]}"; do ((n > max_loops)) && max_loops=$n; done
   scale_connections=$((4 * max_loops))
   scale_threads=$((cores / 2 > 2 ? cores / 2 : 2))
+  # Two rounds in turn (1, 2, ..., 1, 2, ...), so that a change in the machine's load hits every count alike; the
+  # report takes the median of each.
+  for round in 1 2; do
   for loops in "${loop_list[@]}"; do
     port=$(free_port)
     start_ferry "$port" "$loops"
     bench -k --streams 100 --duration "$prewarm" --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
-    log "ferry event-loops $loops: $scale_connections connections x 25 streams"
+    log "ferry event-loops $loops (round $round): $scale_connections connections x 25 streams"
     bench -k --json --connections "$scale_connections" --streams 25 --threads "$scale_threads" --warmup "$warm" \
-      --duration "$small" --cpu-pid "$relay_pid" "https://127.0.0.1:$port/1k" >"$work/json/loops-$loops.json" \
-      2>>"$work/logs/bench.log" || true
+      --duration "$small" --cpu-pid "$relay_pid" "https://127.0.0.1:$port/1k" \
+      >"$work/json/loops-$loops-round$round.json" 2>>"$work/logs/bench.log" || true
     stop_relay
     # At shutdown the relay prints how many connections each of its sockets accepted (warm-up included).
     per_socket=$(sed -n 's/^ferry: connections accepted per socket on [^:]*:[0-9]*: //p' "$work/logs/ferry-$port.log" \
       | tail -1)
     echo "{\"loops\":$loops,\"connections\":$scale_connections,\"per_socket\":[$(echo "${per_socket:-}" \
-      | tr ' ' ',')]}" >"$work/json/loops-$loops-sockets.json"
+      | tr ' ' ',')]}" >"$work/json/loops-$loops-round$round-sockets.json"
+  done
   done
 
   if [[ $quick == true ]]; then idle_counts=(1000); else idle_counts=(1000 10000); fi

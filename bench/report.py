@@ -236,26 +236,41 @@ def main():
     if plot(a.work, a.plot):
         o.append(f"\n![latency by percentile]({os.path.basename(a.plot)})\n")
     independent_rows(o, j)
-    loop_files = glob.glob(os.path.join(a.work, "json", "loops-*.json"))
-    counts = sorted({int(m.group(1)) for m in (re.match(r"loops-(\d+)\.json$", os.path.basename(f))
+    loop_files = glob.glob(os.path.join(a.work, "json", "loops-*-round*.json"))
+    counts = sorted({int(m.group(1)) for m in (re.match(r"loops-(\d+)-round\d+\.json$", os.path.basename(f))
                                                for f in loop_files) if m})
-    loops = [(n, j(f"loops-{n}"), j(f"loops-{n}-sockets")) for n in counts]
-    if any(r for _, r, _ in loops):
-        first = next((r for _, r, _ in loops if r and per_cpu(r)), None)
-        conns = next((s["connections"] for _, _, s in loops if s), None)
+
+    def loop_rows(n):
+        runs = [load(f) for f in sorted(glob.glob(os.path.join(a.work, "json", f"loops-{n}-round*.json")))
+                if not f.endswith("-sockets.json")]
+        sockets = [load(f) for f in sorted(glob.glob(os.path.join(a.work, "json", f"loops-{n}-round*-sockets.json")))]
+        return [r for r in runs if r], [x for x in sockets if x]
+
+    loops = [(n,) + loop_rows(n) for n in counts]
+    if any(runs for _, runs, _ in loops):
+        def med(runs, f):
+            vals = [f(r) for r in runs if f(r) is not None]
+            return median(vals) if vals else None
+
+        first = next((med(runs, per_cpu) for _, runs, _ in loops if runs), None)
+        conns = next((s[0]["connections"] for _, _, s in loops if s), None)
         o.append(f"\n## Ferry: event loops (1 KiB GET, {conns or '?'} connections x 25 streams)\n")
-        o.append("One SO_REUSEPORT socket per loop on epoll. Spread is the fewest connections a socket accepted over "
-                 "the most (1.00 = even); efficiency is requests per relay CPU-second against the first row.\n")
-        o.append("| event-loops | Req/s | p99 ms | Relay CPU s | Requests per CPU-second | Efficiency | "
-                 "Connections per socket | Spread |\n|---:|---:|---:|---:|---:|---:|---|---:|")
-        for n, r, sockets in loops:
-            if r:
-                per = (sockets or {}).get("per_socket") or []
-                spread = f"{min(per) / max(per):.2f}" if len(per) > 1 and max(per) > 0 else "n/a"
-                eff = f"{per_cpu(r) / per_cpu(first):.2f}" if first and per_cpu(r) else "n/a"
-                o.append(f"| {n} | {r['requests_per_second']:.1f} | {r['latency_ms']['p99']:.2f} | "
-                         f"{fmt(r['server_cpu_seconds'], '.2f')} | {fmt(per_cpu(r), '.0f')} | {eff} | "
-                         f"{' '.join(map(str, per)) or 'one socket'} | {spread} |")
+        o.append("One SO_REUSEPORT socket per loop on epoll; each count runs twice, the counts taking turns, and the "
+                 "table gives medians. Spread is the fewest connections a socket accepted over the most (1.00 = "
+                 "even); efficiency is requests per relay CPU-second against the first row.\n")
+        o.append("| event-loops | Req/s | p99 ms | Requests per CPU-second | Efficiency | Connections per socket, "
+                 "each round | Spread |\n|---:|---:|---:|---:|---:|---|---:|")
+        for n, runs, sockets in loops:
+            if not runs:
+                continue
+            rps, p99 = med(runs, lambda r: r["requests_per_second"]), med(runs, lambda r: r["latency_ms"]["p99"])
+            pc = med(runs, per_cpu)
+            lists = [x.get("per_socket") or [] for x in sockets]
+            spreads = [min(p) / max(p) for p in lists if len(p) > 1 and max(p) > 0]
+            spread = f"{median(spreads):.2f}" if spreads else "n/a"
+            eff = f"{pc / first:.2f}" if first and pc else "n/a"
+            shown = " / ".join(" ".join(map(str, p)) for p in lists if p) or "one socket"
+            o.append(f"| {n} | {rps:.1f} | {p99:.2f} | {fmt(pc, '.0f')} | {eff} | {shown} | {spread} |")
     idle = [load(p) for p in sorted(glob.glob(os.path.join(a.work, "json", "idle-*.json")))]
     idle = [i for i in idle if i]
     if idle:
