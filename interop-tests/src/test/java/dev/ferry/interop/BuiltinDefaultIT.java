@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.app.cli.GetCommand;
 import dev.ferry.interop.support.FerryServeProcess;
 import dev.ferry.interop.support.FreePorts;
+import dev.ferry.interop.support.ProcessRunner;
 import dev.ferry.interop.support.WorkDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import picocli.CommandLine;
 /**
  * Proves what a new user sees first: {@code ferry serve} with no configuration, run as its own JVM the way
  * {@code bin/ferry} runs it, answers an HTTP/3 GET from {@code ferry get -k} with 200 and the built-in origin's
- * welcome text; it generates its certificate into the state directory and reuses the same certificate on the next
+ * welcome text, and curl over HTTP/2 on the same port (TCP) gets the same page with {@code alt-svc: h3=":PORT"};
+ * it generates its certificate into the state directory and reuses the same certificate on the next
  * start; SIGTERM (what Ctrl-C and {@code kill} send) stops it cleanly through its shutdown hook within 10 s.
  */
 class BuiltinDefaultIT {
@@ -36,6 +38,7 @@ class BuiltinDefaultIT {
     byte[] firstCert;
     try (FerryServeProcess serve = serve(work.resolve("run1"), state)) {
       assertBuiltinOriginAnswers(serve.url("/"), work.resolve("run1"));
+      assertCurlOverTcpIsToldOfHttp3(serve.url("/"), work.resolve("run1"));
       assertTrue(Files.isRegularFile(state.resolve(CERT)), "certificate not generated into " + state);
       assertTrue(Files.isRegularFile(state.resolve(KEY)), "private key not generated into " + state);
       firstCert = Files.readAllBytes(state.resolve(CERT));
@@ -67,8 +70,22 @@ class BuiltinDefaultIT {
     assertTrue(text.startsWith("Ferry built-in origin"), text);
   }
 
+  /** A browser's first visit: HTTP/2 over TCP on the same port, answered with Alt-Svc pointing at HTTP/3. */
+  private static void assertCurlOverTcpIsToldOfHttp3(String url, Path dir) throws IOException {
+    int port = java.net.URI.create(url).getPort();
+    ProcessRunner.Result curl = ProcessRunner.run(java.util.List.of("curl", "-sS", "-k", "--http2", "-D", "-",
+        "-o", dir.resolve("curl-body.txt").toString(), "-w", "%{http_version}", url), dir, "curl-h2",
+        java.time.Duration.ofSeconds(30));
+    assertEquals(0, curl.exitCode(), curl.stderrText());
+    String out = curl.stdoutText();
+    assertTrue(out.startsWith("HTTP/2 200"), out);
+    assertTrue(out.contains("alt-svc: h3=\":" + port + "\"; ma=86400"), out);
+    assertTrue(out.endsWith("2"), "curl's HTTP version: " + out);
+    assertTrue(Files.readString(dir.resolve("curl-body.txt")).startsWith("Ferry built-in origin"));
+  }
+
   private static FerryServeProcess serve(Path dir, Path state) throws Exception {
-    int port = FreePorts.udp();
+    int port = FreePorts.udpAndTcp();
     return FerryServeProcess.serve(dir, System.getProperty("java.class.path"), java.util.Map.of(), port,
         "--listen", "127.0.0.1:" + port, "--state-dir", state.toString());
   }

@@ -9,6 +9,7 @@ import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.ClientStream;
 import dev.ferry.bridge.exchange.ClientStreamListener;
 import dev.ferry.bridge.exchange.ExchangeDriver;
+import dev.ferry.bridge.exchange.HeldLastBody;
 import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.headers.FieldSectionParser;
@@ -16,7 +17,6 @@ import dev.ferry.bridge.headers.FieldSyntax;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -69,11 +69,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     /** The request's content-length, or -1; with {@link #requestBodyBytes} it decides {@link #heldLastData}. */
     private long declaredLength = -1;
     private long requestBodyBytes;
-    /**
-     * The DATA frame that completes a content-length body, held until the FIN shows that nothing follows it: passed
-     * on at once, an origin would have a complete request even when more DATA makes it malformed (RFC 9114 4.1.2).
-     */
-    private Http3DataFrame heldLastData;
+    /** The DATA that completes a content-length body, held until the FIN (see {@link HeldLastBody}). */
+    private final HeldLastBody heldLastData = new HeldLastBody();
 
     Http3ExchangeHandler(ExchangeDriver driver, boolean extendedConnect, long requestHeadTimeoutMillis) {
         this.driver = driver;
@@ -158,7 +155,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         requestBodyBytes += frame.content().readableBytes();
         if (declaredLength >= 0 && requestBodyBytes >= declaredLength && !inputClosed) {
             // Netty's codec already resets the stream when DATA exceeds the content-length.
-            heldLastData = frame;
+            heldLastData.hold(frame.content());
             return;
         }
         exchange.onRequestBody(frame.content());
@@ -190,18 +187,11 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     }
 
     private void passHeldData() {
-        Http3DataFrame held = heldLastData;
-        if (held != null) {
-            heldLastData = null;
-            exchange.onRequestBody(held.content());
-        }
+        heldLastData.passTo(exchange);
     }
 
     private void releaseHeldData() {
-        if (heldLastData != null) {
-            heldLastData.release();
-            heldLastData = null;
-        }
+        heldLastData.release();
     }
 
     @Override
@@ -254,10 +244,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         rejected = true;
         cancelHeadTimer();
         driver.reportRejected(clientAddress(), "3", error);
-        byte[] body = ErrorResponses.body(error);
-        writeHead(ErrorResponses.head(driver.settings().proxyName(), error, body.length).build(), false);
-        writeBody(Unpooled.wrappedBuffer(body));
-        writeEnd(null);
+        ErrorResponses.send(this, driver.settings().proxyName(), error);
     }
 
     @Override

@@ -97,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
         FerryConfig base = FerryConfig.defaults(origin);
         ListenerConfig listener = base.listeners().get(0);
         if (listen != null) {
-            listener = new ListenerConfig(listener.name(), parseAddress(listen), listener.tls(), listener.quic());
+            listener = listener.withAddress(parseAddress(listen));
         }
         return new FerryConfig(base.proxyName(), stateDir != null ? stateDir : base.stateDir(), base.eventLoops(),
                 List.of(listener), base.routes(), base.origins(), base.headers(), base.accessLog());
@@ -115,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static void printBanner(FerryConfig config, FerryServer server, boolean builtin) {
         PrintStream out = System.err;
-        for (Http3Listener listener : server.listeners()) {
+        for (int i = 0; i < server.listeners().size(); i++) {
+            Http3Listener listener = server.listeners().get(i);
             InetSocketAddress address = listener.localAddress();
             String authority = address.getAddress().getHostAddress() + ":" + address.getPort();
             if (address.getAddress() instanceof java.net.Inet6Address) {
@@ -125,10 +126,19 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("ferry: listening on https://" + authority + " (HTTP/3 over QUIC, UDP; "
                     + server.transport().name().toLowerCase(java.util.Locale.ROOT) + ", " + sockets
                     + (sockets == 1 ? " socket)" : " sockets sharing the port, one per event loop)"));
+            dev.ferry.tcpingress.TcpListener tcp = server.tcpListeners().get(i);
+            if (tcp != null) {
+                out.println("ferry: listening on https://" + hostPort(tcp.localAddress())
+                        + " (HTTP/2 and HTTP/1.1 over TLS, TCP" + (tcp.altSvc() == null ? ")"
+                        : "; answers carry alt-svc: " + tcp.altSvc() + ")"));
+            }
             if (builtin) {
                 out.println("ferry: built-in origin behind it: "
                         + hostPort(config.origins().values().iterator().next().endpoints().get(0)));
                 out.println("ferry: try it:  bin/ferry get -k https://" + authority + "/");
+                if (server.tcpListeners().get(i) != null) {
+                    out.println("ferry: or over TCP:  curl -k -i https://" + authority + "/");
+                }
             }
         }
         out.println("ferry: press Ctrl-C to stop");

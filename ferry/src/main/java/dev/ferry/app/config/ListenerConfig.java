@@ -12,8 +12,10 @@ import java.util.Objects;
  *                port. Loopback by default so that a first run exposes nothing to the network
  * @param tls     {@code tls}, default: generate a self-signed certificate
  * @param quic    {@code quic}, default {@link QuicConfig#defaults()}
+ * @param tcp     {@code tcp}, default {@link TcpConfig#defaults()}: HTTP/2 and HTTP/1.1 on the same port over TCP
  */
-public record ListenerConfig(String name, InetSocketAddress address, TlsFilesConfig tls, QuicConfig quic) {
+public record ListenerConfig(String name, InetSocketAddress address, TlsFilesConfig tls, QuicConfig quic,
+                             TcpConfig tcp) {
     public static final String DEFAULT_NAME = "default";
     public static final int DEFAULT_PORT = 8443;
 
@@ -22,6 +24,20 @@ public record ListenerConfig(String name, InetSocketAddress address, TlsFilesCon
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(quic, "quic");
+        Objects.requireNonNull(tcp, "tcp");
+    }
+
+    /** A listener with the default TCP side. */
+    public ListenerConfig(String name, InetSocketAddress address, TlsFilesConfig tls, QuicConfig quic) {
+        this(name, address, tls, quic, TcpConfig.defaults());
+    }
+
+    public ListenerConfig withAddress(InetSocketAddress newAddress) {
+        return new ListenerConfig(name, newAddress, tls, quic, tcp);
+    }
+
+    public ListenerConfig withTcp(TcpConfig newTcp) {
+        return new ListenerConfig(name, address, tls, quic, newTcp);
     }
 
     /** The address a listener binds when the file does not say: 127.0.0.1:8443. */

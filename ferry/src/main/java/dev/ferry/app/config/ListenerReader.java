@@ -34,10 +34,10 @@ final class ListenerReader {
         Map<InetSocketAddress, String> addresses = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             ConfigNode item = items.get(i);
-            if (!item.isMap("a map with keys name, address, tls, quic")) {
+            if (!item.isMap("a map with keys name, address, tls, quic, tcp")) {
                 continue;
             }
-            item.allowKeys("name", "address", "tls", "quic");
+            item.allowKeys("name", "address", "tls", "quic", "tcp");
             ListenerConfig l = readOne(item, i, baseDir);
             String previous = names.putIfAbsent(l.name(), item.path());
             if (previous != null) {
@@ -68,7 +68,35 @@ final class ListenerReader {
                 addressNode.problem(ADDRESS_EXPECTED);
             }
         }
-        return new ListenerConfig(name, address, readTls(item.child("tls"), baseDir), readQuic(item.child("quic")));
+        return new ListenerConfig(name, address, readTls(item.child("tls"), baseDir), readQuic(item.child("quic")),
+                readTcp(item.child("tcp")));
+    }
+
+    private static TcpConfig readTcp(ConfigNode tcp) {
+        TcpConfig d = TcpConfig.defaults();
+        if (!tcp.isMap("a map with keys enabled, address, alt-svc, alt-svc-max-age")) {
+            return d;
+        }
+        tcp.allowKeys("enabled", "address", "alt-svc", "alt-svc-max-age");
+        boolean enabled = tcp.child("enabled").bool(d.enabled());
+        InetSocketAddress address = null;
+        ConfigNode addressNode = tcp.child("address");
+        if (addressNode.present()) {
+            String text = addressNode.string(null, ADDRESS_EXPECTED, s -> true);
+            try {
+                address = text == null ? null : HostPort.parse(text, true).toSocketAddress();
+            } catch (IllegalArgumentException e) {
+                addressNode.problem(ADDRESS_EXPECTED);
+            }
+        }
+        boolean altSvc = tcp.child("alt-svc").bool(d.altSvc());
+        ConfigNode maxAgeNode = tcp.child("alt-svc-max-age");
+        Duration maxAge = maxAgeNode.duration(d.altSvcMaxAge());
+        if (maxAge.isNegative()) {
+            maxAgeNode.problem("a duration of 0 or more, such as 24h");
+            maxAge = d.altSvcMaxAge();
+        }
+        return new TcpConfig(enabled, address, altSvc, maxAge);
     }
 
     private static TlsFilesConfig readTls(ConfigNode tls, Path baseDir) {

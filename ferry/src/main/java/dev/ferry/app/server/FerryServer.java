@@ -23,6 +23,9 @@ import dev.ferry.bridge.headers.ForwardingPolicy;
 import dev.ferry.bridge.hook.ProxyHook;
 import dev.ferry.ingress.Http3Listener;
 import dev.ferry.ingress.QuicListenerSettings;
+import dev.ferry.tcpingress.TcpListener;
+import dev.ferry.tcpingress.TcpListenerSettings;
+import dev.ferry.tcpingress.TcpTls;
 import dev.ferry.origin.HttpOriginConnector;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.Quic;
@@ -47,6 +50,8 @@ public final class FerryServer implements AutoCloseable {
     private final Consumer<String> accessLog;
     private final EventLoopGroup group;
     private final List<Http3Listener> listeners = new ArrayList<>();
+    /** The TCP side of each listener, at the same index; null where a listener has none. */
+    private final List<TcpListener> tcpListeners = new ArrayList<>();
     private final List<HttpOriginConnector> connectors = new ArrayList<>();
     private TunnelWiring tunnels;
     /** The access log's writer when this server opened it (not when the caller gave its own sink). */
@@ -95,14 +100,68 @@ public final class FerryServer implements AutoCloseable {
                         .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
                         .withMaxUdpPayload(listener.quic().maxUdpPayload())
                         .withRequestHeadTimeout(config.timeouts().requestHead());
-                listeners.add(Http3Listener.create(listener.address(),
-                        ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start());
+                startListener(listener, files, quic, tunnelsConfig);
             }
             return this;
         } catch (InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Attempts at a free port shared by UDP and TCP, for a listener asked for port 0. */
+    private static final int SHARED_PORT_ATTEMPTS = 20;
+
+    /**
+     * Binds a listener's QUIC side and, when enabled, its TCP side. With the same port on both (the default) and
+     * port 0, the QUIC side picks a free port and the TCP side takes the same; when that TCP port is taken, both
+     * try again with another.
+     */
+    private void startListener(ListenerConfig listener, ListenerTls.Files files, QuicListenerSettings quic,
+                               TunnelsConfig tunnelsConfig) throws InterruptedException {
+        boolean samePort = listener.tcp().enabled() && listener.tcp().address() == null;
+        int attempts = samePort && listener.address().getPort() == 0 ? SHARED_PORT_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            Http3Listener h3 = Http3Listener.create(listener.address(),
+                    ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start();
+            if (!listener.tcp().enabled()) {
+                listeners.add(h3);
+                tcpListeners.add(null);
+                return;
+            }
+            InetSocketAddress quicAddress = h3.localAddress();
+            InetSocketAddress tcpAddress = samePort ? quicAddress : listener.tcp().address();
+            TcpListenerSettings tcp = TcpListenerSettings.defaults()
+                    .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
+                    .withRequestHeadTimeout(config.timeouts().requestHead());
+            if (listener.tcp().altSvc()) {
+                tcp = tcp.withAltSvc(TcpListenerSettings.http3AltSvc(quicAddress.getPort(),
+                        listener.tcp().altSvcMaxAge()));
+            }
+            try {
+                TcpListener bound = TcpListener.create(tcpAddress, TcpTls.serverContext(files.certificate(),
+                        files.privateKey(), tunnelsConfig.auth().clientCa()), tcp, driver, group).start();
+                listeners.add(h3);
+                tcpListeners.add(bound);
+                return;
+            } catch (InterruptedException e) {
+                h3.close();
+                throw e;
+            } catch (Exception e) {
+                // Netty's bind rethrows the socket's BindException unchecked.
+                h3.close();
+                boolean inUse = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
+                if (!inUse || attempt >= attempts) {
+                    throw new IllegalStateException("listener " + listener.name() + ": cannot bind TCP "
+                            + tcpAddress + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** The TCP side of each listener, in the order of {@link #listeners()}; null entries for listeners without. */
+    public List<TcpListener> tcpListeners() {
+        return java.util.Collections.unmodifiableList(tcpListeners);
     }
 
     /**
@@ -226,6 +285,11 @@ public final class FerryServer implements AutoCloseable {
      * finish for up to {@code grace}, later ones are refused as safe to retry; then everything closes.
      */
     public void close(Duration grace) {
+        for (TcpListener listener : tcpListeners) {
+            if (listener != null) {
+                listener.close(grace);
+            }
+        }
         for (Http3Listener listener : listeners) {
             listener.close(grace);
         }
@@ -239,6 +303,11 @@ public final class FerryServer implements AutoCloseable {
             return;
         }
         closed = true;
+        for (TcpListener listener : tcpListeners) {
+            if (listener != null) {
+                listener.close();
+            }
+        }
         for (Http3Listener listener : listeners) {
             listener.close();
         }

@@ -190,7 +190,7 @@ class ConfigLoaderTest {
                 Arguments.of("routes: [{origin: backend}, {origin: nope}]\n" + TWO_ORIGINS,
                         "routes[1].origin: nope (expected: the name of an origin: backend, static)"),
                 Arguments.of("listeners: [{quci: {}}]\n" + ORIGIN,
-                        "listeners[0].quci: unknown key (expected one of: name, address, tls, quic)"),
+                        "listeners[0].quci: unknown key (expected one of: name, address, tls, quic, tcp)"),
                 Arguments.of("origins: {backend: {protocol: h1}}",
                         "origins.backend.endpoints: missing (expected: a list of host:port)"),
                 Arguments.of("origins: {backend: {endpoints: ['127.0.0.1:8080'], timeouts: {connect: 5}}}",
@@ -306,7 +306,7 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
         assertEquals(List.of(
                 "proxy-name: a b (expected: a token: a letter, then letters, digits or !#$%&'*+-.^_`|~)",
-                "listeners[0].quci: unknown key (expected one of: name, address, tls, quic)",
+                "listeners[0].quci: unknown key (expected one of: name, address, tls, quic, tcp)",
                 "listeners[0].quic.max-idle-timeout: 10 (expected: a duration > 0 such as 30s or 250ms)",
                 "routes[0].origin: nope (expected: the name of an origin: backend)",
                 "origins.backend.protocol: h3 (expected: one of h1, h2, h2c)",

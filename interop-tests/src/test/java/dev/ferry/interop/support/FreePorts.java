@@ -29,6 +29,21 @@ public final class FreePorts {
     }
   }
 
+  /** A port free on 127.0.0.1 for both UDP and TCP right now: for a listener that serves both on one port. */
+  public static int udpAndTcp() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = udp();
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (IOException e) {
+        // taken on TCP: try another
+      }
+    }
+    throw new IllegalStateException("no port free on both UDP and TCP after 50 attempts");
+  }
+
   /** A UDP port free on 127.0.0.1 right now. */
   public static int udp() {
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

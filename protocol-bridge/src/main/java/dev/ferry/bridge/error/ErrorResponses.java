@@ -1,6 +1,8 @@
 package dev.ferry.bridge.error;
 
+import dev.ferry.bridge.exchange.ClientStream;
 import dev.ferry.bridge.exchange.ResponseHead;
+import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
 
@@ -36,6 +38,17 @@ public final class ErrorResponses {
     /** The detail a client may see: its own mistake always, anything else only when verbose. */
     public static String details(ProxyException error, boolean verbose) {
         return verbose || error.side() == ProxyException.Side.CLIENT ? error.getMessage() : null;
+    }
+
+    /**
+     * Answers a request that never became an exchange (a malformed head, say) with {@code error}'s status,
+     * Proxy-Status and a short body, on any ingress.
+     */
+    public static void send(ClientStream client, String proxyName, ProxyException error) {
+        byte[] body = body(error);
+        client.writeHead(head(proxyName, error, body.length).build(), false);
+        client.writeBody(Unpooled.wrappedBuffer(body));
+        client.writeEnd(null);
     }
 
     public static byte[] body(ProxyException error) {

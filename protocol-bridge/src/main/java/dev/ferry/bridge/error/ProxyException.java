@@ -38,12 +38,15 @@ public final class ProxyException extends RuntimeException {
     }
 
     /**
-     * A request error answered with a more specific 4xx than 400, such as 431 (Request Header Fields Too Large,
-     * RFC 6585 section 5); RFC 9209 has no error type of its own for these, so the type stays http_request_error.
+     * A request error answered with a more specific status than 400, such as 431 (Request Header Fields Too Large,
+     * RFC 6585 section 5), 501 or 505; RFC 9209 has no error type of its own for these, so the type stays
+     * http_request_error.
      */
     public static ProxyException badRequest(int status, String detail) {
-        if (status < 400 || status > 499) {
-            throw new IllegalArgumentException("status: " + status + " (expected: 400-499)");
+        // 501 and 505 are the server's answers to a request it cannot take in (an unknown transfer coding, an
+        // HTTP version it does not speak; RFC 9112 6.1 and RFC 9110 15.6.6): still the client's request at fault.
+        if ((status < 400 || status > 499) && status != 501 && status != 505) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 400-499, 501 or 505)");
         }
         return new ProxyException(ProxyErrorType.HTTP_REQUEST_ERROR, Side.CLIENT, false, detail, null, status);
     }

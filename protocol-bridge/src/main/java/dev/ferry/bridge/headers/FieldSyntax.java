@@ -39,7 +39,7 @@ public final class FieldSyntax {
     private FieldSyntax() {
     }
 
-    static boolean isTchar(char c) {
+    public static boolean isTchar(char c) {
         return c < 128 && TCHAR[c];
     }
 
@@ -119,7 +119,7 @@ public final class FieldSyntax {
     }
 
     /** Removes leading and trailing SP and HTAB, which are not part of a field value (RFC 9110 5.5). */
-    static String trimOws(String s) {
+    public static String trimOws(String s) {
         int b = 0;
         int e = s.length();
         while (b < e && isOws(s.charAt(b))) {
@@ -214,7 +214,7 @@ public final class FieldSyntax {
     }
 
     /** {@code s} made safe for a detail message: control and non-ASCII characters escaped, at most 64 chars. */
-    static String printable(CharSequence s) {
+    public static String printable(CharSequence s) {
         StringBuilder b = new StringBuilder();
         int n = Math.min(s.length(), 64);
         for (int i = 0; i < n; i++) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * the response malformed (RFC 9114 4.2, RFC 9110 5.5). Content-Length is dropped where RFC 9110 section 8.6 forbids
  * it (1xx, 204, 2xx to CONNECT), and when the origin sent Transfer-Encoding too, which overrides it
  * (RFC 9112 section 6.3); otherwise a list of identical values becomes one and differing values are an origin
- * protocol error (RFC 9112 6.3 asks a proxy to answer 502). Via is appended last, when enabled.
+ * protocol error (RFC 9112 6.3 asks a proxy to answer 502). Alt-Svc is dropped. Via is appended last, when enabled.
  */
 public final class ResponseTranslator {
     private ResponseTranslator() {
@@ -50,6 +50,9 @@ public final class ResponseTranslator {
             lower.remove("content-length");
         }
         HopByHopFields.strip(lower, false);
+        // The origin's Alt-Svc names its own alternatives (RFC 7838), which a client of the relay cannot use; the
+        // relay's listeners advertise their own.
+        lower.remove("alt-svc");
 
         ResponseHead.Builder b = ResponseHead.builder(status);
         HttpHeaders out = b.headers();

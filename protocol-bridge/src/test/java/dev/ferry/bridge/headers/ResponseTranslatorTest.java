@@ -78,6 +78,13 @@ class ResponseTranslatorTest {
     }
 
     @Test
+    void anOriginsAltSvcIsNotForwarded() {
+        ResponseHead.Builder b = ResponseTranslator.fromOrigin(200, headers("Alt-Svc", "h3=\":9443\"",
+                "content-length", "3"), "HTTP/1.1", "ferry", false);
+        assertEquals(List.of("content-length: 3"), render(b.headers()));
+    }
+
+    @Test
     void differingContentLengthIsAnOriginProtocolError() {
         ProxyException e = assertThrows(ProxyException.class, () -> ResponseTranslator.fromOrigin(200,
                 headers("content-length", "10", "content-length", "11"), "HTTP/1.1", "ferry", false));
