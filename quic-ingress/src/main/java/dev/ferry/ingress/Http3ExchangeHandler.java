@@ -14,6 +14,7 @@ import dev.ferry.bridge.exchange.RequestHead;
 import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.headers.FieldSectionParser;
 import dev.ferry.bridge.headers.FieldSyntax;
+import dev.ferry.bridge.tunnel.CapsuleDatagrams;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -47,7 +48,7 @@ import java.util.Map;
  * origin slows the client down through QUIC stream flow control.
  */
 final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
-        implements ClientStream, Http3DatagramFlow.Sink {
+        implements ClientStream, CapsuleDatagrams.Sink {
     private static final Logger log = LoggerFactory.getLogger(Http3ExchangeHandler.class);
 
     private final ExchangeDriver driver;

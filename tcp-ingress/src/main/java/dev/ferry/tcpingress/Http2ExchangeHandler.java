@@ -11,6 +11,8 @@ import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.headers.FieldSectionParser;
 import dev.ferry.bridge.headers.FieldSyntax;
 import dev.ferry.bridge.transport.TurnFlush;
+import dev.ferry.bridge.tunnel.CapsuleDatagrams;
+import dev.ferry.bridge.tunnel.TunnelCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -46,11 +48,15 @@ import java.util.Map;
  * stream channel and their flow-control credit is not returned, which is how a slow origin slows the client down.
  * Writes are flushed once per loop turn ({@link TurnFlush}), so a response's HEADERS and DATA share TLS records.
  */
-final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements ClientStream {
+final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements ClientStream, CapsuleDatagrams.Sink {
     private static final Logger log = LoggerFactory.getLogger(Http2ExchangeHandler.class);
 
     private final ExchangeDriver driver;
     private final String altSvc;
+    private final boolean extendedConnect;
+    /** Non-null once a CONNECT-UDP stream switched to datagram mode: DATA then carries capsules. */
+    private CapsuleDatagrams datagrams;
+    private TunnelCounters counters;
     private ChannelHandlerContext ctx;
     private TurnFlush flush;
     private ClientStreamListener exchange;
@@ -64,9 +70,11 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
     /** The DATA completing a content-length body without END_STREAM, held until the end (see {@link HeldLastBody}). */
     private final HeldLastBody heldLastData = new HeldLastBody();
 
-    Http2ExchangeHandler(ExchangeDriver driver, String altSvc) {
+    /** @param extendedConnect whether SETTINGS_ENABLE_CONNECT_PROTOCOL was sent, so that :protocol is allowed */
+    Http2ExchangeHandler(ExchangeDriver driver, String altSvc, boolean extendedConnect) {
         this.driver = driver;
         this.altSvc = altSvc;
+        this.extendedConnect = extendedConnect;
     }
 
     @Override
@@ -97,7 +105,7 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
             RequestHead head;
             try {
                 head = FieldSectionParser.parse(frame.headers());
-                if (head.protocol() != null) {
+                if (head.protocol() != null && !extendedConnect) {
                     // RFC 8441 4: :protocol is malformed unless SETTINGS_ENABLE_CONNECT_PROTOCOL was sent.
                     throw ProxyException.badRequest(":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL");
                 }
@@ -131,6 +139,19 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
     private void onData(Http2DataFrame frame) {
         if (exchange == null || rejected || inputClosed) {
             frame.release();
+            return;
+        }
+        if (datagrams != null) {
+            boolean end = frame.isEndStream();
+            datagrams.read(frame.content());
+            if (end && !rejected) {
+                if (datagrams.endedMidCapsule()) {
+                    // RFC 9297 3.3: a stream that ends inside a capsule is malformed.
+                    onMalformed("stream ended inside a capsule");
+                } else {
+                    endOfRequest(null);
+                }
+            }
             return;
         }
         passHeldData();
@@ -201,6 +222,21 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void onPayload(ByteBuf payload) {
+        if (exchange == null || outputClosed) {
+            counters.drop(TunnelCounters.Drop.NOT_OPEN);
+            payload.release();
+            return;
+        }
+        exchange.onRequestDatagram(payload);
+    }
+
+    @Override
+    public void onMalformed(String reason) {
+        abortMalformed("CONNECT-UDP: " + reason);
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.onClientWritabilityChanged();
@@ -211,6 +247,9 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseHeldData();
+        if (datagrams != null) {
+            datagrams.close();
+        }
         if (exchange != null && !(outputClosed && inputClosed)) {
             exchange.onClientAbort(null);
         }
@@ -339,6 +378,27 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
         outputClosed = true;
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(originSawRequest ? Http2Error.INTERNAL_ERROR
                 : Http2Error.REFUSED_STREAM), ctx.voidPromise());
+    }
+
+    @Override
+    public boolean startDatagrams(TunnelCounters tunnelCounters) {
+        counters = tunnelCounters;
+        datagrams = new CapsuleDatagrams(ctx.alloc(), tunnelCounters, this);
+        return true;
+    }
+
+    /** HTTP/2 has no unreliable frames: every UDP payload is a DATAGRAM capsule on the stream (RFC 9298 5). */
+    @Override
+    public void writeDatagram(ByteBuf payload) {
+        if (outputClosed || datagrams == null) {
+            if (counters != null) {
+                counters.drop(TunnelCounters.Drop.NOT_OPEN);
+            }
+            payload.release();
+            return;
+        }
+        ctx.write(new DefaultHttp2DataFrame(datagrams.encode(ctx.alloc(), payload), false), ctx.voidPromise());
+        flush.request();
     }
 
     @Override

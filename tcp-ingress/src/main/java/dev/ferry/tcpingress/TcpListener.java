@@ -166,13 +166,17 @@ public final class TcpListener implements AutoCloseable {
                 .maxConcurrentStreams(settings.maxConcurrentStreams())
                 .initialWindowSize(settings.initialWindowSize())
                 .maxHeaderListSize(settings.maxFieldSectionSize());
+        if (settings.extendedConnect()) {
+            initial.connectProtocolEnabled(true);
+        }
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(initial)
                 .build();
         Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new Http2ExchangeHandler(driver, settings.altSvc()));
+                stream.pipeline().addLast(new Http2ExchangeHandler(driver, settings.altSvc(),
+                        settings.extendedConnect()));
             }
         });
         ctx.pipeline().addLast(codec, streams, new Http2ConnectionEvents());

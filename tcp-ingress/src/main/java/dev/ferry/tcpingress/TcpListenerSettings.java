@@ -15,9 +15,12 @@ import java.util.Objects;
  *                             HTTP/2 stream its header section; past it 408
  * @param idleTimeout          a connection with no open exchange for this long is closed (HTTP/2 with GOAWAY)
  * @param altSvc               the {@code Alt-Svc} field value added to every response (RFC 7838), or null for none
+ * @param extendedConnect      announce SETTINGS_ENABLE_CONNECT_PROTOCOL on HTTP/2 (RFC 8441), for CONNECT-UDP
+ *                             with capsules (RFC 9298 5); off unless tunnels are
  */
 public record TcpListenerSettings(long maxConcurrentStreams, int initialWindowSize, long maxFieldSectionSize,
-                                  Duration requestHeadTimeout, Duration idleTimeout, String altSvc) {
+                                  Duration requestHeadTimeout, Duration idleTimeout, String altSvc,
+                                  boolean extendedConnect) {
     public TcpListenerSettings {
         if (maxConcurrentStreams < 1) {
             throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams);
@@ -34,22 +37,28 @@ public record TcpListenerSettings(long maxConcurrentStreams, int initialWindowSi
 
     /** 256 streams of 1 MiB, 64 KiB field sections, 10 s for a head, 5 minutes idle, no Alt-Svc. */
     public static TcpListenerSettings defaults() {
-        return new TcpListenerSettings(256, 1 << 20, 64 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(5), null);
+        return new TcpListenerSettings(256, 1 << 20, 64 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(5), null,
+                false);
     }
 
     public TcpListenerSettings withMaxFieldSectionSize(long bytes) {
         return new TcpListenerSettings(maxConcurrentStreams, initialWindowSize, bytes, requestHeadTimeout,
-                idleTimeout, altSvc);
+                idleTimeout, altSvc, extendedConnect);
     }
 
     public TcpListenerSettings withRequestHeadTimeout(Duration timeout) {
         return new TcpListenerSettings(maxConcurrentStreams, initialWindowSize, maxFieldSectionSize, timeout,
-                idleTimeout, altSvc);
+                idleTimeout, altSvc, extendedConnect);
     }
 
     public TcpListenerSettings withAltSvc(String value) {
         return new TcpListenerSettings(maxConcurrentStreams, initialWindowSize, maxFieldSectionSize,
-                requestHeadTimeout, idleTimeout, value);
+                requestHeadTimeout, idleTimeout, value, extendedConnect);
+    }
+
+    public TcpListenerSettings withExtendedConnect(boolean enabled) {
+        return new TcpListenerSettings(maxConcurrentStreams, initialWindowSize, maxFieldSectionSize,
+                requestHeadTimeout, idleTimeout, altSvc, enabled);
     }
 
     /** The Alt-Svc value that points clients at HTTP/3 on {@code port} of the same host for {@code maxAge}. */

@@ -2,6 +2,7 @@ package dev.ferry.tools.tunnel;
 
 import dev.ferry.bridge.transport.Transport;
 import dev.ferry.bridge.transport.TurnFlush;
+import dev.ferry.bridge.transport.UdpPayloads;
 import dev.ferry.http3.tunnel.UdpTunnelClient;
 
 import io.netty.bootstrap.Bootstrap;
@@ -49,6 +50,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
         Channel channel = new Bootstrap().group(group).channel(Transport.of(group).datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, UdpPayloads.receiveAllocator())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -106,7 +108,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
         }
         peer = packet.sender();
         fromPeer.increment();
-        t.send(packet.content().retain());
+        t.send(UdpPayloads.compact(channel.alloc(), packet.content().retain()));
     }
 
     private void toLocal(ByteBuf payload) {

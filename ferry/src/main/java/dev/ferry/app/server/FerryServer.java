@@ -133,7 +133,8 @@ public final class FerryServer implements AutoCloseable {
             InetSocketAddress tcpAddress = samePort ? quicAddress : listener.tcp().address();
             TcpListenerSettings tcp = TcpListenerSettings.defaults()
                     .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
-                    .withRequestHeadTimeout(config.timeouts().requestHead());
+                    .withRequestHeadTimeout(config.timeouts().requestHead())
+                    .withExtendedConnect(tunnelsConfig.connectUdp());
             if (listener.tcp().altSvc()) {
                 tcp = tcp.withAltSvc(TcpListenerSettings.http3AltSvc(quicAddress.getPort(),
                         listener.tcp().altSvcMaxAge()));

@@ -1,10 +1,12 @@
 package dev.ferry.origin.tunnel;
 
 import dev.ferry.bridge.transport.Transport;
+import dev.ferry.bridge.transport.UdpPayloads;
 import dev.ferry.bridge.tunnel.TunnelListener;
 import dev.ferry.origin.OriginFailures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
@@ -24,7 +26,8 @@ final class UdpTunnelEndpoint extends SocketTunnelEndpoint {
 
     @Override
     void connect(InetSocketAddress remote, InetSocketAddress local) {
-        connect(new Bootstrap().channel(Transport.of(loop).datagramChannel()), remote, local);
+        connect(new Bootstrap().channel(Transport.of(loop).datagramChannel())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, UdpPayloads.receiveAllocator()), remote, local);
     }
 
     @Override
@@ -38,7 +41,7 @@ final class UdpTunnelEndpoint extends SocketTunnelEndpoint {
             ReferenceCountUtil.release(msg);
             return;
         }
-        listener.onTunnelData(packet.content());
+        listener.onTunnelData(UdpPayloads.compact(ctx.alloc(), packet.content()));
     }
 
     @Override
