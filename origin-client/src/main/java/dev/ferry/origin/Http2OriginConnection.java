@@ -18,8 +18,8 @@ import java.net.InetSocketAddress;
 /**
  * The HTTP/2 connection to one endpoint from one event loop, multiplexing every exchange of that loop. A closed
  * connection is replaced on the next request, and so is one that received GOAWAY (its streams below the last
- * stream id finish on it). Streams beyond the origin's concurrency limit are queued by the codec rather than
- * refused.
+ * stream id finish on it). Streams beyond the origin's concurrency limit wait in order for a free slot
+ * ({@link Http2StreamSlots}) rather than being refused.
  */
 final class Http2OriginConnection {
     /** The HTTP/2 connection state of {@code parent}'s codec, or null when it has none. */
@@ -61,13 +61,26 @@ final class Http2OriginConnection {
                 return;
             }
             Channel parent = (Channel) f.getNow();
-            new Http2StreamChannelBootstrap(parent).handler(exchange).open().addListener(s -> {
-                if (s.isSuccess()) {
-                    exchange.attach((Http2StreamChannel) s.getNow());
-                } else {
-                    exchange.fail(s.cause());
-                }
-            });
+            Http2StreamSlots slots = Http2StreamSlots.of(parent);
+            slots.acquire(() -> openOn(parent, slots, exchange));
+        });
+    }
+
+    private static void openOn(Channel parent, Http2StreamSlots slots, Http2OriginExchange exchange) {
+        if (exchange.isDone()) {
+            // It ended while waiting for a slot.
+            slots.release();
+            return;
+        }
+        new Http2StreamChannelBootstrap(parent).handler(exchange).open().addListener(s -> {
+            if (s.isSuccess()) {
+                Http2StreamChannel stream = (Http2StreamChannel) s.getNow();
+                stream.closeFuture().addListener(c -> slots.release());
+                exchange.attach(stream);
+            } else {
+                slots.release();
+                exchange.fail(s.cause());
+            }
         });
     }
 
