@@ -6,7 +6,6 @@ import dev.ferry.bridge.headers.OriginRequestTranslator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -255,43 +254,12 @@ final class Http2OriginExchange extends OriginStreamExchange {
     private void onHeaders(Http2HeadersFrame frame) {
         Http2Headers headers = frame.headers();
         if (!responseStarted) {
-            CharSequence statusText = headers.status();
-            int status;
-            try {
-                status = Integer.parseInt(String.valueOf(statusText));
-            } catch (NumberFormatException e) {
-                failExchange(OriginFailures.protocolError(originName, "bad :status " + statusText));
-                return;
-            }
-            if (status == 101) {
-                // RFC 9113 8.6: HTTP/2 has no 101; an origin that sends one is broken.
-                failExchange(OriginFailures.protocolError(originName, "101 on HTTP/2"));
-                return;
-            }
-            if (status < 200) {
-                // Interim responses are forwarded (RFC 9110 15.2).
-                listener.onInformational(status, regularFields(headers), "2");
-                return;
-            }
-            responseStarted = true;
-            listener.onResponseHead(status, regularFields(headers), "2");
-            if (frame.isEndStream()) {
+            if (reportHead(headers.status(), regularFields(headers), "2") && frame.isEndStream()) {
                 finishResponse(null);
             }
             return;
         }
         finishResponse(regularFields(headers));
-    }
-
-    private static HttpHeaders regularFields(Http2Headers headers) {
-        HttpHeaders out = new DefaultHttpHeaders(false);
-        for (Map.Entry<CharSequence, CharSequence> field : headers) {
-            CharSequence name = field.getKey();
-            if (name.length() > 0 && name.charAt(0) != ':') {
-                out.add(name, field.getValue());
-            }
-        }
-        return out;
     }
 
     private void finishResponse(HttpHeaders trailers) {

@@ -1,5 +1,6 @@
 package dev.ferry.origin;
 
+import dev.ferry.http3.client.Http3Client;
 import dev.ferry.bridge.exchange.OriginConnector;
 import dev.ferry.bridge.exchange.OriginExchange;
 import dev.ferry.bridge.exchange.OriginListener;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Connects exchanges to one HTTP/1.1 or HTTP/2 origin. Connections are kept per event loop (an exchange's origin
+ * Connects exchanges to one HTTP/1.1, HTTP/2 or HTTP/3 origin. Connections are kept per event loop (an exchange's origin
  * connection always lives on its client stream's loop), and each loop spreads its exchanges round-robin over the
  * origin's endpoints, skipping those that passive health checks ejected ({@link EndpointHealth}). A connect
  * failure moves the exchange to the next endpoint, since the origin cannot have seen the request.
@@ -41,6 +42,11 @@ public final class HttpOriginConnector implements OriginConnector {
         if (settings.protocol() == OriginProtocol.H1) {
             Http1OriginExchange exchange = new Http1OriginExchange(settings.name(), originRequest, listener);
             acquireHttp1(state, exchange, 0L);
+            return exchange;
+        }
+        if (settings.protocol() == OriginProtocol.H3) {
+            Http3OriginExchange exchange = new Http3OriginExchange(settings.name(), originRequest, listener);
+            openHttp3(state, exchange, 0L);
             return exchange;
         }
         Http2OriginExchange exchange = new Http2OriginExchange(settings.name(), originRequest, listener,
@@ -83,6 +89,19 @@ public final class HttpOriginConnector implements OriginConnector {
         });
     }
 
+    /** The HTTP/3 counterpart: a request stream on the next endpoint's shared QUIC connection. */
+    private void openHttp3(LoopState state, Http3OriginExchange exchange, long tried) {
+        int index = state.picker.pick(tried, System.nanoTime());
+        long nowTried = EndpointPicker.markTried(tried, index);
+        state.http3[index].openStream(exchange, () -> state.picker.health(index).succeeded(), cause -> {
+            if (!failOver(state, index, nowTried, cause, exchange)) {
+                exchange.fail(cause);
+            } else {
+                openHttp3(state, exchange, nowTried);
+            }
+        });
+    }
+
     /**
      * Records a failed attempt on {@code endpoint} and says whether another endpoint should be tried: only after a
      * connect failure (a full pool is not the endpoint's fault), only while the exchange still wants a connection,
@@ -113,6 +132,14 @@ public final class HttpOriginConnector implements OriginConnector {
                     state.loop.execute(c::close);
                 }
             }
+            for (Http3OriginConnection c : state.http3) {
+                if (c != null) {
+                    state.loop.execute(c::close);
+                }
+            }
+            if (state.http3Client != null) {
+                state.http3Client.close();
+            }
         }
     }
 
@@ -121,6 +148,9 @@ public final class HttpOriginConnector implements OriginConnector {
         final EventLoop loop;
         final Http1ConnectionPool[] http1;
         final Http2OriginConnection[] http2;
+        final Http3OriginConnection[] http3;
+        /** This loop's QUIC client for an HTTP/3 origin: its sockets and connections live on this loop. */
+        final Http3Client http3Client;
         final EndpointPicker picker;
 
         LoopState(EventLoop loop) {
@@ -128,14 +158,28 @@ public final class HttpOriginConnector implements OriginConnector {
             List<InetSocketAddress> endpoints = settings.endpoints();
             http1 = new Http1ConnectionPool[endpoints.size()];
             http2 = new Http2OriginConnection[endpoints.size()];
+            http3 = new Http3OriginConnection[endpoints.size()];
             picker = new EndpointPicker(endpoints.size());
+            http3Client = settings.protocol() == OriginProtocol.H3 ? http3Client(loop) : null;
             for (int i = 0; i < endpoints.size(); i++) {
-                if (settings.protocol() == OriginProtocol.H1) {
-                    http1[i] = new Http1ConnectionPool(loop, endpoints.get(i), bootstraps, settings);
-                } else {
-                    http2[i] = new Http2OriginConnection(loop, endpoints.get(i), bootstraps);
+                switch (settings.protocol()) {
+                    case H1 -> http1[i] = new Http1ConnectionPool(loop, endpoints.get(i), bootstraps, settings);
+                    case H3 -> http3[i] = new Http3OriginConnection(loop, endpoints.get(i), http3Client,
+                            settings.serverName());
+                    default -> http2[i] = new Http2OriginConnection(loop, endpoints.get(i), bootstraps);
                 }
             }
+        }
+
+        private Http3Client http3Client(EventLoop loop) {
+            Http3Client.Builder b = Http3Client.builder().group(loop)
+                    .insecure(!settings.verifyHostname())
+                    .connectTimeout(java.time.Duration.ofMillis(settings.connectTimeoutMillis()))
+                    .maxIdleTimeout(java.time.Duration.ofMillis(settings.idleTimeoutMillis()));
+            if (settings.caFile() != null) {
+                b.caFile(settings.caFile());
+            }
+            return b.build();
         }
     }
 }

@@ -21,11 +21,14 @@ import java.util.Objects;
  * @param idleTimeoutMillis     an idle pooled connection older than this is closed instead of reused
  * @param maxPendingPerLoop     HTTP/1.1 requests that may wait per event loop and endpoint once every connection is
  *                              busy; one more fails at once with {@code connection_limit_reached} (503)
+ * @param caFile                for {@link OriginProtocol#H3}: PEM CAs to trust instead of the JDK's, or null (the
+ *                              other protocols carry theirs in {@code sslContext}); {@code verifyHostname} false
+ *                              turns verification off for H3 too
  */
 public record OriginSettings(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
                              SslContext sslContext, String serverName, boolean verifyHostname,
                              long connectTimeoutMillis, int maxConnectionsPerLoop, int maxIdlePerLoop,
-                             long idleTimeoutMillis, int maxPendingPerLoop) {
+                             long idleTimeoutMillis, int maxPendingPerLoop, java.nio.file.Path caFile) {
     public OriginSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");
@@ -40,6 +43,7 @@ public record OriginSettings(String name, OriginProtocol protocol, List<InetSock
 
     /** Cleartext settings with default limits, for tests and the built-in origin. */
     public static OriginSettings cleartext(String name, OriginProtocol protocol, InetSocketAddress endpoint) {
-        return new OriginSettings(name, protocol, List.of(endpoint), null, null, false, 5_000, 64, 16, 60_000, 4096);
+        return new OriginSettings(name, protocol, List.of(endpoint), null, null, false, 5_000, 64, 16, 60_000, 4096,
+                null);
     }
 }

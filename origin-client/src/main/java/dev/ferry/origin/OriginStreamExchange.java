@@ -1,5 +1,8 @@
 package dev.ferry.origin;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import java.util.Map;
+
 import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.error.ProxyException;
 import dev.ferry.bridge.exchange.OriginExchange;
@@ -48,6 +51,46 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
             }, channel.eventLoop());
         }
         bodyFlush.request();
+    }
+
+    /**
+     * Reports a response head of HTTP/2 or HTTP/3 (whose status travels as {@code :status}): an interim one is
+     * forwarded (RFC 9110 15.2), a final one starts the response, and a bad status or a 101 (which neither version
+     * has: RFC 9113 8.6, RFC 9114 4.6) fails the exchange.
+     *
+     * @return true when it was the final head
+     */
+    protected final boolean reportHead(CharSequence statusText, HttpHeaders fields, String version) {
+        int status;
+        try {
+            status = Integer.parseInt(String.valueOf(statusText));
+        } catch (NumberFormatException e) {
+            failExchange(OriginFailures.protocolError(originName, "bad :status " + statusText));
+            return false;
+        }
+        if (status == 101) {
+            failExchange(OriginFailures.protocolError(originName, "101 on HTTP/" + version));
+            return false;
+        }
+        if (status < 200) {
+            listener.onInformational(status, fields, version);
+            return false;
+        }
+        responseStarted = true;
+        listener.onResponseHead(status, fields, version);
+        return true;
+    }
+
+    /** The regular fields of an HTTP/2 or HTTP/3 field section, pseudo-header fields left out. */
+    protected static HttpHeaders regularFields(Iterable<Map.Entry<CharSequence, CharSequence>> section) {
+        HttpHeaders out = new DefaultHttpHeaders(false);
+        for (Map.Entry<CharSequence, CharSequence> field : section) {
+            CharSequence name = field.getKey();
+            if (name.length() > 0 && name.charAt(0) != ':') {
+                out.add(name, field.getValue());
+            }
+        }
+        return out;
     }
 
     /** Sends body bytes on the attached channel. */

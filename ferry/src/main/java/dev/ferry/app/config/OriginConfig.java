@@ -41,7 +41,7 @@ public record OriginConfig(String name, OriginProtocol protocol, List<InetSocket
     /** Whether connections to this origin use TLS: always for h2, for h1 when enabled, never for h2c. */
     public boolean usesTls() {
         return switch (protocol) {
-            case H2 -> true;
+            case H2, H3 -> true;
             case H1 -> tls.enabled();
             case H2C -> false;
         };

@@ -14,7 +14,7 @@ import java.util.Map;
 final class OriginReader {
     static final String ENDPOINTS_EXPECTED = "a list of host:port";
     static final String ENDPOINT_EXPECTED = "host:port or [v6]:port such as 127.0.0.1:8080";
-    private static final List<String> PROTOCOLS = List.of("h1", "h2", "h2c");
+    private static final List<String> PROTOCOLS = List.of("h1", "h2", "h2c", "h3");
 
     private OriginReader() {
     }
@@ -98,7 +98,8 @@ final class OriginReader {
      * TLS, or {@code enabled} contradicting a protocol that fixes it. A setting that does nothing is a bug waiting.
      */
     private static OriginTlsConfig readTls(ConfigNode tls, OriginProtocol protocol, Path baseDir) {
-        boolean h2 = protocol == OriginProtocol.H2;
+        // h2 and h3 always use TLS.
+        boolean h2 = protocol == OriginProtocol.H2 || protocol == OriginProtocol.H3;
         OriginTlsConfig d = OriginTlsConfig.defaults();
         if (!tls.isMap("a map with keys enabled, verify, ca-file, server-name")) {
             return new OriginTlsConfig(h2, d.verify(), null, null);
@@ -107,7 +108,8 @@ final class OriginReader {
         ConfigNode enabledNode = tls.child("enabled");
         boolean enabled = enabledNode.bool(h2);
         if (h2 && !enabled) {
-            enabledNode.problem("true or leave it out, since h2 always uses TLS; use h2c for cleartext");
+            enabledNode.problem("true or leave it out, since " + protocol.configName()
+                    + " always uses TLS" + (protocol == OriginProtocol.H2 ? "; use h2c for cleartext" : ""));
             enabled = true;
         } else if (protocol == OriginProtocol.H2C && enabled) {
             enabledNode.problem("false or leave it out, since h2c never uses TLS; use h2 for TLS");

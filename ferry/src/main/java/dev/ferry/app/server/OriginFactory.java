@@ -21,12 +21,14 @@ final class OriginFactory {
             case H1 -> OriginProtocol.H1;
             case H2 -> OriginProtocol.H2;
             case H2C -> OriginProtocol.H2C;
+            case H3 -> OriginProtocol.H3;
         };
-        SslContext ssl = config.usesTls() ? sslContext(config, protocol) : null;
+        // HTTP/3 builds its QUIC TLS context per event loop from verify and ca-file (origin-client's Http3Client).
+        SslContext ssl = config.usesTls() && protocol != OriginProtocol.H3 ? sslContext(config, protocol) : null;
         return new OriginSettings(config.name(), protocol, config.endpoints(), ssl, config.tls().serverName(),
                 config.tls().verify(), config.timeouts().connect().toMillis(),
                 config.pool().maxConnectionsPerLoop(), config.pool().maxIdlePerLoop(),
-                config.pool().idleTimeout().toMillis(), config.pool().maxPendingPerLoop());
+                config.pool().idleTimeout().toMillis(), config.pool().maxPendingPerLoop(), config.tls().caFile());
     }
 
     private static SslContext sslContext(OriginConfig config, OriginProtocol protocol) {

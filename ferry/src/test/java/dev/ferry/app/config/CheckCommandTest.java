@@ -41,10 +41,10 @@ class CheckCommandTest {
     @Test
     void printsEachProblemToStandardErrorAndExitsTwo() throws IOException {
         Path file = Files.writeString(dir.resolve("bad.yaml"),
-                "event-loops: -1\norigins: {a: {protocol: h3, endpoints: ['127.0.0.1:1']}}\n");
+                "event-loops: -1\norigins: {a: {protocol: spdy, endpoints: ['127.0.0.1:1']}}\n");
         assertEquals(2, check(file));
         assertEquals("event-loops: -1 (expected: an integer from 0 to 4096; 0 means one per core)\n"
-                + "origins.a.protocol: h3 (expected: one of h1, h2, h2c)", err.toString().strip());
+                + "origins.a.protocol: spdy (expected: one of h1, h2, h2c, h3)", err.toString().strip());
         assertEquals("", out.toString());
     }
 }

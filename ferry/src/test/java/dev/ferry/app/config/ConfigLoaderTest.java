@@ -185,8 +185,8 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
-                Arguments.of("origins: {backend: {protocol: h3, endpoints: ['127.0.0.1:8080']}}",
-                        "origins.backend.protocol: h3 (expected: one of h1, h2, h2c)"),
+                Arguments.of("origins: {backend: {protocol: spdy, endpoints: ['127.0.0.1:8080']}}",
+                        "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3)"),
                 Arguments.of("routes: [{origin: backend}, {origin: nope}]\n" + TWO_ORIGINS,
                         "routes[1].origin: nope (expected: the name of an origin: backend, static)"),
                 Arguments.of("listeners: [{quci: {}}]\n" + ORIGIN,
@@ -300,7 +300,7 @@ class ConfigLoaderTest {
                   - origin: nope
                 origins:
                   backend:
-                    protocol: h3
+                    protocol: spdy
                 headers: {forwarding: drop}
                 """;
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
@@ -309,7 +309,7 @@ class ConfigLoaderTest {
                 "listeners[0].quci: unknown key (expected one of: name, address, tls, quic, tcp)",
                 "listeners[0].quic.max-idle-timeout: 10 (expected: a duration > 0 such as 30s or 250ms)",
                 "routes[0].origin: nope (expected: the name of an origin: backend)",
-                "origins.backend.protocol: h3 (expected: one of h1, h2, h2c)",
+                "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3)",
                 "origins.backend.endpoints: missing (expected: a list of host:port)",
                 "headers.forwarding: drop (expected: one of append, replace, omit)"), e.problems());
         assertEquals(String.join("\n", e.problems()), e.getMessage());

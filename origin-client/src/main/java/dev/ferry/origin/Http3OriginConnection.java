@@ -1,0 +1,142 @@
+package dev.ferry.origin;
+
+import dev.ferry.http3.StreamWriteCoalescer;
+import dev.ferry.http3.client.Http3Client;
+import dev.ferry.http3.client.Http3Connection;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ConnectionHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The QUIC connection to one HTTP/3 endpoint from one event loop, multiplexing every exchange of that loop, as
+ * {@link Http2OriginConnection} does for HTTP/2. A connection that closed (its idle timeout, the origin's
+ * CONNECTION_CLOSE) or that received GOAWAY is replaced on the next request; streams beyond what the origin allows
+ * (its MAX_STREAMS) wait in order for one to open up.
+ */
+final class Http3OriginConnection {
+    /** How often a stream waiting for the origin's MAX_STREAMS looks again; QUIC gives no event for it. */
+    private static final long STREAM_CREDIT_POLL_MILLIS = 5;
+
+    private final EventLoop loop;
+    private final InetSocketAddress endpoint;
+    private final Http3Client client;
+    private final String serverName;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private CompletableFuture<Http3Connection> connection;
+    private boolean polling;
+
+    Http3OriginConnection(EventLoop loop, InetSocketAddress endpoint, Http3Client client, String serverName) {
+        this.loop = loop;
+        this.endpoint = endpoint;
+        this.client = client;
+        this.serverName = serverName != null ? serverName : endpoint.getHostString();
+    }
+
+    /**
+     * Opens a new request stream whose pipeline holds {@code exchange}; {@code connected} runs once the connection
+     * is up, {@code failed} (instead of the exchange failing) when it cannot be had.
+     */
+    void openStream(Http3OriginExchange exchange, Runnable connected, Consumer<Throwable> failed) {
+        CompletableFuture<Http3Connection> current = connection;
+        if (current == null || (current.isDone() && (current.isCompletedExceptionally()
+                || !usable(current.getNow(null))))) {
+            current = connect();
+        }
+        current.whenComplete((c, cause) -> loop.execute(() -> {
+            if (cause != null) {
+                failed.accept(cause);
+                return;
+            }
+            connected.run();
+            whenStreamAllowed(c.quicChannel(), () -> open(c.quicChannel(), exchange));
+        }));
+    }
+
+    /** Open, and no GOAWAY from the origin: after one it takes no new streams there (RFC 9114 5.2). */
+    private static boolean usable(Http3Connection c) {
+        if (c == null || !c.isActive()) {
+            return false;
+        }
+        Http3ConnectionHandler handler = c.quicChannel().pipeline().get(Http3ConnectionHandler.class);
+        return handler == null || !handler.isGoAwayReceived();
+    }
+
+    private void open(QuicChannel quic, Http3OriginExchange exchange) {
+        if (exchange.isDone()) {
+            return;
+        }
+        Http3.newRequestStream(quic, exchange).addListener(f -> {
+            if (f.isSuccess()) {
+                QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                // HEADERS, DATA and the FIN of one turn in one stream write.
+                stream.pipeline().addFirst(new StreamWriteCoalescer());
+                stream.closeFuture().addListener(c -> drainWaiting(quic));
+                exchange.attach(stream);
+            } else {
+                exchange.fail(f.cause());
+            }
+        });
+    }
+
+    /** Runs {@code open} now if the origin allows another bidirectional stream, else once it does. */
+    private void whenStreamAllowed(QuicChannel quic, Runnable open) {
+        if (waiting.isEmpty() && quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+            open.run();
+            return;
+        }
+        waiting.add(open);
+        schedulePoll(quic);
+    }
+
+    private void drainWaiting(QuicChannel quic) {
+        while (!waiting.isEmpty() && (!quic.isActive() || quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0)) {
+            // On a closed connection each waiting stream fails at once, as the exchange's own failure.
+            waiting.poll().run();
+        }
+    }
+
+    private void schedulePoll(QuicChannel quic) {
+        if (polling) {
+            return;
+        }
+        polling = true;
+        loop.schedule(() -> {
+            polling = false;
+            drainWaiting(quic);
+            if (!waiting.isEmpty()) {
+                schedulePoll(quic);
+            }
+        }, STREAM_CREDIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Http3Connection> connect() {
+        CompletableFuture<Http3Connection> ready = client.connect(endpoint, serverName);
+        connection = ready;
+        ready.whenComplete((c, cause) -> {
+            if (c != null) {
+                c.quicChannel().closeFuture().addListener(f -> loop.execute(() -> {
+                    if (connection == ready) {
+                        connection = null;
+                    }
+                }));
+            }
+        });
+        return ready;
+    }
+
+    void close() {
+        CompletableFuture<Http3Connection> current = connection;
+        if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+            current.getNow(null).close();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.ferry.origin;
+
+import dev.ferry.bridge.exchange.OriginListener;
+import dev.ferry.bridge.exchange.RequestHead;
+import dev.ferry.bridge.headers.OriginRequestTranslator;
+import dev.ferry.http3.Http3StreamFin;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.Http3DataFrame;
+import io.netty.handler.codec.http3.Http3Headers;
+import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.Map;
+
+/**
+ * One exchange on an HTTP/3 request stream to the origin. Sits in the stream channel's pipeline, behind Netty's
+ * HTTP/3 frame codec; reading pauses (and with it the stream's flow-control credit) while the client cannot take
+ * more. The request ends with a FIN that rides on a frame ({@link Http3StreamFin}).
+ */
+final class Http3OriginExchange extends OriginStreamExchange {
+    private final RequestHead request;
+    private QuicStreamChannel stream;
+    private HttpHeaders trailers;
+
+    Http3OriginExchange(String originName, RequestHead request, OriginListener listener) {
+        super(originName, listener);
+        this.request = request;
+    }
+
+    void attach(QuicStreamChannel ch) {
+        if (done) {
+            ch.close();
+            return;
+        }
+        stream = ch;
+        channel = ch;
+        ch.config().setAutoRead(reading);
+        boolean endWithHead = pending.ended() && !pending.hasBody()
+                && (pending.trailers() == null || pending.trailers().isEmpty());
+        ch.write(new DefaultHttp3HeadersFrame(requestHeaders()));
+        listener.onRequestSent();
+        if (endWithHead) {
+            requestComplete = true;
+            Http3StreamFin.send(ch);
+        } else {
+            ByteBuf chunk;
+            while ((chunk = pending.poll()) != null) {
+                ch.write(new DefaultHttp3DataFrame(chunk));
+            }
+            if (pending.ended()) {
+                finishRequest(pending.trailers());
+            }
+        }
+        ch.flush();
+        listener.onOriginWritabilityChanged();
+    }
+
+    private Http3Headers requestHeaders() {
+        Http3Headers h = new DefaultHttp3Headers(false);
+        h.method(request.method());
+        h.scheme("https");
+        h.path(request.path());
+        if (request.authority() != null) {
+            h.authority(request.authority());
+        }
+        for (Map.Entry<String, String> field : OriginRequestTranslator.toHttp2(request)) {
+            h.add(field.getKey(), field.getValue());
+        }
+        return h;
+    }
+
+    @Override
+    protected void sendBody(ByteBuf data) {
+        stream.write(new DefaultHttp3DataFrame(data));
+        flushAtEndOfTurn();
+    }
+
+    @Override
+    protected void sendEnd(HttpHeaders requestTrailers) {
+        finishRequest(requestTrailers);
+    }
+
+    private void finishRequest(HttpHeaders requestTrailers) {
+        requestComplete = true;
+        if (requestTrailers != null && !requestTrailers.isEmpty()) {
+            Http3Headers h = new DefaultHttp3Headers(false);
+            for (Map.Entry<String, String> field : requestTrailers) {
+                h.add(field.getKey(), field.getValue());
+            }
+            stream.write(new DefaultHttp3HeadersFrame(h));
+        }
+        Http3StreamFin.send(stream);
+    }
+
+    // ---- inbound ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof Http3HeadersFrame frame) {
+            onHeaders(frame.headers());
+        } else if (msg instanceof Http3DataFrame frame) {
+            if (!responseStarted) {
+                frame.release();
+                failExchange(OriginFailures.protocolError(originName, "DATA before the response head"));
+                return;
+            }
+            if (frame.content().isReadable()) {
+                listener.onResponseBody(frame.content().retain());
+            }
+            frame.release();
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHeaders(Http3Headers headers) {
+        if (responseStarted) {
+            // A second field section is the trailer section (RFC 9114 4.1); the FIN follows it.
+            trailers = regularFields(headers);
+            return;
+        }
+        reportHead(headers.status(), regularFields(headers), "3");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            // The origin's FIN: the response is complete, or the stream ended before one came.
+            if (!done) {
+                if (responseStarted) {
+                    finishResponse();
+                } else {
+                    failExchange(OriginFailures.closedEarly(originName, false));
+                }
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void finishResponse() {
+        done = true;
+        if (!requestComplete && stream.isActive()) {
+            // The origin is done; it does not want the rest of the request body.
+            stream.close();
+        }
+        listener.onResponseEnd(trailers);
+    }
+}
