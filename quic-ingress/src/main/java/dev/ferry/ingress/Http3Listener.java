@@ -125,6 +125,9 @@ public final class Http3Listener implements AutoCloseable {
         if (settings.datagrams()) {
             builder.datagram(QuicListenerSettings.DATAGRAM_QUEUE, QuicListenerSettings.DATAGRAM_QUEUE);
         }
+        if (settings.retryTokens() != null) {
+            builder.tokenHandler(settings.retryTokens());
+        }
         return builder
                 .sslContext(sslContext)
                 .maxIdleTimeout(settings.maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param requestHeadTimeout   how long a request stream may take to complete its header section (default 10 s);
  *                             past it the stream is answered 408
  * @param maxUdpPayload        the largest UDP payload sent (default 1350, see {@link QuicPacketSizes})
+ * @param retryTokens          address validation with Retry ({@link RetryTokens}), or null for none (the default)
  */
 public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                    long maxConcurrentStreams, boolean extendedConnect, boolean datagrams,
-                                   long maxFieldSectionSize, Duration requestHeadTimeout, int maxUdpPayload) {
+                                   long maxFieldSectionSize, Duration requestHeadTimeout, int maxUdpPayload,
+                                   RetryTokens retryTokens) {
     public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     /** 64 KiB: above what browsers send with large cookies (nginx takes 4 x 8 KiB lines, Envoy 60 KiB). */
     public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64 * 1024;
@@ -34,7 +36,8 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     public QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                 long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
-                DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD);
+                DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD,
+                null);
     }
 
     public static QuicListenerSettings defaults() {
@@ -44,24 +47,30 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     /** These settings with tunnel support switched on or off. */
     public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens);
     }
 
     /** These settings with another field section limit. */
     public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload);
+                extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload, retryTokens);
     }
 
     /** These settings with another request head deadline. */
     public QuicListenerSettings withRequestHeadTimeout(Duration timeout) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload);
+                extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload, retryTokens);
     }
 
     /** These settings with another largest UDP payload. */
     public QuicListenerSettings withMaxUdpPayload(int bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes, retryTokens);
+    }
+
+    /** These settings with address validation by Retry, or none for null. */
+    public QuicListenerSettings withRetryTokens(RetryTokens tokens) {
+        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, tokens);
     }
 }

@@ -90,12 +90,7 @@ final class ListenerReader {
             }
         }
         boolean altSvc = tcp.child("alt-svc").bool(d.altSvc());
-        ConfigNode maxAgeNode = tcp.child("alt-svc-max-age");
-        Duration maxAge = maxAgeNode.duration(d.altSvcMaxAge());
-        if (maxAge.isNegative()) {
-            maxAgeNode.problem("a duration of 0 or more, such as 24h");
-            maxAge = d.altSvcMaxAge();
-        }
+        Duration maxAge = tcp.child("alt-svc-max-age").duration(d.altSvcMaxAge());
         return new TcpConfig(enabled, address, altSvc, maxAge);
     }
 
@@ -132,11 +127,11 @@ final class ListenerReader {
     private static QuicConfig readQuic(ConfigNode quic) {
         QuicConfig d = QuicConfig.defaults();
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
-                + "max-concurrent-streams, max-field-section-size, max-udp-payload")) {
+                + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation")) {
             return d;
         }
         quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams",
-                "max-field-section-size", "max-udp-payload");
+                "max-field-section-size", "max-udp-payload", "address-validation");
         Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
         long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
         long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
@@ -151,6 +146,20 @@ final class ListenerReader {
         }
         long udpPayload = quic.child("max-udp-payload").integer(d.maxUdpPayload(), QuicPacketSizes.QUIC_MINIMUM,
                 QuicConfig.MAX_UDP_PAYLOAD, "an integer from 1200 to 65527 (bytes of UDP payload)");
-        return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection, (int) udpPayload);
+        return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection, (int) udpPayload,
+                readAddressValidation(quic.child("address-validation")));
+    }
+
+    private static AddressValidationConfig readAddressValidation(ConfigNode node) {
+        AddressValidationConfig d = AddressValidationConfig.defaults();
+        if (!node.isMap("a map with keys mode, auto-above, token-lifetime")) {
+            return d;
+        }
+        node.allowKeys("mode", "auto-above", "token-lifetime");
+        String mode = node.child("mode").choice(d.mode(), AddressValidationConfig.MODES);
+        long above = node.child("auto-above").integer(d.autoAbove(), 1, Long.MAX_VALUE,
+                "a number of handshakes per second, at least 1");
+        Duration lifetime = node.child("token-lifetime").duration(d.tokenLifetime());
+        return new AddressValidationConfig(mode, above, lifetime);
     }
 }

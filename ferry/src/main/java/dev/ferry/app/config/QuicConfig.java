@@ -20,9 +20,11 @@ import java.time.Duration;
  * @param maxUdpPayload        {@code max-udp-payload}, default 1350: the largest UDP payload the relay sends, 1200 to
  *                             65527; large enough that a tunnel's QUIC DATAGRAM frame holds a full 1200-byte inner
  *                             QUIC packet ({@link QuicPacketSizes} has the reasoning)
+ * @param addressValidation    {@code address-validation}, default off: Retry for clients ({@link AddressValidationConfig})
  */
 public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
-                         long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload) {
+                         long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
+                         AddressValidationConfig addressValidation) {
     /** The largest UDP payload there is: 65535 less the 8 bytes of the UDP header. */
     public static final int MAX_UDP_PAYLOAD = 65527;
     /** The default field section limit, 64 KiB. */
@@ -43,6 +45,14 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
         Checks.range(maxConcurrentStreams, 1, MAX_STREAMS, "maxConcurrentStreams");
         Checks.range(maxFieldSectionSize, MIN_FIELD_SECTION_SIZE, MAX_FIELD_SECTION_SIZE, "maxFieldSectionSize");
         Checks.range(maxUdpPayload, QuicPacketSizes.QUIC_MINIMUM, MAX_UDP_PAYLOAD, "maxUdpPayload");
+        java.util.Objects.requireNonNull(addressValidation, "addressValidation");
+    }
+
+    /** Without address validation. */
+    public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                      long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload) {
+        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, maxFieldSectionSize,
+                maxUdpPayload, AddressValidationConfig.defaults());
     }
 
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,

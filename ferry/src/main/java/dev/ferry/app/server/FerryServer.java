@@ -23,6 +23,8 @@ import dev.ferry.bridge.headers.ForwardingPolicy;
 import dev.ferry.bridge.hook.ProxyHook;
 import dev.ferry.ingress.Http3Listener;
 import dev.ferry.ingress.QuicListenerSettings;
+import dev.ferry.ingress.RetryTokens;
+import dev.ferry.app.config.AddressValidationConfig;
 import dev.ferry.tcpingress.TcpListener;
 import dev.ferry.tcpingress.TcpListenerSettings;
 import dev.ferry.tcpingress.TcpTls;
@@ -99,7 +101,8 @@ public final class FerryServer implements AutoCloseable {
                         .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
                         .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
                         .withMaxUdpPayload(listener.quic().maxUdpPayload())
-                        .withRequestHeadTimeout(config.timeouts().requestHead());
+                        .withRequestHeadTimeout(config.timeouts().requestHead())
+                        .withRetryTokens(retryTokens(listener.quic().addressValidation()));
                 startListener(listener, files, quic, tunnelsConfig);
             }
             return this;
@@ -107,6 +110,15 @@ public final class FerryServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The listener's Retry token handler, or null when address validation is off. */
+    private static RetryTokens retryTokens(AddressValidationConfig config) {
+        if (!config.enabled()) {
+            return null;
+        }
+        return new RetryTokens(config.mode().equals("always") ? RetryTokens.Mode.ALWAYS : RetryTokens.Mode.AUTO,
+                config.autoAbove(), config.tokenLifetime().toMillis(), System::currentTimeMillis);
     }
 
     /** Attempts at a free port shared by UDP and TCP, for a listener asked for port 0. */

@@ -185,6 +185,11 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("listeners: [{quic: {address-validation: {mode: sometimes}}}]\n"
+                        + "origins: {o: {endpoints: ['127.0.0.1:1']}}",
+                        "listeners[0].quic.address-validation.mode: sometimes (expected: one of off, auto, always)"),
+                Arguments.of("listeners: [{tcp: {alt-svc-max-age: -1s}}]\norigins: {o: {endpoints: ['127.0.0.1:1']}}",
+                        "listeners[0].tcp.alt-svc-max-age: -1s (expected: a duration > 0 such as 30s or 250ms)"),
                 Arguments.of("origins: {backend: {protocol: spdy, endpoints: ['127.0.0.1:8080']}}",
                         "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3)"),
                 Arguments.of("routes: [{origin: backend}, {origin: nope}]\n" + TWO_ORIGINS,
