@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.Http2RawClient;
 import dev.ferry.interop.support.WorkDirs;
 import dev.ferry.testorigin.BuiltinOrigin;
 import dev.ferry.testorigin.PatternBytes;
@@ -62,11 +63,11 @@ class Http2ConnectIT {
 
   @Test
   void connectUdpOverHttp2CarriesEveryDatagramAsACapsule() throws Exception {
-    try (Http2TunnelClient client = Http2TunnelClient.connect(relayAddress())) {
+    try (Http2RawClient client = Http2RawClient.connect(relayAddress())) {
       assertEquals(Boolean.TRUE, client.peerSettings().connectProtocolEnabled(),
           "the relay must announce SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 when tunnels are on");
       long toTargetBefore = relay.server().tunnelTotals().datagramsToTarget();
-      Http2TunnelClient.Tunnel tunnel = client.open(Http2TunnelClient.connectUdp("127.0.0.1:" + relay.port(),
+      Http2RawClient.Tunnel tunnel = client.open(Http2RawClient.connectUdp("127.0.0.1:" + relay.port(),
           "127.0.0.1", echo.port()));
       Http2Headers head = tunnel.head();
       assertEquals("200", head.status().toString(), head.toString());
@@ -97,8 +98,8 @@ class Http2ConnectIT {
 
   @Test
   void classicConnectOverHttp2ReachesATcpTarget() throws Exception {
-    try (Http2TunnelClient client = Http2TunnelClient.connect(relayAddress())) {
-      Http2TunnelClient.Tunnel tunnel = client.open(Http2TunnelClient.connect("127.0.0.1", origin.address().getPort()));
+    try (Http2RawClient client = Http2RawClient.connect(relayAddress())) {
+      Http2RawClient.Tunnel tunnel = client.open(Http2RawClient.connect("127.0.0.1", origin.address().getPort()));
       assertEquals("200", tunnel.head().status().toString(), tunnel.head().toString());
       int size = 3 * PatternBytes.CHUNK_SIZE + 5;
       tunnel.send(("GET /bytes/" + size + " HTTP/1.1\r\nHost: ferry.test\r\nConnection: close\r\n\r\n")
@@ -114,9 +115,9 @@ class Http2ConnectIT {
 
   @Test
   void aConnectTheEgressPolicyForbidsIsRefusedOverHttp2Too() throws Exception {
-    try (Http2TunnelClient client = Http2TunnelClient.connect(relayAddress())) {
+    try (Http2RawClient client = Http2RawClient.connect(relayAddress())) {
       // 10.0.0.0/8 is not on the allow list: the same refusal as over HTTP/3.
-      Http2TunnelClient.Tunnel tunnel = client.open(Http2TunnelClient.connectUdp("127.0.0.1:" + relay.port(),
+      Http2RawClient.Tunnel tunnel = client.open(Http2RawClient.connectUdp("127.0.0.1:" + relay.port(),
           "10.1.2.3", 4433));
       Http2Headers head = tunnel.head();
       assertEquals("403", head.status().toString(), head.toString());
@@ -140,7 +141,7 @@ class Http2ConnectIT {
   }
 
   /** Parses the capsule stream of the relay's DATA frames, whatever their boundaries, until the stream ends. */
-  private static void readCapsules(Http2TunnelClient.Tunnel tunnel, UdpTraffic traffic, AtomicInteger foreign) {
+  private static void readCapsules(Http2RawClient.Tunnel tunnel, UdpTraffic traffic, AtomicInteger foreign) {
     ByteBuffer pending = ByteBuffer.allocate(1 << 20);
     try {
       while (true) {

@@ -1,4 +1,4 @@
-package dev.ferry.interop.tunnel;
+package dev.ferry.interop.support;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -39,17 +39,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A minimal HTTP/2 client over TLS for tunnels through the relay's TCP listener: Netty's frame codec, nothing of
- * Ferry's. It waits for the relay's SETTINGS (extended CONNECT needs SETTINGS_ENABLE_CONNECT_PROTOCOL first,
+ * A minimal HTTP/2 client over TLS for the relay's TCP listener: Netty's frame codec, nothing of Ferry's, and no
+ * client-side checks, so that a test can send what a careful client would not (a malformed head, a tunnel). It waits for the relay's SETTINGS (extended CONNECT needs SETTINGS_ENABLE_CONNECT_PROTOCOL first,
  * RFC 8441 3), opens one stream per tunnel and hands each DATA frame's bytes to a queue in arrival order. No
- * curl, nghttp or h2load in Debian can send CONNECT-UDP over HTTP/2, so the tests drive this.
+ * curl, nghttp or h2load in Debian can send CONNECT-UDP over HTTP/2 or a malformed request, so the tests drive
+ * this.
  */
-final class Http2TunnelClient implements AutoCloseable {
+public final class Http2RawClient implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final CompletableFuture<Http2Settings> settings = new CompletableFuture<>();
     private final Channel connection;
 
-    private Http2TunnelClient(InetSocketAddress relay) throws Exception {
+    private Http2RawClient(InetSocketAddress relay) throws Exception {
         SslContext tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
@@ -78,17 +79,17 @@ final class Http2TunnelClient implements AutoCloseable {
                 .connect(relay).sync().channel();
     }
 
-    static Http2TunnelClient connect(InetSocketAddress relay) throws Exception {
-        return new Http2TunnelClient(relay);
+    public static Http2RawClient connect(InetSocketAddress relay) throws Exception {
+        return new Http2RawClient(relay);
     }
 
     /** The relay's first SETTINGS. */
-    Http2Settings peerSettings() throws Exception {
+    public Http2Settings peerSettings() throws Exception {
         return settings.get(10, TimeUnit.SECONDS);
     }
 
     /** Opens a stream with {@code head} (no END_STREAM) and returns it once the relay answered. */
-    Tunnel open(Http2Headers head) throws Exception {
+    public Tunnel open(Http2Headers head) throws Exception {
         peerSettings();
         Tunnel tunnel = new Tunnel();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(tunnel).open()
@@ -99,8 +100,19 @@ final class Http2TunnelClient implements AutoCloseable {
         return tunnel;
     }
 
+    /** Opens a stream with {@code head} and END_STREAM (a request without body); the answer is read later. */
+    public Tunnel openEnded(Http2Headers head) throws Exception {
+        peerSettings();
+        Tunnel stream = new Tunnel();
+        Http2StreamChannel channel = new Http2StreamChannelBootstrap(connection).handler(stream).open()
+                .get(10, TimeUnit.SECONDS);
+        stream.stream = channel;
+        channel.writeAndFlush(new DefaultHttp2HeadersFrame(head, true)).sync();
+        return stream;
+    }
+
     /** A CONNECT-UDP head (RFC 9298 3.4 over RFC 8441) for {@code host:port} through {@code authority}. */
-    static Http2Headers connectUdp(String authority, String host, int port) {
+    public static Http2Headers connectUdp(String authority, String host, int port) {
         Http2Headers h = new DefaultHttp2Headers();
         h.method("CONNECT").scheme("https").authority(authority)
                 .path("/.well-known/masque/udp/" + host + "/" + port + "/");
@@ -110,7 +122,7 @@ final class Http2TunnelClient implements AutoCloseable {
     }
 
     /** A classic CONNECT head (RFC 9113 8.5) for {@code host:port}. */
-    static Http2Headers connect(String host, int port) {
+    public static Http2Headers connect(String host, int port) {
         Http2Headers h = new DefaultHttp2Headers();
         h.method("CONNECT").authority(host + ":" + port);
         return h;
@@ -123,10 +135,10 @@ final class Http2TunnelClient implements AutoCloseable {
     }
 
     /** One stream: the answer's head, then DATA in order; an empty array marks the end (END_STREAM or reset). */
-    static final class Tunnel extends ChannelInboundHandlerAdapter {
-        final CompletableFuture<Http2Headers> response = new CompletableFuture<>();
-        final BlockingQueue<byte[]> data = new LinkedBlockingQueue<>();
-        volatile String resetCode;
+    public static final class Tunnel extends ChannelInboundHandlerAdapter {
+        public final CompletableFuture<Http2Headers> response = new CompletableFuture<>();
+        public final BlockingQueue<byte[]> data = new LinkedBlockingQueue<>();
+        public volatile String resetCode;
         private Http2StreamChannel stream;
 
         @Override
@@ -159,16 +171,27 @@ final class Http2TunnelClient implements AutoCloseable {
             }
         }
 
-        Http2Headers head() throws Exception {
+        /** Netty's multiplexer hands a stream its RST_STREAM as a user event, not as a read. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Http2ResetFrame reset) {
+                resetCode = Long.toString(reset.errorCode());
+                response.completeExceptionally(new IllegalStateException("reset " + reset.errorCode()));
+                data.add(new byte[0]);
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        public Http2Headers head() throws Exception {
             return response.get(10, TimeUnit.SECONDS);
         }
 
-        void send(byte[] bytes, boolean end) {
+        public void send(byte[] bytes, boolean end) {
             stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), end));
         }
 
         /** Every byte until the end of the stream, waiting up to {@code seconds} for each piece. */
-        byte[] readToEnd(long seconds) throws InterruptedException {
+        public byte[] readToEnd(long seconds) throws InterruptedException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             while (true) {
                 byte[] piece = data.poll(seconds, TimeUnit.SECONDS);
