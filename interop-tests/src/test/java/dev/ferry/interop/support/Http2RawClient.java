@@ -90,24 +90,23 @@ public final class Http2RawClient implements AutoCloseable {
 
     /** Opens a stream with {@code head} (no END_STREAM) and returns it once the relay answered. */
     public Tunnel open(Http2Headers head) throws Exception {
-        peerSettings();
-        Tunnel tunnel = new Tunnel();
-        Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(tunnel).open()
-                .get(10, TimeUnit.SECONDS);
-        tunnel.stream = stream;
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, false)).sync();
+        Tunnel tunnel = send(head, false);
         tunnel.response.get(10, TimeUnit.SECONDS);
         return tunnel;
     }
 
     /** Opens a stream with {@code head} and END_STREAM (a request without body); the answer is read later. */
     public Tunnel openEnded(Http2Headers head) throws Exception {
+        return send(head, true);
+    }
+
+    private Tunnel send(Http2Headers head, boolean endStream) throws Exception {
         peerSettings();
         Tunnel stream = new Tunnel();
         Http2StreamChannel channel = new Http2StreamChannelBootstrap(connection).handler(stream).open()
                 .get(10, TimeUnit.SECONDS);
         stream.stream = channel;
-        channel.writeAndFlush(new DefaultHttp2HeadersFrame(head, true)).sync();
+        channel.writeAndFlush(new DefaultHttp2HeadersFrame(head, endStream)).sync();
         return stream;
     }
 
