@@ -13,6 +13,7 @@ DEFAULT_REQUIRED=(
   gtlsserver:ngtcp2-server
   nginx:nginx
   nghttpd:nghttp2-server
+  h2load:nghttp2-client
   certtool:gnutls-bin
   curl:curl
   tcpdump:tcpdump

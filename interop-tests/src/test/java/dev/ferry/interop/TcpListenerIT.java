@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * downloads hash-equal, an upload echoed byte for byte, {@code alt-svc: h3=":PORT"} on every answer, and the
  * request malformations of RFC 9112 that could smuggle a second request (CL with TE, duplicate CL, obs-fold, bare
  * LF, whitespace before the colon, a bad chunk size) refused with 400 before anything reaches the origin, which
- * records every request it gets.
+ * records every request it gets; and nghttp2's h2load, 2,000 requests over HTTP/2 (50 streams per connection)
+ * and over HTTP/1.1, every one answered 2xx.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TcpListenerIT {
@@ -105,6 +106,27 @@ class TcpListenerIT {
     assertEquals(0, curl.exitCode(), curl.stderrText());
     assertEquals("200", curl.stdoutText().trim());
     assertEquals(Hashes.sha256(data), Hashes.sha256(out));
+  }
+
+  static Stream<Arguments> loadModes() {
+    return Stream.of(Arguments.of("h2", List.<String>of()), Arguments.of("h1", List.of("--h1")));
+  }
+
+  /** nghttp2's h2load, an independent client: many streams per connection (HTTP/2), or keep-alive (HTTP/1.1). */
+  @ParameterizedTest(name = "h2load {0}")
+  @MethodSource("loadModes")
+  void h2loadGetsEveryAnswer(String name, List<String> mode) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("h2load", "-n", "2000", "-c", "4"));
+    if (mode.isEmpty()) {
+      command.addAll(List.of("-m", "50"));
+    }
+    command.addAll(mode);
+    command.add("https://127.0.0.1:" + relay.port() + "/bytes/512");
+    ProcessRunner.Result run = ProcessRunner.run(command, work, "h2load-" + name, CURL_TIMEOUT);
+    String out = run.stdoutText();
+    assertEquals(0, run.exitCode(), out + run.stderrText());
+    assertTrue(out.contains("2000 succeeded, 0 failed, 0 errored, 0 timeout"), out);
+    assertTrue(out.contains("status codes: 2000 2xx"), out);
   }
 
   static Stream<Arguments> smuggling() {
