@@ -3,6 +3,7 @@ package dev.ferry.tools.tunnel;
 import dev.ferry.bridge.transport.Transport;
 import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.bridge.transport.UdpPayloads;
+import dev.ferry.http3.tunnel.UdpTunnel;
 import dev.ferry.http3.tunnel.UdpTunnelClient;
 
 import io.netty.bootstrap.Bootstrap;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * A local UDP socket in front of one {@link UdpTunnelClient}, the way {@code socat UDP-LISTEN} fronts a remote
+ * A local UDP socket in front of one {@link UdpTunnel}, the way {@code socat UDP-LISTEN} fronts a remote
  * socket: datagrams from a local program go through the tunnel, and the target's answers go back to the program.
  * The peer is whoever sent last, which is what a single UDP client (a QUIC client, a DNS resolver) needs.
  *
@@ -36,7 +37,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
     private final LongAdder fromPeer = new LongAdder();
     private final LongAdder toPeer = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private volatile UdpTunnelClient tunnel;
+    private volatile UdpTunnel tunnel;
     private volatile InetSocketAddress peer;
 
     private UdpTunnelRelay(Channel channel) {
@@ -68,7 +69,7 @@ public final class UdpTunnelRelay implements AutoCloseable {
     }
 
     /** Starts forwarding local datagrams into {@code tunnel}. */
-    public void attach(UdpTunnelClient tunnel) {
+    public void attach(UdpTunnel tunnel) {
         this.tunnel = tunnel;
     }
 
@@ -94,14 +95,14 @@ public final class UdpTunnelRelay implements AutoCloseable {
 
     /** The counters in one line, for the end of a {@code ferry tunnel udp} run. */
     public String summary() {
-        UdpTunnelClient t = tunnel;
+        UdpTunnel t = tunnel;
         UdpTunnelClient.Stats s = t == null ? new UdpTunnelClient.Stats(0, 0, 0, 0, 0) : t.stats();
         return "datagrams (up to " + (t == null ? 0 : t.maxDatagramPayload()) + " bytes) local->target " + fromPeer() + " (" + s.sentAsCapsules() + " as capsules), target->local "
                 + toPeer() + " (" + s.receivedAsCapsules() + " as capsules), drops " + (dropped() + s.dropped());
     }
 
     private void fromLocal(DatagramPacket packet) {
-        UdpTunnelClient t = tunnel;
+        UdpTunnel t = tunnel;
         if (t == null) {
             dropped.increment();
             return;

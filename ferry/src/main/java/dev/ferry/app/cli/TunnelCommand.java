@@ -238,9 +238,13 @@ public final class TunnelCommand implements Runnable {
                 description = "The relay's URI template (default " + ConnectUdpTemplate.DEFAULT_TEMPLATE + ")")
         String template;
 
+        @Option(names = "--http2", description = "Reach the relay over HTTP/2 on TCP (for networks that block UDP); "
+                + "every payload then travels as a capsule. One --via only")
+        boolean http2;
+
         private Http3Client client;
         private UdpTunnelRelay relay;
-        private UdpTunnelClient tunnel;
+        private dev.ferry.http3.tunnel.UdpTunnel tunnel;
 
         public Udp() {
             super(System.err);
@@ -265,12 +269,21 @@ public final class TunnelCommand implements Runnable {
         CompletableFuture<Void> start(EventLoopGroup group, URI via, InetSocketAddress relayAddress,
                                       int maxUdpPayload, HostPort to, InetSocketAddress listen,
                                       TunnelOptions options) throws Exception {
-            client = client(group, true, maxUdpPayload);
-            Http3Connection connection = client.connect(relayAddress, via.getHost(), port(via))
-                    .get(30, TimeUnit.SECONDS);
             relay = UdpTunnelRelay.bind(group, listen);
-            tunnel = UdpTunnelClient.open(connection, to.host(), to.port(), options, relay.towardsPeer())
-                    .get(30, TimeUnit.SECONDS);
+            if (http2) {
+                if (vias.size() > 1) {
+                    throw new IllegalArgumentException("--http2 takes one --via");
+                }
+                tunnel = dev.ferry.tools.tunnel.Http2UdpTunnelClient.open(group, relayAddress, via.getHost(),
+                        via.getHost() + ":" + port(via), insecure, caCert, to.host(), to.port(), options,
+                        relay.towardsPeer()).get(30, TimeUnit.SECONDS);
+            } else {
+                client = client(group, true, maxUdpPayload);
+                Http3Connection connection = client.connect(relayAddress, via.getHost(), port(via))
+                        .get(30, TimeUnit.SECONDS);
+                tunnel = UdpTunnelClient.open(connection, to.host(), to.port(), options, relay.towardsPeer())
+                        .get(30, TimeUnit.SECONDS);
+            }
             relay.attach(tunnel);
             banner(relay.localAddress(), to);
             return tunnel.closed().thenRun(() -> err.println("ferry tunnel: the relay closed the tunnel"));

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  *
  * <p>{@link #send} is thread-safe; the receiver runs on the connection's event loop and must not block.
  */
-public final class UdpTunnelClient implements AutoCloseable {
+public final class UdpTunnelClient implements UdpTunnel {
     private static final Logger log = LoggerFactory.getLogger(UdpTunnelClient.class);
     /**
      * Capsule bytes that may wait for the stream's send window before payloads are dropped: enough to ride out the
@@ -78,6 +78,7 @@ public final class UdpTunnelClient implements AutoCloseable {
      * Sends one UDP payload to the target; takes ownership of {@code payload}. Never blocks: when the stream cannot
      * take a capsule or the tunnel is closed, the payload is dropped and counted, as UDP would lose it.
      */
+    @Override
     public void send(ByteBuf payload) {
         handler.onLoop(() -> handler.send(payload));
     }
@@ -88,6 +89,7 @@ public final class UdpTunnelClient implements AutoCloseable {
     }
 
     /** The largest payload that still fits a QUIC DATAGRAM frame, 0 when datagrams are not in use. */
+    @Override
     public int maxDatagramPayload() {
         if (!usesQuicDatagrams()) {
             return 0;
@@ -102,11 +104,13 @@ public final class UdpTunnelClient implements AutoCloseable {
     }
 
     /** A snapshot of this tunnel's counters. */
+    @Override
     public Stats stats() {
         return new Stats(sent.sum(), sentAsCapsules.sum(), received.sum(), receivedAsCapsules.sum(), dropped.sum());
     }
 
     /** Completes when the stream has closed: exceptionally if it was reset or failed. */
+    @Override
     public CompletableFuture<Void> closed() {
         return handler.closed;
     }

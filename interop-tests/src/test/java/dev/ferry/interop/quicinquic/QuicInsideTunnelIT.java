@@ -36,7 +36,20 @@ class QuicInsideTunnelIT {
 
     @Test
     void gtlsclientFetchesTenMebibytesFromGtlsserverThroughFerryTunnelUdp() throws Exception {
-        Path work = WorkDirs.create("quic-in-quic");
+        fetchThroughTunnel("quic-in-quic", List.of());
+    }
+
+    /**
+     * The same over TCP, for networks that block UDP: {@code ferry tunnel udp --http2} reaches the relay's TCP
+     * listener with extended CONNECT over HTTP/2, and every inner QUIC packet travels as a capsule.
+     */
+    @Test
+    void theSameThroughCapsulesOverHttp2() throws Exception {
+        fetchThroughTunnel("quic-in-h2", List.of("--http2"));
+    }
+
+    private void fetchThroughTunnel(String name, List<String> tunnelOptions) throws Exception {
+        Path work = WorkDirs.create(name);
         Path docroot = Files.createDirectories(work.resolve("htdocs"));
         Path file = RandomFiles.create(docroot.resolve("ten-mib.bin"), 10L << 20, 42);
         SelfSignedCertificate cert = SelfSignedCertificate.generate(List.of("localhost"), List.of(), Duration.ofDays(1));
@@ -51,10 +64,11 @@ class QuicInsideTunnelIT {
                      .origin(FerryRelay.h1("builtin", origin.address()))
                      .tunnels(openUdpRelayToLoopback()).start()) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            tunnel = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.ferry.app.FerryMain",
-                    "tunnel", "udp", "--via", "https://127.0.0.1:" + relay.port(), "--target",
-                    "127.0.0.1:" + serverPort, "--listen", "127.0.0.1:0", "-k")
-                    .redirectErrorStream(true).start();
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "dev.ferry.app.FerryMain", "tunnel", "udp", "--via", "https://127.0.0.1:" + relay.port(),
+                    "--target", "127.0.0.1:" + serverPort, "--listen", "127.0.0.1:0", "-k"));
+            command.addAll(tunnelOptions);
+            tunnel = new ProcessBuilder(command).redirectErrorStream(true).start();
             int tunnelPort = awaitBoundPort(tunnel);
 
             String uri = "https://127.0.0.1:" + tunnelPort + "/ten-mib.bin";
@@ -74,7 +88,7 @@ class QuicInsideTunnelIT {
                     .fetch(Files.createDirectories(work.resolve("direct")), directUri);
             double directSeconds = (System.nanoTime() - directStart) / 1e9;
             assertEquals(Hashes.sha256(file), Hashes.sha256(direct.download(directUri).orElseThrow()), "direct bytes");
-            System.out.printf("[quic-in-quic] 10 MiB HTTP/3: inside CONNECT-UDP %.2f s (%.1f MB/s), direct %.2f s "
+            System.out.printf("[" + name + "] 10 MiB HTTP/3: inside CONNECT-UDP %.2f s (%.1f MB/s), direct %.2f s "
                     + "(%.1f MB/s), tunnel/direct throughput %.2f%n", seconds, (10L << 20) / seconds / 1e6,
                     directSeconds, (10L << 20) / directSeconds / 1e6, directSeconds / seconds);
         } finally {
