@@ -7,6 +7,7 @@ import dev.ferry.bridge.exchange.ClientStreamListener;
 import dev.ferry.bridge.exchange.ExchangeDriver;
 import dev.ferry.bridge.exchange.ResponseHead;
 import dev.ferry.bridge.headers.FieldSectionParser;
+import dev.ferry.bridge.transport.Transport;
 import dev.ferry.bridge.transport.TurnFlush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * pipelined requests wait in the buffer meanwhile. The response is framed by Content-Length when the origin gave
  * one, chunked otherwise (close-delimited for an HTTP/1.0 client).
  *
+ * <p>A CONNECT turns the connection into the tunnel once answered 2xx: bytes then pass both ways unframed, and
+ * the connection closes when the tunnel ends (TLS gives no half-close to carry the target's FIN alone).
+ *
  * <p>A request that cannot be read is answered 400 (or 431, 501, 505) with Proxy-Status and the connection is
  * closed: after a framing error nothing that follows can be trusted to start a request. Backpressure: while the
  * exchange does not want body bytes, the socket is not read.
@@ -43,7 +47,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, REQUEST_DONE, CLOSING }
+    /** TUNNEL_OPENING: a CONNECT waits for its answer (bytes after it wait too); TUNNEL: bytes go both ways. */
+    private enum State {
+        HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, REQUEST_DONE, TUNNEL_OPENING, TUNNEL, CLOSING
+    }
 
     private final ExchangeDriver driver;
     private final TcpListenerSettings settings;
@@ -140,6 +147,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
                 startExchange(raw);
                 return true;
             }
+            case TUNNEL -> {
+                if (!reading || !buffer.isReadable()) {
+                    return false;
+                }
+                exchange.onRequestBody(buffer.readRetainedSlice(buffer.readableBytes()));
+                return true;
+            }
             case FIXED_BODY, CHUNK_DATA -> {
                 if (!reading || !buffer.isReadable()) {
                     return false;
@@ -210,6 +224,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         reading = true;
         if (log.isDebugEnabled()) {
             log.debug("C2P h1 {} {}", ctx.channel().remoteAddress(), request.head());
+        }
+        if (request.head().isConnect()) {
+            // RFC 9110 9.3.6: no content; after a 2xx the connection is the tunnel, and it ends with it.
+            state = State.TUNNEL_OPENING;
+            closeAfterResponse = true;
+            exchange = driver.start(this, clientAddress(), protocol, request.head());
+            return;
         }
         exchange = driver.start(this, clientAddress(), protocol, request.head());
         if (request.chunked()) {
@@ -382,6 +403,19 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         }
         responseStarted = true;
         int status = head.status();
+        if (state == State.TUNNEL_OPENING && status / 100 == 2 && !endOfStream) {
+            // The tunnel is open: no framing from here on, the connection's bytes are the tunnel's.
+            StringBuilder out = statusLine(status);
+            appendFields(out, head.headers());
+            out.append("\r\n");
+            ctx.write(ascii(out), ctx.voidPromise());
+            flush.request();
+            state = State.TUNNEL;
+            responseBodyAllowed = true;
+            chunkedResponse = false;
+            ctx.channel().eventLoop().execute(this::process);
+            return;
+        }
         responseBodyAllowed = !headMethod && status != 204 && status != 304 && status >= 200;
         boolean hasLength = head.headers().contains("content-length");
         chunkedResponse = false;
@@ -477,7 +511,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         if (state == State.REQUEST_DONE || state == State.CLOSING) {
             return;
         }
-        ctx.channel().config().setAutoRead(reading);
+        Transport.setReading(ctx.channel(), reading);
         if (reading) {
             ctx.channel().eventLoop().execute(this::process);
         }

@@ -37,7 +37,7 @@ final class Http1Requests {
     private Http1Requests() {
     }
 
-    /** @throws ProxyException 400 (or 501 for CONNECT and unknown transfer codings) with the rule broken */
+    /** @throws ProxyException 400 (or 501 for an unknown transfer coding) with the rule broken */
     static Parsed toRequest(Http1RequestParser.Head raw) {
         boolean http10 = raw.version().equals("HTTP/1.0");
         List<Map.Entry<String, String>> fields = new ArrayList<>();
@@ -59,9 +59,6 @@ final class Http1Requests {
                 }
             }
             fields.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
-        }
-        if ("CONNECT".equals(raw.method())) {
-            throw ProxyException.badRequest(501, "CONNECT is not served over HTTP/1.1; use HTTP/2 or HTTP/3");
         }
 
         // ---- framing (RFC 9112 6) ----
@@ -97,6 +94,9 @@ final class Http1Requests {
         String target = raw.target();
         if (hosts.size() > 1) {
             throw ProxyException.badRequest("more than one Host field");
+        }
+        if ("CONNECT".equals(raw.method())) {
+            return connect(raw, target, fields, connectionOptions, chunked || contentLength > 0);
         }
         if (hosts.isEmpty() && !http10) {
             throw ProxyException.badRequest("HTTP/1.1 request without a Host field");
@@ -151,6 +151,30 @@ final class Http1Requests {
         RequestHead head = FieldSectionParser.parse(section);
         boolean keepAlive = http10 ? connectionOptions.contains("keep-alive") : !connectionOptions.contains("close");
         return new Parsed(head, contentLength, chunked, keepAlive, "HEAD".equals(raw.method()));
+    }
+
+    /**
+     * CONNECT (RFC 9110 9.3.6, RFC 9112 3.2.3): the target is {@code host:port} (authority-form), the request has
+     * no content, and after a 2xx the connection carries the tunnel's bytes. Host, when sent, must name the same.
+     */
+    private static Parsed connect(Http1RequestParser.Head raw, String target, List<Map.Entry<String, String>> fields,
+                                  Set<String> connectionOptions, boolean hasBody) {
+        if (target.startsWith("/") || target.contains("/") || target.indexOf(':') < 0) {
+            throw ProxyException.badRequest("CONNECT needs host:port, got " + FieldSyntax.printable(target));
+        }
+        if (hasBody) {
+            throw ProxyException.badRequest("CONNECT with a request body");
+        }
+        List<Map.Entry<String, String>> section = new ArrayList<>();
+        section.add(Map.entry(":method", "CONNECT"));
+        section.add(Map.entry(":authority", target));
+        for (Map.Entry<String, String> field : fields) {
+            String name = field.getKey();
+            if (!CONNECTION_SPECIFIC.contains(name) && !connectionOptions.contains(name)) {
+                section.add(field);
+            }
+        }
+        return new Parsed(FieldSectionParser.parse(section), -1, false, false, false);
     }
 
     /** Trailer fields with their names in lower case, as the relay's other versions deliver them. */

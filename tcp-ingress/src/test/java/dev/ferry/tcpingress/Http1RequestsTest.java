@@ -70,8 +70,18 @@ class Http1RequestsTest {
     }
 
     @Test
-    void connectIsNotServedOverHttp1() {
-        assertEquals(501, refusal(head("CONNECT", "a.test:443", "HTTP/1.1", "Host", "a.test:443")));
+    void connectTakesAnAuthorityFormTargetAndNoBody() {
+        Http1Requests.Parsed p = Http1Requests.toRequest(head("CONNECT", "a.test:443", "HTTP/1.1",
+                "Host", "a.test:443", "Proxy-Authorization", "Bearer x"));
+        assertTrue(p.head().isConnect());
+        assertEquals("a.test:443", p.head().authority());
+        assertNull(p.head().path());
+        assertEquals("Bearer x", p.head().headers().get("proxy-authorization"));
+        assertEquals(400, refusal(head("CONNECT", "/a.test:443", "HTTP/1.1", "Host", "a.test:443")));
+        assertEquals(400, refusal(head("CONNECT", "a.test", "HTTP/1.1", "Host", "a.test")));
+        assertEquals(400, refusal(head("CONNECT", "a.test:443", "HTTP/1.1", "Host", "b.test:443")));
+        assertEquals(400, refusal(head("CONNECT", "a.test:443", "HTTP/1.1", "Host", "a.test:443",
+                "Content-Length", "5")));
     }
 
     @Test
