@@ -13,6 +13,7 @@ DEFAULT_REQUIRED=(
   gtlsserver:ngtcp2-server
   nginx:nginx
   nghttpd:nghttp2-server
+  caddy:caddy
   h2load:nghttp2-client
   certtool:gnutls-bin
   curl:curl

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * front, so that neither end is Ferry's. The server's certificate is verified against a CA file, as by default;
  * a 10 MiB file arrives hash-equal; 100 requests and the download share one QUIC connection to the origin, which
  * the origin's own log shows (one "negotiated version" line per connection); and a relay that does not trust the
- * origin's certificate answers 502 with Proxy-Status instead of talking to it.
+ * origin's certificate answers 502 with Proxy-Status instead of talking to it. Caddy (quic-go) serves as an
+ * HTTP/3 origin too.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class Http3OriginIT {
@@ -110,6 +111,71 @@ class Http3OriginIT {
           .fetch(work.resolve("client-untrusted"), "https://localhost:" + relay.port() + "/small.txt");
       assertEquals(502, result.status(0).orElse(-1), result.stderr());
       assertTrue(relay.accessLog().stream().anyMatch(l -> l.contains("\"status\":502")), relay.accessLog().toString());
+    }
+  }
+
+  /**
+   * Caddy (quic-go) as the HTTP/3 origin, serving the same files with its own internal CA, which the relay is told
+   * to trust: 10 MiB hash-equal through {@code protocol: h3}.
+   */
+  @Test
+  void caddyAsAnHttp3Origin() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("caddy"));
+    int port = FreePorts.udpAndTcp();
+    int httpPort = FreePorts.tcp();
+    Files.writeString(dir.resolve("Caddyfile"), """
+        {
+        \tadmin off
+        \tstorage file_system %1$s/data
+        \tskip_install_trust
+        \tauto_https disable_redirects
+        \thttp_port %3$d
+        \thttps_port %2$d
+        \tlog {
+        \t\tlevel WARN
+        \t}
+        }
+        127.0.0.1:%2$d, localhost:%2$d {
+        \tbind 127.0.0.1
+        \ttls internal
+        \troot * %4$s
+        \tfile_server
+        }
+        """.formatted(dir, port, httpPort, docroot));
+    ProcessBuilder builder = new ProcessBuilder("caddy", "run", "--config", dir.resolve("Caddyfile").toString(),
+        "--adapter", "caddyfile").directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("caddy.log").toFile());
+    // Its own home: Caddy keeps state under HOME and XDG directories, none of which is the machine's.
+    builder.environment().put("HOME", dir.toString());
+    builder.environment().put("XDG_DATA_HOME", dir.toString());
+    builder.environment().put("XDG_CONFIG_HOME", dir.toString());
+    Process caddy = builder.start();
+    try {
+      // The CA appears once Caddy has issued the site's certificate.
+      Path ca = dir.resolve("data/pki/authorities/local/root.crt");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Files.isRegularFile(ca) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(Files.isRegularFile(ca), "Caddy made no CA: " + Files.readString(dir.resolve("caddy.log")));
+      Thread.sleep(500);
+      OriginConfig origin = FerryRelay.origin("caddy", OriginProtocol.H3, new InetSocketAddress("127.0.0.1", port),
+          // No server name: the QUIC client sends no SNI for a name without a dot (such as localhost), so Caddy
+          // picks its certificate by address, and the relay checks it against that address.
+          new OriginTlsConfig(true, true, ca, null),
+          FerryRelay.timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+      try (FerryRelay relay = FerryRelay.start(work.resolve("state-caddy"), origin)) {
+        String url = "https://localhost:" + relay.port() + "/ten-mib.bin";
+        GtlsClient.Result result = GtlsClient.connect("127.0.0.1", relay.port()).quiet()
+            .timeout(Duration.ofSeconds(60)).fetch(work.resolve("client-caddy"), url);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals(Hashes.sha256(docroot.resolve("ten-mib.bin")),
+            Hashes.sha256(result.download(url).orElseThrow(() -> new AssertionError(result.stderr()))));
+      }
+    } finally {
+      caddy.destroy();
+      caddy.waitFor(5, TimeUnit.SECONDS);
+      caddy.destroyForcibly();
     }
   }
 
