@@ -7,6 +7,7 @@ import dev.ferry.app.config.PrivacyConfig;
 import dev.ferry.bridge.net.HostPort;
 import dev.ferry.bridge.tunnel.Cidr;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.Http2RawClient;
 import dev.ferry.interop.support.WorkDirs;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The two privacy roles in a relay, driven by kwik. An ingress carries CONNECT-UDP to its configured next hop and
  * refuses, with 403 and Proxy-Status and without sending a datagram, a CONNECT-UDP tunnel to any other target, a
  * CONNECT (TCP) tunnel and a plain request. An egress refuses a client from outside its source networks before
- * any tunnel is opened.
+ * any tunnel is opened. The ingress keeps the same policy when reached over TCP (HTTP/2 extended CONNECT).
  */
 class PrivacyRolesIT {
 
@@ -48,6 +49,48 @@ class PrivacyRolesIT {
             KwikTunnelClient.Tunnel tcp = client.connectTcp("127.0.0.1:" + nextHop.port(), Map.of());
             assertEquals(403, tcp.status(), "an ingress carries no CONNECT (TCP)");
             tcp.finish();
+            assertEquals(0, elsewhere.received(), "nothing may be sent to a target that is not a next hop");
+        }
+    }
+
+    /**
+     * The same ingress reached over TCP (HTTP/2 extended CONNECT, capsules), the fallback where UDP is blocked:
+     * the next hop is carried and answers, anything else gets the same 403.
+     */
+    @Test
+    void anIngressReachedOverTcpKeepsTheSamePolicy() throws Exception {
+        try (UdpEchoServer nextHop = UdpEchoServer.echo("127.0.0.1");
+             UdpEchoServer elsewhere = UdpEchoServer.sink("127.0.0.1");
+             FerryRelay relay = FerryRelay.builder(WorkDirs.create("privacy-ingress-h2").resolve("state"))
+                     .origin(FerryRelay.h1("builtin", TunnelRelays.UNUSED_ORIGIN))
+                     .tunnels(TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(),
+                             Map.of()))
+                     .privacy(new PrivacyConfig(PrivacyConfig.INGRESS,
+                             List.of(HostPort.parse("127.0.0.1:" + nextHop.port(), false)), List.of()))
+                     .start();
+             Http2RawClient client = Http2RawClient.connect(new java.net.InetSocketAddress("127.0.0.1",
+                     relay.port()))) {
+            String authority = "127.0.0.1:" + relay.port();
+            Http2RawClient.Tunnel toHop = client.open(Http2RawClient.connectUdp(authority, "127.0.0.1",
+                    nextHop.port()));
+            assertEquals("200", String.valueOf(toHop.head().status()), toHop.head().toString());
+            byte[] hello = "hello, next hop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] value = UdpTraffic.contextPayload(0, hello);
+            java.io.ByteArrayOutputStream capsule = new java.io.ByteArrayOutputStream();
+            UdpTraffic.writeVarint(capsule, 0);
+            UdpTraffic.writeVarint(capsule, value.length);
+            capsule.writeBytes(value);
+            toHop.send(capsule.toByteArray(), false);
+            byte[] answer = toHop.data.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(answer != null && new String(answer, java.nio.charset.StandardCharsets.US_ASCII)
+                    .endsWith("hello, next hop"), "the next hop's echo, as a capsule");
+
+            Http2RawClient.Tunnel other = client.open(Http2RawClient.connectUdp(authority, "127.0.0.1",
+                    elsewhere.port()));
+            assertEquals("403", String.valueOf(other.head().status()), other.head().toString());
+            assertTrue(String.valueOf(other.head().get("proxy-status")).contains("error=http_request_denied"));
+            Http2RawClient.Tunnel tcp = client.open(Http2RawClient.connect("127.0.0.1", nextHop.port()));
+            assertEquals("403", String.valueOf(tcp.head().status()), "an ingress carries no CONNECT (TCP)");
             assertEquals(0, elsewhere.received(), "nothing may be sent to a target that is not a next hop");
         }
     }
