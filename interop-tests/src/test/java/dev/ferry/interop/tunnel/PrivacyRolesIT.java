@@ -25,13 +25,7 @@ class PrivacyRolesIT {
     void anIngressCarriesTunnelsToItsNextHopOnly() throws Exception {
         try (UdpEchoServer nextHop = UdpEchoServer.echo("127.0.0.1");
              UdpEchoServer elsewhere = UdpEchoServer.sink("127.0.0.1");
-             FerryRelay relay = FerryRelay.builder(WorkDirs.create("privacy-ingress").resolve("state"))
-                     .origin(FerryRelay.h1("builtin", TunnelRelays.UNUSED_ORIGIN))
-                     .tunnels(TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(),
-                             Map.of()))
-                     .privacy(new PrivacyConfig(PrivacyConfig.INGRESS,
-                             List.of(HostPort.parse("127.0.0.1:" + nextHop.port(), false)), List.of()))
-                     .start();
+             FerryRelay relay = ingress("privacy-ingress", nextHop);
              KwikTunnelClient client = KwikTunnelClient.connect(relay.address(), true)) {
             String authority = "127.0.0.1:" + relay.port();
             KwikTunnelClient.Tunnel toHop = client.connectUdp(authority,
@@ -61,13 +55,7 @@ class PrivacyRolesIT {
     void anIngressReachedOverTcpKeepsTheSamePolicy() throws Exception {
         try (UdpEchoServer nextHop = UdpEchoServer.echo("127.0.0.1");
              UdpEchoServer elsewhere = UdpEchoServer.sink("127.0.0.1");
-             FerryRelay relay = FerryRelay.builder(WorkDirs.create("privacy-ingress-h2").resolve("state"))
-                     .origin(FerryRelay.h1("builtin", TunnelRelays.UNUSED_ORIGIN))
-                     .tunnels(TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(),
-                             Map.of()))
-                     .privacy(new PrivacyConfig(PrivacyConfig.INGRESS,
-                             List.of(HostPort.parse("127.0.0.1:" + nextHop.port(), false)), List.of()))
-                     .start();
+             FerryRelay relay = ingress("privacy-ingress-h2", nextHop);
              Http2RawClient client = Http2RawClient.connect(new java.net.InetSocketAddress("127.0.0.1",
                      relay.port()))) {
             String authority = "127.0.0.1:" + relay.port();
@@ -113,5 +101,15 @@ class PrivacyRolesIT {
             tunnel.finish();
             assertEquals(0, target.received());
         }
+    }
+
+    /** An ingress whose only next hop is {@code nextHop}. */
+    private static FerryRelay ingress(String name, UdpEchoServer nextHop) throws Exception {
+        return FerryRelay.builder(WorkDirs.create(name).resolve("state"))
+                .origin(FerryRelay.h1("builtin", TunnelRelays.UNUSED_ORIGIN))
+                .tunnels(TunnelRelays.tunnels(TunnelRelays.allowing("127.0.0.0/8"), TunnelRelays.open(), Map.of()))
+                .privacy(new PrivacyConfig(PrivacyConfig.INGRESS,
+                        List.of(HostPort.parse("127.0.0.1:" + nextHop.port(), false)), List.of()))
+                .start();
     }
 }
