@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One body of assertions over every pair of client protocol (HTTP/1.1 and HTTP/2 with curl, HTTP/3 with
- * gtlsclient) and origin protocol ({@code h1} and {@code h2c}: the built-in origin; {@code h2} over TLS: nghttpd;
+ * gtlsclient) and origin protocol ({@code h1}, {@code h1} over TLS and {@code h2c}: the built-in origin; {@code h2}
+ * over TLS: nghttpd;
  * {@code h3}: gtlsserver), in the spirit of Envoy's protocol integration tests. In every cell: GETs of 0 B, 1 KiB and
  * 10 MiB arrive hash-equal (no 0 B from gtlsserver, which answers 404 for an empty file); a 50 MiB POST comes
  * back byte for byte where the origin echoes (gtlsserver does not);
@@ -84,6 +85,15 @@ class ProtocolMatrixIT {
     CertificateAuthority ca = CertificateAuthority.generate("Ferry matrix CA");
     SelfSignedCertificate originCert = ca.issue(List.of(), List.of());
     Path caFile = ca.writeCaPem(work.resolve("ca.pem"));
+
+    BuiltinOrigin builtinTls = BuiltinOrigin.builder()
+        .sslContext(BuiltinOrigin.tlsContext(originCert.privateKey(), originCert.certificate())).build().start();
+    CLOSE.add(builtinTls);
+    OriginTlsConfig verified = new OriginTlsConfig(true, true, caFile, "localhost");
+    add(new Origin("h1-tls", relay("h1-tls", FerryRelay.origin("builtin-tls", OriginProtocol.H1,
+        builtinTls.address(), verified, FerryRelay.timeouts(quick, Duration.ofSeconds(60), Duration.ofSeconds(60)))),
+        relay("h1-tls-dead", dead(OriginProtocol.H1, verified, quick)),
+        "/bytes/0", "/bytes/" + SMALL, "/bytes/" + BIG, "/echo", patternHashes));
     NghttpdOrigin nghttpd = NghttpdOrigin.start(work.resolve("nghttpd"), true, originCert);
     CLOSE.add(nghttpd);
     Map<String, String> fileHashes = files(nghttpd.docroot());
@@ -149,7 +159,7 @@ class ProtocolMatrixIT {
   static Stream<Arguments> cells() {
     List<Arguments> out = new ArrayList<>();
     for (String client : List.of("http/1.1", "h2", "h3")) {
-      for (String origin : List.of("h1", "h2c", "h2", "h3")) {
+      for (String origin : List.of("h1", "h1-tls", "h2c", "h2", "h3")) {
         out.add(Arguments.of(client, origin));
       }
     }
