@@ -161,15 +161,28 @@ public final class FerryServer implements AutoCloseable {
                 h3.close();
                 throw e;
             } catch (Exception e) {
-                // Netty's bind rethrows the socket's BindException unchecked.
                 h3.close();
-                boolean inUse = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
+                boolean inUse = addressInUse(e);
                 if (!inUse || attempt >= attempts) {
                     throw new IllegalStateException("listener " + listener.name() + ": cannot bind TCP "
                             + tcpAddress + ": " + e.getMessage(), e);
                 }
             }
         }
+    }
+
+    /**
+     * Whether a bind failed because the port is taken: NIO throws {@link java.net.BindException}, epoll a native
+     * IOException naming EADDRINUSE, either of them possibly wrapped.
+     */
+    static boolean addressInUse(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The TCP side of each listener, in the order of {@link #listeners()}; null entries for listeners without. */
