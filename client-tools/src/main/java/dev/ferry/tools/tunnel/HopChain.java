@@ -5,6 +5,7 @@ import dev.ferry.http3.QuicPacketSizes;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
 import dev.ferry.http3.tunnel.TunnelOptions;
+import dev.ferry.http3.tunnel.UdpTunnel;
 import dev.ferry.http3.tunnel.UdpTunnelClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
@@ -30,8 +31,22 @@ public final class HopChain implements AutoCloseable {
     private final InetSocketAddress lastHop;
     private final int maxUdpPayload;
 
-    /** One relay passed: the connection to it, and the tunnel through it to the next, behind a local socket. */
-    private record Level(Http3Client client, UdpTunnelRelay local, UdpTunnelClient tunnel) {
+    /**
+     * One relay passed: the connection to it (null when the tunnel owns its own, as over HTTP/2), and the tunnel
+     * through it to the next, behind a local socket.
+     */
+    private record Level(Http3Client client, UdpTunnelRelay local, UdpTunnel tunnel) {
+    }
+
+    /**
+     * Opens the tunnel through the first hop to the second by other means than HTTP/3: over HTTP/2 on TCP, where
+     * UDP to the first hop is blocked.
+     */
+    @FunctionalInterface
+    public interface FirstTunnel {
+        /** A tunnel through {@code first} to {@code next}, delivering the next hop's payloads to {@code receiver}. */
+        java.util.concurrent.CompletableFuture<? extends UdpTunnel> open(InetSocketAddress first, Hop hop, Hop next,
+                                                                         java.util.function.Consumer<io.netty.buffer.ByteBuf> receiver);
     }
 
     private HopChain(List<Level> levels, InetSocketAddress lastHop, int maxUdpPayload) {
@@ -89,6 +104,15 @@ public final class HopChain implements AutoCloseable {
      */
     public static HopChain open(EventLoopGroup group, List<Hop> hops, IntFunction<Http3Client> clients)
             throws Exception {
+        return open(group, hops, clients, null);
+    }
+
+    /**
+     * As {@link #open(EventLoopGroup, List, IntFunction)}, with the tunnel through the first hop opened by
+     * {@code firstTunnel} (over HTTP/2, say) when it is not null; the hops after it are reached over HTTP/3 as usual.
+     */
+    public static HopChain open(EventLoopGroup group, List<Hop> hops, IntFunction<Http3Client> clients,
+                                FirstTunnel firstTunnel) throws Exception {
         Hop first = hops.get(0);
         InetSocketAddress towards = new InetSocketAddress(InetAddress.getByName(first.address().host()),
                 first.address().port());
@@ -100,13 +124,18 @@ public final class HopChain implements AutoCloseable {
             for (int i = 0; i + 1 < hops.size(); i++) {
                 Hop hop = hops.get(i);
                 Hop next = hops.get(i + 1);
-                client = clients.apply(size);
-                Http3Connection connection = client.connect(towards, hop.serverName(), hop.address().port())
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 local = UdpTunnelRelay.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                UdpTunnelClient tunnel = UdpTunnelClient.open(connection, next.address().host(),
-                        next.address().port(), hop.options(), local.towardsPeer())
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                UdpTunnel tunnel;
+                if (i == 0 && firstTunnel != null) {
+                    tunnel = firstTunnel.open(towards, hop, next, local.towardsPeer())
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } else {
+                    client = clients.apply(size);
+                    Http3Connection connection = client.connect(towards, hop.serverName(), hop.address().port())
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    tunnel = UdpTunnelClient.open(connection, next.address().host(), next.address().port(),
+                            hop.options(), local.towardsPeer()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
                 local.attach(tunnel);
                 levels.add(new Level(client, local, tunnel));
                 client = null;

@@ -129,7 +129,7 @@ public final class TunnelCommand implements Runnable {
             EventLoopGroup group = Transport.selected().newGroup(1);
             HopChain chain = null;
             try {
-                chain = HopChain.open(group, hops, size -> client(group, true, size));
+                chain = HopChain.open(group, hops, size -> client(group, true, size), firstTunnel(group, hops));
                 CompletableFuture<Void> ended = start(group, relay, chain.lastHop(), chain.maxUdpPayload(), to, local,
                         hops.get(hops.size() - 1).options());
                 try {
@@ -204,6 +204,13 @@ public final class TunnelCommand implements Runnable {
                     .maxUdpPayload(maxUdpPayload).build();
         }
 
+        /**
+         * How the tunnel through the first of several relays is opened when not over HTTP/3 (null: over HTTP/3).
+         */
+        HopChain.FirstTunnel firstTunnel(EventLoopGroup group, List<HopChain.Hop> hops) {
+            return null;
+        }
+
         /** The tunnel options every relay's tunnel shares; each relay's token is added to them. */
         TunnelOptions options() {
             return TunnelOptions.defaults();
@@ -238,8 +245,9 @@ public final class TunnelCommand implements Runnable {
                 description = "The relay's URI template (default " + ConnectUdpTemplate.DEFAULT_TEMPLATE + ")")
         String template;
 
-        @Option(names = "--http2", description = "Reach the relay over HTTP/2 on TCP (for networks that block UDP); "
-                + "every payload then travels as a capsule. One --via only")
+        @Option(names = "--http2", description = "Reach the (first) relay over HTTP/2 on TCP, for networks that "
+                + "block UDP; its tunnel then carries every payload as a capsule, and later relays are reached "
+                + "over HTTP/3 inside it")
         boolean http2;
 
         private Http3Client client;
@@ -270,10 +278,7 @@ public final class TunnelCommand implements Runnable {
                                       int maxUdpPayload, HostPort to, InetSocketAddress listen,
                                       TunnelOptions options) throws Exception {
             relay = UdpTunnelRelay.bind(group, listen);
-            if (http2) {
-                if (vias.size() > 1) {
-                    throw new IllegalArgumentException("--http2 takes one --via");
-                }
+            if (http2 && vias.size() == 1) {
                 tunnel = dev.ferry.tools.tunnel.Http2UdpTunnelClient.open(group, relayAddress, via.getHost(),
                         via.getHost() + ":" + port(via), insecure, caCert, to.host(), to.port(), options,
                         relay.towardsPeer()).get(30, TimeUnit.SECONDS);
@@ -287,6 +292,17 @@ public final class TunnelCommand implements Runnable {
             relay.attach(tunnel);
             banner(relay.localAddress(), to);
             return tunnel.closed().thenRun(() -> err.println("ferry tunnel: the relay closed the tunnel"));
+        }
+
+        /** With --http2 and several relays, the first is reached over HTTP/2, the others over HTTP/3 through it. */
+        @Override
+        HopChain.FirstTunnel firstTunnel(EventLoopGroup group, List<HopChain.Hop> hops) {
+            if (!http2 || hops.size() < 2) {
+                return null;
+            }
+            return (first, hop, next, receiver) -> dev.ferry.tools.tunnel.Http2UdpTunnelClient.open(group, first,
+                    hop.serverName(), hop.serverName() + ":" + hop.address().port(), insecure, caCert,
+                    next.address().host(), next.address().port(), hop.options(), receiver);
         }
 
         @Override

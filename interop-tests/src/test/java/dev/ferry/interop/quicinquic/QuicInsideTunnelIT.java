@@ -48,15 +48,51 @@ class QuicInsideTunnelIT {
         fetchThroughTunnel("quic-in-h2", List.of("--http2"));
     }
 
+    /**
+     * Two hops with the first over TCP, a privacy relay's client on a network that blocks UDP: HTTP/2 CONNECT-UDP
+     * to an ingress whose only next hop is the egress, HTTP/3 to the egress inside that tunnel, CONNECT-UDP from the
+     * egress to gtlsserver, and gtlsclient's QUIC inside both: 10 MiB hash-equal.
+     */
+    @Test
+    void twoHopsWithTheFirstOverHttp2() throws Exception {
+        Path work = WorkDirs.create("two-hops-h2");
+        Origin gtls = Origin.start(work);
+        Path file = gtls.file();
+        int serverPort = gtls.port();
+        Process tunnel = null;
+        try (FerryRelay egress = FerryRelay.builder(work.resolve("egress"))
+                     .origin(FerryRelay.h1("unused", new InetSocketAddress("127.0.0.1", 9)))
+                     .tunnels(openUdpRelayToLoopback()).start();
+             FerryRelay ingress = FerryRelay.builder(work.resolve("ingress"))
+                     .origin(FerryRelay.h1("unused", new InetSocketAddress("127.0.0.1", 9)))
+                     .tunnels(openUdpRelayToLoopback())
+                     .privacy(new dev.ferry.app.config.PrivacyConfig(dev.ferry.app.config.PrivacyConfig.INGRESS,
+                             List.of(dev.ferry.bridge.net.HostPort.parse("127.0.0.1:" + egress.port(), false)),
+                             List.of()))
+                     .start()) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            tunnel = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.ferry.app.FerryMain",
+                    "tunnel", "udp", "--http2", "--via", "https://127.0.0.1:" + ingress.port(),
+                    "--via", "https://127.0.0.1:" + egress.port(), "--target", "127.0.0.1:" + serverPort,
+                    "--listen", "127.0.0.1:0", "-k").redirectErrorStream(true).start();
+            int tunnelPort = awaitBoundPort(tunnel);
+            String uri = "https://127.0.0.1:" + tunnelPort + "/ten-mib.bin";
+            GtlsClient.Result result = GtlsClient.connect("127.0.0.1", tunnelPort).quiet()
+                    .timeout(Duration.ofSeconds(90)).fetch(Files.createDirectories(work.resolve("client")), uri);
+            Path downloaded = result.download(uri).orElseThrow(() -> new AssertionError(
+                    "gtlsclient downloaded nothing through the two hops:\n" + result.stderr()));
+            assertEquals(Hashes.sha256(file), Hashes.sha256(downloaded), "bytes through both hops");
+        } finally {
+            stop(tunnel);
+            gtls.stop();
+        }
+    }
+
     private void fetchThroughTunnel(String name, List<String> tunnelOptions) throws Exception {
         Path work = WorkDirs.create(name);
-        Path docroot = Files.createDirectories(work.resolve("htdocs"));
-        Path file = RandomFiles.create(docroot.resolve("ten-mib.bin"), 10L << 20, 42);
-        SelfSignedCertificate cert = SelfSignedCertificate.generate(List.of("localhost"), List.of(), Duration.ofDays(1));
-        int serverPort = FreePorts.udp();
-        Process server = new ProcessBuilder("/usr/sbin/gtlsserver", "-q", "-d", docroot.toString(), "127.0.0.1",
-                Integer.toString(serverPort), cert.privateKeyPath().toString(), cert.certificatePath().toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("gtlsserver.log").toFile()).start();
+        Origin gtls = Origin.start(work);
+        Path file = gtls.file();
+        int serverPort = gtls.port();
         Process tunnel = null;
         try (BuiltinOrigin origin = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build()
                 .start();
@@ -92,14 +128,8 @@ class QuicInsideTunnelIT {
                     + "(%.1f MB/s), tunnel/direct throughput %.2f%n", seconds, (10L << 20) / seconds / 1e6,
                     directSeconds, (10L << 20) / directSeconds / 1e6, directSeconds / seconds);
         } finally {
-            if (tunnel != null) {
-                tunnel.destroy();
-                tunnel.waitFor(5, TimeUnit.SECONDS);
-                tunnel.destroyForcibly();
-            }
-            server.destroy();
-            server.waitFor(5, TimeUnit.SECONDS);
-            server.destroyForcibly();
+            stop(tunnel);
+            gtls.stop();
         }
     }
 
@@ -127,5 +157,32 @@ class QuicInsideTunnelIT {
             }
         }
         throw new AssertionError("ferry tunnel udp did not start:\n" + seen);
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor(5, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    /** gtlsserver serving a 10 MiB file of random bytes. */
+    private record Origin(Process process, int port, Path file) {
+        static Origin start(Path work) throws Exception {
+            Path docroot = Files.createDirectories(work.resolve("htdocs"));
+            Path file = RandomFiles.create(docroot.resolve("ten-mib.bin"), 10L << 20, 42);
+            SelfSignedCertificate cert = SelfSignedCertificate.generate(List.of("localhost"), List.of(),
+                    Duration.ofDays(1));
+            int port = FreePorts.udp();
+            Process server = new ProcessBuilder("/usr/sbin/gtlsserver", "-q", "-d", docroot.toString(), "127.0.0.1",
+                    Integer.toString(port), cert.privateKeyPath().toString(), cert.certificatePath().toString())
+                    .redirectErrorStream(true).redirectOutput(work.resolve("gtlsserver.log").toFile()).start();
+            return new Origin(server, port, file);
+        }
+
+        void stop() throws InterruptedException {
+            QuicInsideTunnelIT.stop(process);
+        }
     }
 }
