@@ -190,7 +190,27 @@ class TcpListenerIT {
     assertTrue(echoed.contains("\r\n0\r\nx-body-bytes: 5\r\n\r\n"), echoed);
   }
 
-  /** Sends {@code request} over a TLS connection that offers only http/1.1 and reads until the relay closes. */
+  @Test
+  void aRequestAnsweredBeforeItsBodyClosesTheConnectionInsteadOfHanging() throws Exception {
+    // Via naming this relay is a loop (502 proxy_loop_detected), decided before the body is read.
+    String answer = sendRaw("POST /echo HTTP/1.1\r\nHost: ferry.test\r\nVia: 1.1 ferry\r\n"
+        + "Content-Length: 5\r\n\r\nhello");
+    assertTrue(answer.startsWith("HTTP/1.1 502 ") && answer.contains("error=proxy_loop_detected"), answer);
+    assertTrue(answer.toLowerCase(Locale.ROOT).contains("connection: close"), answer);
+  }
+
+  @Test
+  void aMalformedSecondRequestOnAConnectionStillGetsItsOwnAnswer() throws Exception {
+    String answer = sendRaw("GET /bytes/3 HTTP/1.1\r\nHost: ferry.test\r\n\r\n"
+        + "GET /headers HTTP/1.1\nHost: ferry.test\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+    assertTrue(answer.contains("HTTP/1.1 400 "), "the second request must be answered 400: " + answer);
+  }
+
+  /**
+   * Sends {@code request} over a TLS connection that offers only http/1.1 and reads until the relay closes; a
+   * relay that leaves the connection open fails the test.
+   */
   private static String sendRaw(String request) throws Exception {
     SSLContext tls = SSLContext.getInstance("TLS");
     // The relay's certificate is self-signed for the test.
@@ -210,6 +230,9 @@ class TcpListenerIT {
         for (int n; (n = in.read(buf)) >= 0; ) {
           answer.write(buf, 0, n);
         }
+      } catch (java.net.SocketTimeoutException e) {
+        throw new AssertionError("the relay left the connection open after: "
+            + answer.toString(StandardCharsets.ISO_8859_1), e);
       } catch (IOException e) {
         // a reset after the answer: what arrived is what counts
       }

@@ -152,6 +152,11 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             datagrams.readCapsules(frame.content());
             return;
         }
+        if (!frame.content().isReadable()) {
+            // An empty DATA frame says nothing, and must not release the held last bytes early.
+            frame.release();
+            return;
+        }
         passHeldData();
         requestBodyBytes += frame.content().readableBytes();
         if (declaredLength >= 0 && requestBodyBytes >= declaredLength && !inputClosed) {

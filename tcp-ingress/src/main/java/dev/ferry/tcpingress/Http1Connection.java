@@ -232,13 +232,24 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
             exchange = driver.start(this, clientAddress(), protocol, request.head());
             return;
         }
-        exchange = driver.start(this, clientAddress(), protocol, request.head());
+        // The body's state is set before the exchange starts: it may answer at once (no route, a refusing hook),
+        // and the answer must know that a body is still coming (the connection then closes after it).
+        boolean body = true;
         if (request.chunked()) {
             state = State.CHUNK_SIZE;
         } else if (request.contentLength() > 0) {
             remaining = request.contentLength();
             state = State.FIXED_BODY;
         } else {
+            body = false;
+        }
+        ClientStreamListener started = driver.start(this, clientAddress(), protocol, request.head());
+        if (state == State.CLOSING) {
+            // Answered at once, before its body: the connection closes, the body is not read.
+            return;
+        }
+        exchange = started;
+        if (!body) {
             requestEnd(null);
         }
     }
@@ -256,6 +267,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
 
     private void nextRequest() {
         exchange = null;
+        // A malformed next request is answered as a request of its own, not as the rest of this one.
+        responseStarted = false;
+        responseDone = false;
         if (closeAfterResponse) {
             closeAfterFlush();
             return;
@@ -359,7 +373,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
             buffer.release();
             buffer = null;
         }
-        if (listener != null && !responseDone) {
+        if (listener != null) {
+            // Also after the response: a tunnel whose target ended must release its socket now, not at its idle
+            // timeout; for an exchange that already completed this does nothing.
             listener.onClientAbort(null);
         }
         ctx.fireChannelInactive();

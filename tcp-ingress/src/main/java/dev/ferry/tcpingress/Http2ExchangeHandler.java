@@ -154,6 +154,11 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
             }
             return;
         }
+        if (!frame.content().isReadable() && !frame.isEndStream()) {
+            // An empty DATA frame says nothing, and must not release the held last bytes early.
+            frame.release();
+            return;
+        }
         passHeldData();
         requestBodyBytes += frame.content().readableBytes();
         if (declaredLength >= 0 && requestBodyBytes > declaredLength) {
