@@ -30,9 +30,7 @@ final class Http3OriginConnection {
     private final InetSocketAddress endpoint;
     private final Http3Client client;
     private final String serverName;
-    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private CompletableFuture<Http3Connection> connection;
-    private boolean polling;
 
     Http3OriginConnection(EventLoop loop, InetSocketAddress endpoint, Http3Client client, String serverName) {
         this.loop = loop;
@@ -57,7 +55,15 @@ final class Http3OriginConnection {
                 return;
             }
             connected.run();
-            whenStreamAllowed(c.quicChannel(), () -> open(c.quicChannel(), exchange));
+            whenStreamAllowed(c, () -> {
+                if (usable(c)) {
+                    open(c, exchange);
+                } else {
+                    // It waited on a connection that has since received GOAWAY (or closed): start over on the
+                    // current one rather than fail a request the origin never saw.
+                    openStream(exchange, () -> { }, failed);
+                }
+            });
         }));
     }
 
@@ -70,16 +76,16 @@ final class Http3OriginConnection {
         return handler == null || !handler.isGoAwayReceived();
     }
 
-    private void open(QuicChannel quic, Http3OriginExchange exchange) {
+    private void open(Http3Connection c, Http3OriginExchange exchange) {
         if (exchange.isDone()) {
             return;
         }
-        Http3.newRequestStream(quic, exchange).addListener(f -> {
+        Http3.newRequestStream(c.quicChannel(), exchange).addListener(f -> {
             if (f.isSuccess()) {
                 QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
                 // HEADERS, DATA and the FIN of one turn in one stream write.
                 stream.pipeline().addFirst(new StreamWriteCoalescer());
-                stream.closeFuture().addListener(c -> drainWaiting(quic));
+                stream.closeFuture().addListener(closed -> drainWaiting(c, Waiting.of(c.quicChannel())));
                 exchange.attach(stream);
             } else {
                 exchange.fail(f.cause());
@@ -87,35 +93,57 @@ final class Http3OriginConnection {
         });
     }
 
-    /** Runs {@code open} now if the origin allows another bidirectional stream, else once it does. */
-    private void whenStreamAllowed(QuicChannel quic, Runnable open) {
-        if (waiting.isEmpty() && quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+    /**
+     * Runs {@code open} now if the origin allows another bidirectional stream on {@code c}, else once it does. Each
+     * connection has its own queue, so that requests for a new connection never wait behind an old one's.
+     */
+    private void whenStreamAllowed(Http3Connection c, Runnable open) {
+        Waiting queue = Waiting.of(c.quicChannel());
+        if (queue.tasks.isEmpty() && c.quicChannel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
             open.run();
             return;
         }
-        waiting.add(open);
-        schedulePoll(quic);
+        queue.tasks.add(open);
+        schedulePoll(c, queue);
     }
 
-    private void drainWaiting(QuicChannel quic) {
-        while (!waiting.isEmpty() && (!quic.isActive() || quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0)) {
-            // On a closed connection each waiting stream fails at once, as the exchange's own failure.
-            waiting.poll().run();
+    private void drainWaiting(Http3Connection c, Waiting queue) {
+        QuicChannel quic = c.quicChannel();
+        while (!queue.tasks.isEmpty() && (!usable(c) || quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0)) {
+            // On a connection no longer usable each waiting request starts over on the current one.
+            queue.tasks.poll().run();
         }
     }
 
-    private void schedulePoll(QuicChannel quic) {
-        if (polling) {
+    private void schedulePoll(Http3Connection c, Waiting queue) {
+        if (queue.polling) {
             return;
         }
-        polling = true;
+        queue.polling = true;
         loop.schedule(() -> {
-            polling = false;
-            drainWaiting(quic);
-            if (!waiting.isEmpty()) {
-                schedulePoll(quic);
+            queue.polling = false;
+            drainWaiting(c, queue);
+            if (!queue.tasks.isEmpty()) {
+                schedulePoll(c, queue);
             }
         }, STREAM_CREDIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The requests waiting for stream credit on one QUIC connection. */
+    private static final class Waiting {
+        private static final io.netty.util.AttributeKey<Waiting> KEY =
+                io.netty.util.AttributeKey.valueOf(Waiting.class, "waiting");
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        boolean polling;
+
+        static Waiting of(QuicChannel quic) {
+            Waiting w = quic.attr(KEY).get();
+            if (w == null) {
+                w = new Waiting();
+                quic.attr(KEY).set(w);
+            }
+            return w;
+        }
     }
 
     private CompletableFuture<Http3Connection> connect() {
