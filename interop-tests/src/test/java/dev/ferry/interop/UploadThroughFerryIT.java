@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 class UploadThroughFerryIT {
 
   private static final long SIZE = 50L << 20;
+  private static final int KWIK_ATTEMPTS = 3;
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -72,14 +73,19 @@ class UploadThroughFerryIT {
     try (FerryRelay relay = FerryRelay.start(work.resolve("relay"), origin)) {
       long start = System.nanoTime();
       AtomicLong headAt = new AtomicLong();
-      HttpResponse<Path> response;
-      try {
-        response = send(upload, download, relay, label, headAt);
-      } catch (KwikDefect defect) {
-        // A defect of kwik's own, recognised exactly in its trace (see KwikTrace): the relay did its part.
-        System.err.println("[UploadThroughFerryIT] " + label + ": " + defect.getMessage() + "; once more");
-        start = System.nanoTime();
-        response = send(upload, download, relay, label, headAt);
+      HttpResponse<Path> response = null;
+      // A defect of kwik's own, recognised exactly in its trace (see KwikTrace), means the relay did its part: try
+      // again, up to three times in all. Both of kwik's races have been seen in one run, one after the other.
+      for (int attempt = 1; response == null; attempt++) {
+        try {
+          start = System.nanoTime();
+          response = send(upload, download, relay, label, headAt);
+        } catch (KwikDefect defect) {
+          if (attempt == KWIK_ATTEMPTS) {
+            throw defect;
+          }
+          System.err.println("[UploadThroughFerryIT] " + label + ": " + defect.getMessage() + "; once more");
+        }
       }
       long end = System.nanoTime();
       double seconds = (end - start) / 1e9;
