@@ -71,21 +71,14 @@ final class Http2OriginExchange extends OriginStreamExchange {
                 ch.read();
             }
         });
-        boolean endWithHead = pending.ended() && !pending.hasBody()
-                && (pending.trailers() == null || pending.trailers().isEmpty());
+        boolean endWithHead = pendingIsHeadOnly();
         ch.write(new DefaultHttp2HeadersFrame(requestHeaders(), endWithHead));
         listener.onRequestSent();
         if (endWithHead) {
+            // END_STREAM rode on the HEADERS frame.
             requestComplete = true;
         } else {
-            ByteBuf chunk;
-            while ((chunk = pending.poll()) != null) {
-                bodySent |= chunk.isReadable();
-                ch.write(new DefaultHttp2DataFrame(chunk, false));
-            }
-            if (pending.ended()) {
-                finishRequest(pending.trailers());
-            }
+            sendPending();
         }
         ch.flush();
         listener.onOriginWritabilityChanged();

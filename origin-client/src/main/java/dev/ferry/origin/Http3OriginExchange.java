@@ -42,22 +42,9 @@ final class Http3OriginExchange extends OriginStreamExchange {
         stream = ch;
         channel = ch;
         ch.config().setAutoRead(reading);
-        boolean endWithHead = pending.ended() && !pending.hasBody()
-                && (pending.trailers() == null || pending.trailers().isEmpty());
         ch.write(new DefaultHttp3HeadersFrame(requestHeaders()));
         listener.onRequestSent();
-        if (endWithHead) {
-            requestComplete = true;
-            Http3StreamFin.send(ch);
-        } else {
-            ByteBuf chunk;
-            while ((chunk = pending.poll()) != null) {
-                ch.write(new DefaultHttp3DataFrame(chunk));
-            }
-            if (pending.ended()) {
-                finishRequest(pending.trailers());
-            }
-        }
+        sendPending();
         ch.flush();
         listener.onOriginWritabilityChanged();
     }

@@ -93,6 +93,22 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
         return out;
     }
 
+    /** True when what the client sent before the channel was attached is a whole request of a head alone. */
+    protected final boolean pendingIsHeadOnly() {
+        return pending.ended() && !pending.hasBody() && (pending.trailers() == null || pending.trailers().isEmpty());
+    }
+
+    /** Sends what was held before the channel was attached: the body pieces, then the end if it came. */
+    protected final void sendPending() {
+        ByteBuf chunk;
+        while ((chunk = pending.poll()) != null) {
+            sendBody(chunk);
+        }
+        if (pending.ended()) {
+            sendEnd(pending.trailers());
+        }
+    }
+
     /** Sends body bytes on the attached channel. */
     protected abstract void sendBody(ByteBuf data);
 

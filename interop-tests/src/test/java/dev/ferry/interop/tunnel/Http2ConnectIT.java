@@ -118,7 +118,7 @@ class Http2ConnectIT {
     try (Http2RawClient client = Http2RawClient.connect(relayAddress())) {
       // 10.0.0.0/8 is not on the allow list: the same refusal as over HTTP/3.
       Http2RawClient.Tunnel tunnel = client.open(Http2RawClient.connectUdp("127.0.0.1:" + relay.port(),
-          "10.1.2.3", 4433));
+          "10.1.2.3", 5000));
       Http2Headers head = tunnel.head();
       assertEquals("403", head.status().toString(), head.toString());
       assertTrue(String.valueOf(head.get("proxy-status")).contains("destination_ip_prohibited"),
