@@ -26,7 +26,7 @@ final class PrivacyTopology implements AutoCloseable {
     static final int HOP1_PORT = 4431;
     static final int HOP2_PORT = 4432;
     /** gtlsserver, HTTP/3. */
-    static final int ORIGIN_H3_PORT = 4433;
+    static final int ORIGIN_H3_PORT = 9443;
     /** nginx, HTTP/1.1 over TLS. */
     static final int ORIGIN_HTTPS_PORT = 8443;
     /** nginx, HTTP/1.1 in clear. */
