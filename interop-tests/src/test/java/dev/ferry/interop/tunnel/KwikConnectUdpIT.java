@@ -94,26 +94,40 @@ class KwikConnectUdpIT {
             AtomicInteger capsuleAnswers = new AtomicInteger();
             Thread capsules = readCapsules(tunnel, traffic, capsuleAnswers);
             long echoBefore = echo.received();
+            long echoedBefore = echo.echoed();
             UdpTraffic.Result viaDatagrams = traffic.run(
                     p -> client.quic().sendDatagram(UdpTraffic.httpDatagram(quarter, 0, p)), WINDOW, 1_000);
-            long echoGot = echo.received() - echoBefore;
-            long echoSent = echo.echoed();
             tunnel.finish();
             capsules.join(10_000);
-            TunnelCounters afterDatagrams = TunnelRelays.awaitTotals(relay, t -> t.datagramsToTarget() >= echoGot
-                    && t.datagramsToClient() >= echoSent);
+            // A tunnel's counts join the totals when it ends, all at once; until then they read zero.
+            TunnelCounters afterDatagrams = TunnelRelays.awaitTotals(relay,
+                    t -> t.datagramsToTarget() >= COUNT * 99 / 100);
+            // The relay's count is final now, but its last datagrams to the echo server may still be on their way:
+            // wait for them before reading the echo server's counts.
+            long relayToTarget = afterDatagrams.datagramsToTarget();
+            long echoGot = echo.awaitReceived(echoBefore + relayToTarget) - echoBefore;
+            long echoSent = echo.echoed() - echoedBefore;
             System.out.printf(Locale.ROOT, "KwikConnectUdpIT: QUIC datagrams, payloads %d..%d B: %s; "
-                    + "answers as capsules %d; relay totals %s%n", traffic.minSize(), traffic.maxSize(), viaDatagrams,
-                    capsuleAnswers.get(), afterDatagrams);
+                    + "answers as capsules %d; echo received %d sent %d; relay totals %s%n", traffic.minSize(),
+                    traffic.maxSize(), viaDatagrams, capsuleAnswers.get(), echoGot, echoSent, afterDatagrams);
 
             assertEquals(COUNT, viaDatagrams.sent());
             assertEquals(0, viaDatagrams.corrupt(), "corrupted payloads");
             assertEquals(0, foreign.get(), "datagrams for another stream or context");
             assertTrue(viaDatagrams.intact() >= COUNT * 99 / 100,
                     "only " + viaDatagrams.intact() + " of " + COUNT + " came back intact");
-            assertEquals(echoGot, afterDatagrams.datagramsToTarget(), "relay datagrams to target vs echo received");
-            assertEquals(echoSent, afterDatagrams.datagramsToClient(), "relay datagrams to client vs echo sent");
-            assertTrue(afterDatagrams.datagramsToTarget() >= COUNT * 99 / 100, afterDatagrams.toString());
+            // kwik 0.10.8 sends a PTO probe as a copy of the oldest unacknowledged packet, DATAGRAM frames included
+            // (RecoveryManager.getFramesToRetransmit keeps every frame but ACK), so a few payloads reach the relay
+            // twice and the relay rightly forwards both. Seen here: 1,004 to the target for 1,000 sent.
+            assertTrue(relayToTarget >= COUNT * 99 / 100 && relayToTarget <= COUNT + COUNT / 100,
+                    "relay datagrams to target " + relayToTarget + " for " + COUNT + " sent; " + afterDatagrams);
+            // The legs to the echo server are UDP on loopback: nothing arrives that the relay did not send, and the
+            // kernel may drop a few under load (see phase 2).
+            assertTrue(echoGot <= relayToTarget && echoGot >= relayToTarget * 99 / 100,
+                    "echo received " + echoGot + " of the relay's " + relayToTarget);
+            long relayToClient = afterDatagrams.datagramsToClient();
+            assertTrue(relayToClient <= echoSent && relayToClient >= echoSent * 99 / 100,
+                    "relay datagrams to client " + relayToClient + " of the echo server's " + echoSent);
             assertEquals(capsuleAnswers.get(), afterDatagrams.capsulesToClient(), afterDatagrams.toString());
             // The relay's totals are live counters: keep the figures of phase 1.
             long toTargetBefore = afterDatagrams.datagramsToTarget();

@@ -81,6 +81,18 @@ final class UdpEchoServer implements AutoCloseable {
         return received.get();
     }
 
+    /**
+     * Waits up to two seconds for the total received to reach {@code atLeast} (datagrams another party already sent
+     * may still be in the kernel), then returns the total received, whether it got there or not.
+     */
+    long awaitReceived(long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (received.get() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return received.get();
+    }
+
     long echoed() {
         return echoed.get();
     }
