@@ -9,6 +9,7 @@ import dev.ferry.app.config.OriginTlsConfig;
 import dev.ferry.http3.tls.CertificateAuthority;
 import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.BoundPorts;
 import dev.ferry.interop.support.FreePorts;
 import dev.ferry.interop.support.GtlsClient;
 import dev.ferry.interop.support.Hashes;
@@ -111,6 +112,7 @@ class ProtocolMatrixIT {
     gtlsserver = new ProcessBuilder("/usr/sbin/gtlsserver", "-q", "-d", gtlsDocroot.toString(), "127.0.0.1",
         Integer.toString(h3Port), h3Cert.privateKeyPath().toString(), h3Cert.certificatePath().toString())
         .redirectErrorStream(true).redirectOutput(work.resolve("gtlsserver.log").toFile()).start();
+    BoundPorts.awaitUdp(h3Port, gtlsserver, Duration.ofSeconds(10));
     OriginTlsConfig h3Tls = new OriginTlsConfig(true, true, h3Cert.certificatePath(), "localhost");
     add(new Origin("h3", relay("h3", FerryRelay.origin("gtlsserver", OriginProtocol.H3,
         new InetSocketAddress("127.0.0.1", h3Port), h3Tls, FerryRelay.timeouts(quick, Duration.ofSeconds(60),

@@ -8,6 +8,7 @@ import dev.ferry.app.config.OriginProtocol;
 import dev.ferry.app.config.OriginTlsConfig;
 import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.BoundPorts;
 import dev.ferry.interop.support.FreePorts;
 import dev.ferry.interop.support.GtlsClient;
 import dev.ferry.interop.support.Hashes;
@@ -58,7 +59,7 @@ class Http3OriginIT {
     server = new ProcessBuilder("/usr/sbin/gtlsserver", "-d", docroot.toString(), "127.0.0.1",
         Integer.toString(serverPort), cert.privateKeyPath().toString(), cert.certificatePath().toString())
         .redirectErrorStream(true).redirectOutput(work.resolve("gtlsserver.log").toFile()).start();
-    Thread.sleep(300);
+    BoundPorts.awaitUdp(serverPort, server, Duration.ofSeconds(10));
   }
 
   @AfterAll

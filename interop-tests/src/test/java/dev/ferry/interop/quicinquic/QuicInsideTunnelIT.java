@@ -4,6 +4,7 @@ import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.testorigin.BuiltinOrigin;
 import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.BoundPorts;
 import dev.ferry.interop.support.FreePorts;
 import dev.ferry.interop.support.GtlsClient;
 import dev.ferry.interop.support.Hashes;
@@ -178,6 +179,7 @@ class QuicInsideTunnelIT {
             Process server = new ProcessBuilder("/usr/sbin/gtlsserver", "-q", "-d", docroot.toString(), "127.0.0.1",
                     Integer.toString(port), cert.privateKeyPath().toString(), cert.certificatePath().toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("gtlsserver.log").toFile()).start();
+            BoundPorts.awaitUdp(port, server, Duration.ofSeconds(10));
             return new Origin(server, port, file);
         }
 

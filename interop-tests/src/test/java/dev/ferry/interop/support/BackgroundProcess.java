@@ -60,6 +60,15 @@ public final class BackgroundProcess implements AutoCloseable {
     throw new IllegalStateException("port " + port + " not open after " + timeout + "; log:\n" + logText());
   }
 
+  /** Waits until some socket is bound to UDP {@code port} ({@link BoundPorts#awaitUdp}). */
+  public void awaitUdpPort(int port, Duration timeout) {
+    try {
+      BoundPorts.awaitUdp(port, process, timeout);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + "; log:\n" + logText(), e);
+    }
+  }
+
   /**
    * Waits until the process's output holds {@code text} (a banner such as "listening on").
    *

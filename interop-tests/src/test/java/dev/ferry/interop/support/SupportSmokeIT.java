@@ -86,8 +86,7 @@ class SupportSmokeIT {
     try (BackgroundProcess server = BackgroundProcess.start(List.of("/usr/sbin/gtlsserver", "-q", "-d",
         work.resolve("www").toString(), "127.0.0.1", Integer.toString(port), cert.privateKeyPath().toString(),
         cert.certificatePath().toString()), work, "gtlsserver")) {
-      Thread.sleep(300);
-      assertTrue(server.isAlive(), server.logText());
+      server.awaitUdpPort(port, Duration.ofSeconds(10));
       String base = "https://127.0.0.1:" + port;
       GtlsClient.Result result = GtlsClient.connect("127.0.0.1", port).timeout(Duration.ofSeconds(30))
           .fetch(work.resolve("client"), base + "/f.bin", base + "/missing");
@@ -109,8 +108,7 @@ class SupportSmokeIT {
     try (BackgroundProcess server = BackgroundProcess.start(List.of("/usr/sbin/gtlsserver", "-q", "-d",
         work.resolve("www").toString(), "127.0.0.1", Integer.toString(port), cert.privateKeyPath().toString(),
         cert.certificatePath().toString()), work, "gtlsserver")) {
-      Thread.sleep(300);
-      assertTrue(server.isAlive(), server.logText());
+      server.awaitUdpPort(port, Duration.ofSeconds(10));
       H3SpecReport report = h3spec.run(work, "127.0.0.1", port, Duration.ofSeconds(60), "-m", "FLOW_CONTROL_ERROR");
 
       assertEquals(1, report.cases().size(), report.output());
