@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
@@ -46,6 +47,10 @@ import java.util.Map;
  *
  * <p>Auto-read is off: the exchange asks for request body with {@link #setReading(boolean)}, which is how a slow
  * origin slows the client down through QUIC stream flow control.
+ *
+ * <p>On a listener that accepts 0-RTT, a request read before the handshake completed follows {@link EarlyRequests}:
+ * forwarded at once with Early-Data: 1 and sent again after the handshake if the origin answers 425, or held, with
+ * whatever body arrived, until the handshake completes.
  */
 final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         implements ClientStream, CapsuleDatagrams.Sink {
@@ -54,12 +59,23 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     private final ExchangeDriver driver;
     private final boolean extendedConnect;
     private final long requestHeadTimeoutMillis;
+    /** Null when the listener takes no early data. */
+    private final EarlyRequests earlyRequests;
     private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
     private ChannelHandlerContext ctx;
     /** Non-null once a CONNECT-UDP stream switched to datagram mode. */
     private Http3DatagramFlow datagrams;
     private TunnelCounters counters;
     private ClientStreamListener exchange;
+    /** Set once the request head arrived: later HEADERS are trailers, whether or not an exchange runs now. */
+    private boolean headSeen;
+    /** A request read in early data that waits for the handshake, and the DATA that came after its head. */
+    private RequestHead heldHead;
+    private ArrayDeque<ByteBuf> heldBody;
+    /** A request forwarded in early data with our Early-Data: 1: a 425 for it is answered by sending it again. */
+    private RequestHead retryOnTooEarly;
+    /** The early attempt's 425 is being discarded; its end starts the retry. */
+    private boolean discardingTooEarly;
     private HttpHeaders trailers;
     private boolean rejected;
     /** A CONNECT stream that was not refused: half-close is kept, so our FIN does not stop the client's side. */
@@ -73,10 +89,12 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
     /** The DATA that completes a content-length body, held until the FIN (see {@link HeldLastBody}). */
     private final HeldLastBody heldLastData = new HeldLastBody();
 
-    Http3ExchangeHandler(ExchangeDriver driver, boolean extendedConnect, long requestHeadTimeoutMillis) {
+    Http3ExchangeHandler(ExchangeDriver driver, boolean extendedConnect, long requestHeadTimeoutMillis,
+                         EarlyRequests earlyRequests) {
         this.driver = driver;
         this.extendedConnect = extendedConnect;
         this.requestHeadTimeoutMillis = requestHeadTimeoutMillis;
+        this.earlyRequests = earlyRequests;
     }
 
     @Override
@@ -94,7 +112,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
      */
     private void requestHeadTimedOut() {
         headTimer = null;
-        if (exchange != null || rejected || !ctx.channel().isActive()) {
+        if (headSeen || rejected || !ctx.channel().isActive()) {
             return;
         }
         refuseLocally(ProxyException.badRequest(408, "no complete request head within "
@@ -113,7 +131,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         if (rejected) {
             return;
         }
-        if (exchange == null) {
+        if (!headSeen) {
+            headSeen = true;
             cancelHeadTimer();
             RequestHead head;
             try {
@@ -132,6 +151,11 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             }
             declaredLength = FieldSyntax.contentLength(head.headers());
             tunnel = head.isConnect();
+            EarlyData early = earlyRequests == null ? null : EarlyData.of(stream().parent());
+            if (early != null && !early.confirmed()) {
+                startEarly(early, head);
+                return;
+            }
             exchange = driver.start(this, clientAddress(), "3", head);
             return;
         }
@@ -142,29 +166,111 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
         }
     }
 
+    /** Read in early data: forward now if a replay would do no harm, else hold until the handshake completes. */
+    private void startEarly(EarlyData early, RequestHead head) {
+        if (EarlyRequests.mayForwardEarly(head)) {
+            earlyRequests.countForwardedEarly();
+            if (!EarlyRequests.markedByClient(head)) {
+                retryOnTooEarly = head;
+            }
+            log.debug("C2P {} in early data, forwarded with Early-Data: 1", stream().streamId());
+            exchange = driver.start(this, clientAddress(), "3", EarlyRequests.marked(head));
+            return;
+        }
+        earlyRequests.countHeld();
+        log.debug("C2P {} in early data, held until the handshake completes", stream().streamId());
+        heldHead = head;
+        heldBody = new ArrayDeque<>();
+        // Read no further than what already arrived: flow control holds the rest at the client.
+        setReading(false);
+        early.whenConfirmed(this::startHeld);
+    }
+
+    /** The handshake completed: the held request starts, with the body read so far. */
+    private void startHeld() {
+        RequestHead head = heldHead;
+        heldHead = null;
+        if (head == null || rejected || !ctx.channel().isActive()) {
+            release(heldBody);
+            heldBody = null;
+            return;
+        }
+        // Reading again may deliver frames at once: they join the held ones until the exchange has started.
+        setReading(true);
+        exchange = driver.start(this, clientAddress(), "3", head);
+        ArrayDeque<ByteBuf> body = heldBody;
+        heldBody = null;
+        for (ByteBuf data = body.poll(); data != null; data = body.poll()) {
+            acceptBody(data);
+        }
+        if (inputClosed) {
+            endRequest();
+        }
+    }
+
+    /**
+     * The origin answered the early attempt 425 and the client did not mark the request itself: send it again,
+     * without Early-Data, once the handshake has completed (RFC 8470 5.2). The early attempt has ended.
+     */
+    private void retryAfterHandshake() {
+        RequestHead head = retryOnTooEarly;
+        retryOnTooEarly = null;
+        discardingTooEarly = false;
+        exchange = null;
+        earlyRequests.countRetried();
+        log.debug("C2P {} answered 425 in early data, sent again after the handshake", stream().streamId());
+        EarlyData.of(stream().parent()).whenConfirmed(() -> {
+            if (rejected || outputClosed || !ctx.channel().isActive()) {
+                return;
+            }
+            exchange = driver.start(this, clientAddress(), "3", head);
+            if (inputClosed) {
+                endRequest();
+            }
+        });
+    }
+
+    private static void release(ArrayDeque<ByteBuf> buffers) {
+        if (buffers != null) {
+            buffers.forEach(ByteBuf::release);
+            buffers.clear();
+        }
+    }
+
     @Override
     protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+        if (heldBody != null) {
+            heldBody.add(frame.content());
+            return;
+        }
+        acceptBody(frame.content());
+    }
+
+    /** Request body bytes for the exchange; takes ownership. */
+    private void acceptBody(ByteBuf content) {
         if (exchange == null || rejected) {
-            frame.release();
+            content.release();
             return;
         }
         if (datagrams != null) {
-            datagrams.readCapsules(frame.content());
+            datagrams.readCapsules(content);
             return;
         }
-        if (!frame.content().isReadable()) {
+        if (!content.isReadable()) {
             // An empty DATA frame says nothing, and must not release the held last bytes early.
-            frame.release();
+            content.release();
             return;
         }
+        // A request with a body is not sent twice: a 425 for its early attempt goes to the client.
+        retryOnTooEarly = null;
         passHeldData();
-        requestBodyBytes += frame.content().readableBytes();
+        requestBodyBytes += content.readableBytes();
         if (declaredLength >= 0 && requestBodyBytes >= declaredLength && !inputClosed) {
             // Netty's codec already resets the stream when DATA exceeds the content-length.
-            heldLastData.hold(frame.content());
+            heldLastData.hold(content);
             return;
         }
-        exchange.onRequestBody(frame.content());
+        exchange.onRequestBody(content);
     }
 
     @Override
@@ -198,6 +304,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     private void releaseHeldData() {
         heldLastData.release();
+        release(heldBody);
     }
 
     @Override
@@ -208,6 +315,12 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
             failDatagramStream("stream ended inside a capsule");
             return;
         }
+        if (heldBody == null) {
+            endRequest();
+        }
+    }
+
+    private void endRequest() {
         if (exchange != null && !rejected) {
             passHeldData();
             exchange.onRequestEnd(trailers);
@@ -356,6 +469,15 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public void writeHead(ResponseHead head, boolean endOfStream) {
+        if (retryOnTooEarly != null && head.status() == 425) {
+            // The early attempt's answer is not the client's: discard it and try again after the handshake.
+            discardingTooEarly = true;
+            if (endOfStream) {
+                retryAfterHandshake();
+            }
+            return;
+        }
+        retryOnTooEarly = null;
         Http3HeadersFrame frame = new DefaultHttp3HeadersFrame();
         Http3Headers headers = frame.headers();
         headers.status(Integer.toString(head.status()));
@@ -375,7 +497,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public void writeBody(ByteBuf data) {
-        if (outputClosed) {
+        if (outputClosed || discardingTooEarly) {
             data.release();
             return;
         }
@@ -384,6 +506,10 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public void writeEnd(HttpHeaders trailers) {
+        if (discardingTooEarly) {
+            retryAfterHandshake();
+            return;
+        }
         if (outputClosed) {
             return;
         }
@@ -427,6 +553,11 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler
 
     @Override
     public void reset(boolean originSawRequest) {
+        if (discardingTooEarly) {
+            // The origin broke off its 425: the client has seen nothing of it, so the retry still stands.
+            retryAfterHandshake();
+            return;
+        }
         outputClosed = true;
         Http3ErrorCode code = originSawRequest ? Http3ErrorCode.H3_INTERNAL_ERROR : Http3ErrorCode.H3_REQUEST_REJECTED;
         stream().shutdown(code.code());

@@ -58,6 +58,8 @@ public final class Http3Listener implements AutoCloseable {
     private final EventLoopGroup group;
 
     private final LongAdder droppedDatagrams = new LongAdder();
+    /** Null unless the listener accepts 0-RTT early data. */
+    private final EarlyRequests earlyRequests;
     private final List<Channel> sockets = new ArrayList<>();
     /** Keyed by the UDP socket a connection was accepted on: how evenly the kernel spreads clients. */
     private final Map<Channel, LongAdder> acceptedBySocket = new ConcurrentHashMap<>();
@@ -71,6 +73,7 @@ public final class Http3Listener implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.driver = Objects.requireNonNull(driver, "driver");
         this.group = Objects.requireNonNull(group, "group");
+        this.earlyRequests = settings.earlyData() ? new EarlyRequests() : null;
     }
 
     /**
@@ -142,6 +145,9 @@ public final class Http3Listener implements AutoCloseable {
                     protected void initChannel(QuicChannel connection) {
                         connections.add(connection);
                         acceptedBySocket.computeIfAbsent(connection.parent(), socket -> new LongAdder()).increment();
+                        if (earlyRequests != null) {
+                            EarlyData.install(connection);
+                        }
                         connection.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
@@ -154,7 +160,7 @@ public final class Http3Listener implements AutoCloseable {
                                             stream.pipeline().addFirst(new StreamWriteCoalescer());
                                             stream.pipeline().addLast(new Http3ExchangeHandler(driver,
                                                     settings.extendedConnect(),
-                                                    settings.requestHeadTimeout().toMillis()));
+                                                    settings.requestHeadTimeout().toMillis(), earlyRequests));
                                         }
                                     }
                                 }, new PeerSettingsHandler(), null, localSettings(), true));
@@ -182,6 +188,11 @@ public final class Http3Listener implements AutoCloseable {
     /** QUIC DATAGRAM frames dropped because they were malformed or named no open stream. */
     public long droppedDatagrams() {
         return droppedDatagrams.sum();
+    }
+
+    /** What became of requests read in 0-RTT early data, or null when the listener takes none. */
+    public EarlyRequests earlyRequests() {
+        return earlyRequests;
     }
 
     /** The bound address, with the real port when port 0 was asked for. */

@@ -21,11 +21,13 @@ import java.time.Duration;
  *                             past it the stream is answered 408
  * @param maxUdpPayload        the largest UDP payload sent (default 1350, see {@link QuicPacketSizes})
  * @param retryTokens          address validation with Retry ({@link RetryTokens}), or null for none (the default)
+ * @param earlyData            accept 0-RTT early data from resuming clients, under the rules of {@link EarlyRequests}
+ *                             (default false); the TLS context must allow it too
  */
 public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                    long maxConcurrentStreams, boolean extendedConnect, boolean datagrams,
                                    long maxFieldSectionSize, Duration requestHeadTimeout, int maxUdpPayload,
-                                   RetryTokens retryTokens) {
+                                   RetryTokens retryTokens, boolean earlyData) {
     public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     /** 64 KiB: above what browsers send with large cookies (nginx takes 4 x 8 KiB lines, Envoy 60 KiB). */
     public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64 * 1024;
@@ -37,7 +39,7 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
                                 long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
                 DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD,
-                null);
+                null, false);
     }
 
     public static QuicListenerSettings defaults() {
@@ -47,30 +49,38 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     /** These settings with tunnel support switched on or off. */
     public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
+                earlyData);
     }
 
     /** These settings with another field section limit. */
     public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload, retryTokens);
+                extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload, retryTokens, earlyData);
     }
 
     /** These settings with another request head deadline. */
     public QuicListenerSettings withRequestHeadTimeout(Duration timeout) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload, retryTokens);
+                extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload, retryTokens, earlyData);
     }
 
     /** These settings with another largest UDP payload. */
     public QuicListenerSettings withMaxUdpPayload(int bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes, retryTokens);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes, retryTokens, earlyData);
     }
 
     /** These settings with address validation by Retry, or none for null. */
     public QuicListenerSettings withRetryTokens(RetryTokens tokens) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, tokens);
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, tokens, earlyData);
+    }
+
+    /** These settings with 0-RTT early data accepted or not. */
+    public QuicListenerSettings withEarlyData(boolean accept) {
+        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
+                accept);
     }
 }

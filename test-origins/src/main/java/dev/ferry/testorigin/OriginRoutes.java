@@ -17,6 +17,7 @@ import java.util.List;
  * GET  /die/{n}          announces 2n bytes, sends n, then breaks the connection (HTTP/2: resets the stream)
  * any  /status/{code}    that status (200-599) with a short body
  * GET  /trailers         "ok\n" then trailers x-trailer-one: 1 and x-checksum: abc
+ * any  /too-early        425 (Too Early, RFC 8470) when the request carries Early-Data: 1, else 200 "not early\n"
  * </pre>
  * HEAD is not served (405): the endpoints exist to move bodies.
  */
@@ -72,6 +73,11 @@ final class OriginRoutes {
                 sb.append(h.name()).append(": ").append(h.value()).append('\n');
             }
             return get(method, Route.fixed(200, sb.toString()));
+        }
+        if (path.equals("/too-early")) {
+            boolean early = headers.stream()
+                    .anyMatch(h -> h.name().equalsIgnoreCase("early-data") && h.value().trim().equals("1"));
+            return early ? Route.fixed(425, "425 too early\n") : Route.fixed(200, "not early\n");
         }
         if (path.equals("/hang")) {
             return Route.of(Kind.HANG);

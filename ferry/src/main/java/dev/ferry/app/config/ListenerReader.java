@@ -127,11 +127,11 @@ final class ListenerReader {
     private static QuicConfig readQuic(ConfigNode quic) {
         QuicConfig d = QuicConfig.defaults();
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
-                + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation")) {
+                + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation, early-data")) {
             return d;
         }
         quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams",
-                "max-field-section-size", "max-udp-payload", "address-validation");
+                "max-field-section-size", "max-udp-payload", "address-validation", "early-data");
         Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
         long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
         long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
@@ -147,7 +147,8 @@ final class ListenerReader {
         long udpPayload = quic.child("max-udp-payload").integer(d.maxUdpPayload(), QuicPacketSizes.QUIC_MINIMUM,
                 QuicConfig.MAX_UDP_PAYLOAD, "an integer from 1200 to 65527 (bytes of UDP payload)");
         return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection, (int) udpPayload,
-                readAddressValidation(quic.child("address-validation")));
+                readAddressValidation(quic.child("address-validation")),
+                quic.child("early-data").bool(d.earlyData()));
     }
 
     private static AddressValidationConfig readAddressValidation(ConfigNode node) {

@@ -21,10 +21,13 @@ import java.time.Duration;
  *                             65527; large enough that a tunnel's QUIC DATAGRAM frame holds a full 1200-byte inner
  *                             QUIC packet ({@link QuicPacketSizes} has the reasoning)
  * @param addressValidation    {@code address-validation}, default off: Retry for clients ({@link AddressValidationConfig})
+ * @param earlyData            {@code early-data}, default false: accept 0-RTT early data from clients that resume a
+ *                             session; safe requests go on at once marked Early-Data: 1, others wait for the
+ *                             handshake (docs/configuration.md has the replay risk)
  */
 public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                          long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
-                         AddressValidationConfig addressValidation) {
+                         AddressValidationConfig addressValidation, boolean earlyData) {
     /** The largest UDP payload there is: 65535 less the 8 bytes of the UDP header. */
     public static final int MAX_UDP_PAYLOAD = 65527;
     /** The default field section limit, 64 KiB. */
@@ -48,11 +51,25 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
         java.util.Objects.requireNonNull(addressValidation, "addressValidation");
     }
 
-    /** Without address validation. */
+    /** Without early data. */
+    public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                      long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
+                      AddressValidationConfig addressValidation) {
+        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, maxFieldSectionSize,
+                maxUdpPayload, addressValidation, false);
+    }
+
+    /** Without address validation or early data. */
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                       long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, maxFieldSectionSize,
                 maxUdpPayload, AddressValidationConfig.defaults());
+    }
+
+    /** These settings with 0-RTT early data accepted or not. */
+    public QuicConfig withEarlyData(boolean accept) {
+        return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                maxFieldSectionSize, maxUdpPayload, addressValidation, accept);
     }
 
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,

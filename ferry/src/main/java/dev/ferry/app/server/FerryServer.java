@@ -31,6 +31,7 @@ import dev.ferry.tcpingress.TcpTls;
 import dev.ferry.origin.HttpOriginConnector;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicSslContext;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -102,7 +103,8 @@ public final class FerryServer implements AutoCloseable {
                         .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
                         .withMaxUdpPayload(listener.quic().maxUdpPayload())
                         .withRequestHeadTimeout(config.timeouts().requestHead())
-                        .withRetryTokens(retryTokens(listener.quic().addressValidation()));
+                        .withRetryTokens(retryTokens(listener.quic().addressValidation()))
+                        .withEarlyData(listener.quic().earlyData());
                 startListener(listener, files, quic, tunnelsConfig);
             }
             return this;
@@ -134,8 +136,8 @@ public final class FerryServer implements AutoCloseable {
         boolean samePort = listener.tcp().enabled() && listener.tcp().address() == null;
         int attempts = samePort && listener.address().getPort() == 0 ? SHARED_PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
-            Http3Listener h3 = Http3Listener.create(listener.address(),
-                    ListenerTls.context(files, tunnelsConfig.auth().clientCa()), quic, driver, group).start();
+            QuicSslContext tls = ListenerTls.context(files, tunnelsConfig.auth().clientCa(), quic.earlyData());
+            Http3Listener h3 = Http3Listener.create(listener.address(), tls, quic, driver, group).start();
             if (!listener.tcp().enabled()) {
                 listeners.add(h3);
                 tcpListeners.add(null);

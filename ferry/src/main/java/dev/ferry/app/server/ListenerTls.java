@@ -30,13 +30,17 @@ final class ListenerTls {
     /**
      * @param clientCa when not null, clients are asked for a certificate issued by this CA (mutual TLS for proxy
      *                 authentication); one without a certificate still connects and may use a token instead
+     * @param earlyData whether session tickets allow 0-RTT early data (the listener must be set up for it too)
      */
-    static QuicSslContext context(Files files, Path clientCa) {
+    static QuicSslContext context(Files files, Path clientCa, boolean earlyData) {
         QuicSslContextBuilder builder = QuicSslContextBuilder.forServer(files.privateKey().toFile(), null,
                         files.certificate().toFile())
                 .applicationProtocols(Http3.supportedApplicationProtocols());
         if (clientCa != null) {
             builder.trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
+        }
+        if (earlyData) {
+            builder.earlyData(true);
         }
         KeylogFile keylog = KeylogFile.fromEnvironment(System.err);
         if (keylog != null) {

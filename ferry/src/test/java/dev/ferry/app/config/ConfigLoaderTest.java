@@ -168,6 +168,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsEarlyDataOffByDefaultAndOnWhenAsked() {
+        assertFalse(ConfigLoader.parse(ORIGIN, "min.yaml").listeners().get(0).quic().earlyData());
+        FerryConfig c = ConfigLoader.parse("listeners: [{quic: {early-data: true}}]\n" + ORIGIN, "e.yaml");
+        assertTrue(c.listeners().get(0).quic().earlyData());
+    }
+
+    @Test
     void expandsTildeToTheHomeDirectory() {
         FerryConfig c = ConfigLoader.parse("state-dir: ~/ferry-state\n" + ORIGIN, "t.yaml");
         assertEquals(Path.of(System.getProperty("user.home"), "ferry-state"), c.stateDir());
@@ -185,6 +192,8 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("listeners: [{quic: {early-data: sometimes}}]\n" + ORIGIN,
+                        "listeners[0].quic.early-data: sometimes (expected: true or false)"),
                 Arguments.of("listeners: [{quic: {address-validation: {mode: sometimes}}}]\n"
                         + "origins: {o: {endpoints: ['127.0.0.1:1']}}",
                         "listeners[0].quic.address-validation.mode: sometimes (expected: one of off, auto, always)"),
