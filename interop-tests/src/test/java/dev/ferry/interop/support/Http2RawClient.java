@@ -50,8 +50,13 @@ public final class Http2RawClient implements AutoCloseable {
     private final CompletableFuture<Http2Settings> settings = new CompletableFuture<>();
     private final Channel connection;
 
-    private Http2RawClient(InetSocketAddress relay) throws Exception {
-        SslContext tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+    private Http2RawClient(InetSocketAddress relay, java.security.PrivateKey key,
+                           java.security.cert.X509Certificate certificate) throws Exception {
+        SslContextBuilder builder = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE);
+        if (key != null) {
+            builder.keyManager(key, certificate);
+        }
+        SslContext tls = builder
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
@@ -80,7 +85,13 @@ public final class Http2RawClient implements AutoCloseable {
     }
 
     public static Http2RawClient connect(InetSocketAddress relay) throws Exception {
-        return new Http2RawClient(relay);
+        return new Http2RawClient(relay, null, null);
+    }
+
+    /** Connects presenting a client certificate in the TLS handshake (mutual TLS). */
+    public static Http2RawClient connect(InetSocketAddress relay, java.security.PrivateKey key,
+                                         java.security.cert.X509Certificate certificate) throws Exception {
+        return new Http2RawClient(relay, key, certificate);
     }
 
     /** The relay's first SETTINGS. */
