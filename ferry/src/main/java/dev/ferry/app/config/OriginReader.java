@@ -2,6 +2,7 @@ package dev.ferry.app.config;
 
 import dev.ferry.bridge.net.HostPort;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.Map;
 final class OriginReader {
     static final String ENDPOINTS_EXPECTED = "a list of host:port";
     static final String ENDPOINT_EXPECTED = "host:port or [v6]:port such as 127.0.0.1:8080";
-    private static final List<String> PROTOCOLS = List.of("h1", "h2", "h2c", "h3");
+    private static final List<String> PROTOCOLS = List.of("h1", "h2", "h2c", "h3", "files");
+    static final String ROOT_EXPECTED = "a readable directory whose files the relay serves";
 
     private OriginReader() {
     }
@@ -47,10 +49,18 @@ final class OriginReader {
                 }
                 return;
             }
-            item.allowKeys("protocol", "endpoints", "tls", "timeouts", "pool");
             int before = item.problemCount();
             OriginProtocol protocol = OriginProtocol.valueOf(
                     item.child("protocol").choice("h1", PROTOCOLS).toUpperCase(Locale.ROOT));
+            if (protocol == OriginProtocol.FILES) {
+                item.allowKeys("protocol", "root");
+                Path root = readRoot(item.child("root"), baseDir);
+                if (item.problemCount() == before) {
+                    out.put(name, OriginConfig.files(name, root));
+                }
+                return;
+            }
+            item.allowKeys("protocol", "endpoints", "tls", "timeouts", "pool");
             List<InetSocketAddress> endpoints = readEndpoints(item.child("endpoints"));
             OriginTlsConfig tls = readTls(item.child("tls"), protocol, baseDir);
             TimeoutsConfig timeouts = readTimeouts(item.child("timeouts"));
@@ -60,6 +70,23 @@ final class OriginReader {
             }
         });
         return out;
+    }
+
+    /** A files origin's directory, relative to the configuration file's directory unless absolute. */
+    private static Path readRoot(ConfigNode node, Path baseDir) {
+        if (!node.present()) {
+            node.missing(ROOT_EXPECTED);
+            return null;
+        }
+        Path root = node.file(null, baseDir);
+        if (root == null) {
+            return null;
+        }
+        if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+            node.problem(ROOT_EXPECTED + ", looked for " + root);
+            return null;
+        }
+        return root;
     }
 
     private static void problemWithKey(ConfigNode item, String name) {

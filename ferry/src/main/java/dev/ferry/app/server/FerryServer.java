@@ -28,7 +28,9 @@ import dev.ferry.app.config.AddressValidationConfig;
 import dev.ferry.tcpingress.TcpListener;
 import dev.ferry.tcpingress.TcpListenerSettings;
 import dev.ferry.tcpingress.TcpTls;
+import dev.ferry.bridge.exchange.OriginConnector;
 import dev.ferry.origin.HttpOriginConnector;
+import dev.ferry.origin.files.FileOriginConnector;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -247,8 +249,14 @@ public final class FerryServer implements AutoCloseable {
     private RouteTable routes() {
         Map<String, SelectedOrigin> origins = new LinkedHashMap<>();
         for (OriginConfig origin : config.origins().values()) {
-            HttpOriginConnector connector = HttpOriginConnector.create(OriginFactory.settings(origin));
-            connectors.add(connector);
+            OriginConnector connector;
+            if (origin.protocol() == dev.ferry.app.config.OriginProtocol.FILES) {
+                connector = FileOriginConnector.create(origin.name(), origin.root());
+            } else {
+                HttpOriginConnector http = HttpOriginConnector.create(OriginFactory.settings(origin));
+                connectors.add(http);
+                connector = http;
+            }
             origins.put(origin.name(), new SelectedOrigin(origin.name(), connector,
                     origin.timeouts().response().toMillis(), origin.timeouts().idle().toMillis()));
         }

@@ -22,6 +22,8 @@ final class OriginFactory {
             case H2 -> OriginProtocol.H2;
             case H2C -> OriginProtocol.H2C;
             case H3 -> OriginProtocol.H3;
+            case FILES -> throw new IllegalArgumentException("origin " + config.name()
+                    + ": a files origin has no network settings");
         };
         // HTTP/3 builds its QUIC TLS context per event loop from verify and ca-file (origin-client's Http3Client).
         SslContext ssl = config.usesTls() && protocol != OriginProtocol.H3 ? sslContext(config, protocol) : null;

@@ -44,7 +44,7 @@ class CheckCommandTest {
                 "event-loops: -1\norigins: {a: {protocol: spdy, endpoints: ['127.0.0.1:1']}}\n");
         assertEquals(2, check(file));
         assertEquals("event-loops: -1 (expected: an integer from 0 to 4096; 0 means one per core)\n"
-                + "origins.a.protocol: spdy (expected: one of h1, h2, h2c, h3)", err.toString().strip());
+                + "origins.a.protocol: spdy (expected: one of h1, h2, h2c, h3, files)", err.toString().strip());
         assertEquals("", out.toString());
     }
 }

@@ -188,6 +188,27 @@ class ConfigLoaderTest {
         assertTrue(c.origins().get("b").usesTls());
     }
 
+    @Test
+    void readsAFilesOriginAndNamesWhatIsWrongWithIt() throws IOException {
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Path file = dir.resolve("files.yaml");
+        Files.writeString(file, "origins: {static: {protocol: files, root: www}}\n");
+        FerryConfig c = ConfigLoader.load(file);
+        assertEquals(OriginProtocol.FILES, c.origins().get("static").protocol());
+        assertEquals(www, c.origins().get("static").root());
+        assertTrue(c.origins().get("static").endpoints().isEmpty());
+
+        Files.writeString(file, "origins: {static: {protocol: files}}\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage()
+                .contains("origins.static.root: missing (expected: a readable directory whose files the relay serves)"));
+        Files.writeString(file, "origins: {static: {protocol: files, root: nowhere}}\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage()
+                .contains("origins.static.root: nowhere (expected: a readable directory"));
+        Files.writeString(file, "origins: {static: {protocol: files, root: www, endpoints: ['127.0.0.1:1']}}\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage()
+                .contains("endpoints"));
+    }
+
     static Stream<Arguments> invalidSnippets() {
         return Stream.of(
                 Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
@@ -200,7 +221,7 @@ class ConfigLoaderTest {
                 Arguments.of("listeners: [{tcp: {alt-svc-max-age: -1s}}]\norigins: {o: {endpoints: ['127.0.0.1:1']}}",
                         "listeners[0].tcp.alt-svc-max-age: -1s (expected: a duration > 0 such as 30s or 250ms)"),
                 Arguments.of("origins: {backend: {protocol: spdy, endpoints: ['127.0.0.1:8080']}}",
-                        "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3)"),
+                        "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3, files)"),
                 Arguments.of("routes: [{origin: backend}, {origin: nope}]\n" + TWO_ORIGINS,
                         "routes[1].origin: nope (expected: the name of an origin: backend, static)"),
                 Arguments.of("listeners: [{quci: {}}]\n" + ORIGIN,
@@ -323,7 +344,7 @@ class ConfigLoaderTest {
                 "listeners[0].quci: unknown key (expected one of: name, address, tls, quic, tcp)",
                 "listeners[0].quic.max-idle-timeout: 10 (expected: a duration > 0 such as 30s or 250ms)",
                 "routes[0].origin: nope (expected: the name of an origin: backend)",
-                "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3)",
+                "origins.backend.protocol: spdy (expected: one of h1, h2, h2c, h3, files)",
                 "origins.backend.endpoints: missing (expected: a list of host:port)",
                 "headers.forwarding: drop (expected: one of append, replace, omit)"), e.problems());
         assertEquals(String.join("\n", e.problems()), e.getMessage());
