@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * An HTTP/3 listener: UDP sockets with Netty's QUIC codec, an HTTP/3 connection handler per QUIC connection and
  * an {@link Http3ExchangeHandler} per request stream, which hands each request to the {@link ExchangeDriver}.
+ * Configured for {@code hq-interop} instead, it serves HTTP/0.9 over QUIC ({@link Hq09ConnectionHandler}) to the same
+ * driver, for the QUIC interop runner.
  *
  * <p>On epoll the listener binds one socket per event loop of its group, all on the same address
  * ({@code SO_REUSEPORT}): the kernel spreads clients over them by address, and Netty's {@link QuicCodecDispatcher}
@@ -147,6 +149,10 @@ public final class Http3Listener implements AutoCloseable {
                         acceptedBySocket.computeIfAbsent(connection.parent(), socket -> new LongAdder()).increment();
                         if (earlyRequests != null) {
                             EarlyData.install(connection);
+                        }
+                        if (settings.hqInterop()) {
+                            connection.pipeline().addLast(new Hq09ConnectionHandler(driver, earlyRequests));
+                            return;
                         }
                         connection.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {

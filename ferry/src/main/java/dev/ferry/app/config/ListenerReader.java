@@ -127,11 +127,13 @@ final class ListenerReader {
     private static QuicConfig readQuic(ConfigNode quic) {
         QuicConfig d = QuicConfig.defaults();
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
-                + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation, early-data")) {
+                + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation, early-data, "
+                + "application-protocol")) {
             return d;
         }
         quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams",
-                "max-field-section-size", "max-udp-payload", "address-validation", "early-data");
+                "max-field-section-size", "max-udp-payload", "address-validation", "early-data",
+                "application-protocol");
         Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
         long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
         long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
@@ -148,7 +150,8 @@ final class ListenerReader {
                 QuicConfig.MAX_UDP_PAYLOAD, "an integer from 1200 to 65527 (bytes of UDP payload)");
         return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection, (int) udpPayload,
                 readAddressValidation(quic.child("address-validation")),
-                quic.child("early-data").bool(d.earlyData()));
+                quic.child("early-data").bool(d.earlyData()),
+                quic.child("application-protocol").choice(d.applicationProtocol(), QuicConfig.APPLICATION_PROTOCOLS));
     }
 
     private static AddressValidationConfig readAddressValidation(ConfigNode node) {

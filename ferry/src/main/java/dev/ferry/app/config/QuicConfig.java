@@ -24,10 +24,18 @@ import java.time.Duration;
  * @param earlyData            {@code early-data}, default false: accept 0-RTT early data from clients that resume a
  *                             session; safe requests go on at once marked Early-Data: 1, others wait for the
  *                             handshake (docs/configuration.md has the replay risk)
+ * @param applicationProtocol  {@code application-protocol}, default {@code h3}: or {@code hq-interop}, HTTP/0.9 over
+ *                             QUIC as the QUIC interop runner speaks it, instead of HTTP/3
  */
 public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                          long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
-                         AddressValidationConfig addressValidation, boolean earlyData) {
+                         AddressValidationConfig addressValidation, boolean earlyData, String applicationProtocol) {
+    /** ALPN of HTTP/3 (RFC 9114). */
+    public static final String H3 = "h3";
+    /** ALPN of HTTP/0.9 over QUIC in the QUIC interop runner. */
+    public static final String HQ_INTEROP = "hq-interop";
+    /** The values {@code application-protocol} takes. */
+    public static final java.util.List<String> APPLICATION_PROTOCOLS = java.util.List.of(H3, HQ_INTEROP);
     /** The largest UDP payload there is: 65535 less the 8 bytes of the UDP header. */
     public static final int MAX_UDP_PAYLOAD = 65527;
     /** The default field section limit, 64 KiB. */
@@ -49,6 +57,17 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
         Checks.range(maxFieldSectionSize, MIN_FIELD_SECTION_SIZE, MAX_FIELD_SECTION_SIZE, "maxFieldSectionSize");
         Checks.range(maxUdpPayload, QuicPacketSizes.QUIC_MINIMUM, MAX_UDP_PAYLOAD, "maxUdpPayload");
         java.util.Objects.requireNonNull(addressValidation, "addressValidation");
+        if (!APPLICATION_PROTOCOLS.contains(applicationProtocol)) {
+            throw new IllegalArgumentException("applicationProtocol: " + applicationProtocol);
+        }
+    }
+
+    /** Serving HTTP/3. */
+    public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                      long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
+                      AddressValidationConfig addressValidation, boolean earlyData) {
+        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, maxFieldSectionSize,
+                maxUdpPayload, addressValidation, earlyData, H3);
     }
 
     /** Without early data. */
@@ -69,7 +88,19 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
     /** These settings with 0-RTT early data accepted or not. */
     public QuicConfig withEarlyData(boolean accept) {
         return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                maxFieldSectionSize, maxUdpPayload, addressValidation, accept);
+                maxFieldSectionSize, maxUdpPayload, addressValidation, accept, applicationProtocol);
+    }
+
+    /** These settings with address validation as given. */
+    public QuicConfig withAddressValidation(AddressValidationConfig validation) {
+        return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                maxFieldSectionSize, maxUdpPayload, validation, earlyData, applicationProtocol);
+    }
+
+    /** These settings serving {@code alpn}, one of {@link #APPLICATION_PROTOCOLS}. */
+    public QuicConfig withApplicationProtocol(String alpn) {
+        return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                maxFieldSectionSize, maxUdpPayload, addressValidation, earlyData, alpn);
     }
 
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,

@@ -13,6 +13,7 @@ import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.ListenerConfig;
 import dev.ferry.app.config.OriginConfig;
+import dev.ferry.app.config.QuicConfig;
 import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.app.hooks.AccessLogHook;
@@ -106,7 +107,8 @@ public final class FerryServer implements AutoCloseable {
                         .withMaxUdpPayload(listener.quic().maxUdpPayload())
                         .withRequestHeadTimeout(config.timeouts().requestHead())
                         .withRetryTokens(retryTokens(listener.quic().addressValidation()))
-                        .withEarlyData(listener.quic().earlyData());
+                        .withEarlyData(listener.quic().earlyData())
+                        .withHqInterop(listener.quic().applicationProtocol().equals(QuicConfig.HQ_INTEROP));
                 startListener(listener, files, quic, tunnelsConfig);
             }
             return this;
@@ -138,7 +140,8 @@ public final class FerryServer implements AutoCloseable {
         boolean samePort = listener.tcp().enabled() && listener.tcp().address() == null;
         int attempts = samePort && listener.address().getPort() == 0 ? SHARED_PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
-            QuicSslContext tls = ListenerTls.context(files, tunnelsConfig.auth().clientCa(), quic.earlyData());
+            QuicSslContext tls = ListenerTls.context(files, tunnelsConfig.auth().clientCa(), quic.earlyData(),
+                    listener.quic().applicationProtocol());
             Http3Listener h3 = Http3Listener.create(listener.address(), tls, quic, driver, group).start();
             if (!listener.tcp().enabled()) {
                 listeners.add(h3);

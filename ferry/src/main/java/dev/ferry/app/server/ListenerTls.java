@@ -1,6 +1,7 @@
 package dev.ferry.app.server;
 
 import dev.ferry.app.config.ListenerConfig;
+import dev.ferry.app.config.QuicConfig;
 import dev.ferry.http3.tls.KeylogFile;
 import dev.ferry.http3.tls.SelfSignedCertificate;
 import io.netty.handler.codec.http3.Http3;
@@ -31,11 +32,13 @@ final class ListenerTls {
      * @param clientCa when not null, clients are asked for a certificate issued by this CA (mutual TLS for proxy
      *                 authentication); one without a certificate still connects and may use a token instead
      * @param earlyData whether session tickets allow 0-RTT early data (the listener must be set up for it too)
+     * @param alpn      the one application protocol offered: {@code h3} or {@code hq-interop}
      */
-    static QuicSslContext context(Files files, Path clientCa, boolean earlyData) {
+    static QuicSslContext context(Files files, Path clientCa, boolean earlyData, String alpn) {
         QuicSslContextBuilder builder = QuicSslContextBuilder.forServer(files.privateKey().toFile(), null,
                         files.certificate().toFile())
-                .applicationProtocols(Http3.supportedApplicationProtocols());
+                .applicationProtocols(alpn.equals(QuicConfig.H3) ? Http3.supportedApplicationProtocols()
+                        : new String[] {alpn});
         if (clientCa != null) {
             builder.trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
         }

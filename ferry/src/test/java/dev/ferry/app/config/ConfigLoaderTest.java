@@ -175,6 +175,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheApplicationProtocolH3ByDefault() {
+        assertEquals("h3", ConfigLoader.parse(ORIGIN, "min.yaml").listeners().get(0).quic().applicationProtocol());
+        FerryConfig c = ConfigLoader.parse("listeners: [{quic: {application-protocol: hq-interop}}]\n" + ORIGIN,
+                "hq.yaml");
+        assertEquals("hq-interop", c.listeners().get(0).quic().applicationProtocol());
+    }
+
+    @Test
     void expandsTildeToTheHomeDirectory() {
         FerryConfig c = ConfigLoader.parse("state-dir: ~/ferry-state\n" + ORIGIN, "t.yaml");
         assertEquals(Path.of(System.getProperty("user.home"), "ferry-state"), c.stateDir());
@@ -213,6 +221,8 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("listeners: [{quic: {application-protocol: h2}}]\n" + ORIGIN,
+                        "listeners[0].quic.application-protocol: h2 (expected: one of h3, hq-interop)"),
                 Arguments.of("listeners: [{quic: {early-data: sometimes}}]\n" + ORIGIN,
                         "listeners[0].quic.early-data: sometimes (expected: true or false)"),
                 Arguments.of("listeners: [{quic: {address-validation: {mode: sometimes}}}]\n"
