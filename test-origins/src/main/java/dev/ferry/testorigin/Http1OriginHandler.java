@@ -167,6 +167,10 @@ final class Http1OriginHandler extends ChannelInboundHandlerAdapter {
                 write(Http1Responses.fixed(route.status(), route.body(), ex.keepAlive));
                 ex.responseDone = true;
             }
+            case HOP_FIELDS -> {
+                write(Http1Responses.hopFields(route.body(), ex.keepAlive));
+                ex.responseDone = true;
+            }
             case BYTES, DIE -> {
                 HttpResponse head = Http1Responses.head(OriginRoutes.CONTENT_TYPE_BYTES, ex.keepAlive);
                 if (route.chunked()) {

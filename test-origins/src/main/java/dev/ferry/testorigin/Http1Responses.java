@@ -42,4 +42,20 @@ final class Http1Responses {
         }
         return res;
     }
+
+    /**
+     * {@code /hop-fields}: a 200 carrying the hop-by-hop fields of RFC 9110 section 7.6.1 that a relay must not
+     * forward (Connection, a field Connection names, Keep-Alive and Proxy-Connection) beside one end-to-end field
+     * it must keep.
+     */
+    static FullHttpResponse hopFields(String body, boolean keepAlive) {
+        FullHttpResponse res = fixed(200, body, true);
+        res.headers()
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? "x-private-hop, keep-alive" : "x-private-hop, close")
+                .set(HttpHeaderNames.KEEP_ALIVE, "timeout=5")
+                .set("x-private-hop", "secret")
+                .set("proxy-connection", "keep-alive")
+                .set(OriginRoutes.HOP_FIELDS_KEPT, "yes");
+        return res;
+    }
 }

@@ -127,12 +127,17 @@ final class Http2OriginStreamHandler extends ChannelInboundHandlerAdapter {
         record = recorder.record(method, target, "2", headers);
         route = OriginRoutes.resolve(method, target, "2", headers);
         switch (route.kind()) {
-            case FIXED -> {
+            case FIXED, HOP_FIELDS -> {
                 boolean empty = route.bodyless() || route.body().isEmpty();
                 Http2Headers head = status(route.status());
                 if (!route.bodyless()) {
                     head.set("content-type", OriginRoutes.CONTENT_TYPE_TEXT);
                     head.setLong("content-length", ByteBufUtil.utf8Bytes(route.body()));
+                }
+                if (route.kind() == Kind.HOP_FIELDS) {
+                    // Connection-specific fields make an HTTP/2 message malformed (RFC 9113 8.2.2), so over
+                    // HTTP/2 /hop-fields carries only its end-to-end field.
+                    head.set(OriginRoutes.HOP_FIELDS_KEPT, "yes");
                 }
                 ctx.write(new DefaultHttp2HeadersFrame(head, empty));
                 if (!empty) {

@@ -18,15 +18,18 @@ import java.util.List;
  * any  /status/{code}    that status (200-599) with a short body
  * GET  /trailers         "ok\n" then trailers x-trailer-one: 1 and x-checksum: abc
  * any  /too-early        425 (Too Early, RFC 8470) when the request carries Early-Data: 1, else 200 "not early\n"
+ * GET  /hop-fields       200 "hop fields\n" with x-kept: yes and, on HTTP/1.1 only, hop-by-hop fields a relay must
+ *                        drop: Connection: x-private-hop, keep-alive; Keep-Alive; X-Private-Hop; Proxy-Connection
  * </pre>
  * HEAD is not served (405): the endpoints exist to move bodies.
  */
 final class OriginRoutes {
 
-    enum Kind { FIXED, BYTES, ECHO, SINK, HANG, DIE, TRAILERS }
+    enum Kind { FIXED, BYTES, ECHO, SINK, HANG, DIE, TRAILERS, HOP_FIELDS }
 
     /**
-     * A resolved request. For {@link Kind#FIXED} {@code status} and {@code body} are the whole answer; for
+     * A resolved request. For {@link Kind#FIXED} and {@link Kind#HOP_FIELDS} {@code status} and {@code body} are
+     * the whole answer (the latter with {@link #HOP_FIELDS_KEPT} and, on HTTP/1.1, hop-by-hop fields); for
      * {@link Kind#BYTES} and {@link Kind#DIE} {@code n} is the byte count.
      */
     record Route(Kind kind, int status, String body, long n, boolean chunked) {
@@ -47,6 +50,8 @@ final class OriginRoutes {
     static final String CONTENT_TYPE_TEXT = "text/plain; charset=utf-8";
     static final String CONTENT_TYPE_BYTES = "application/octet-stream";
     static final String BODY_BYTES_HEADER = "x-body-bytes";
+    /** The end-to-end field {@code /hop-fields} sends beside the hop-by-hop ones, so a relay is seen to keep it. */
+    static final String HOP_FIELDS_KEPT = "x-kept";
 
     private OriginRoutes() {
     }
@@ -78,6 +83,9 @@ final class OriginRoutes {
             boolean early = headers.stream()
                     .anyMatch(h -> h.name().equalsIgnoreCase("early-data") && h.value().trim().equals("1"));
             return early ? Route.fixed(425, "425 too early\n") : Route.fixed(200, "not early\n");
+        }
+        if (path.equals("/hop-fields")) {
+            return get(method, new Route(Kind.HOP_FIELDS, 200, "hop fields\n", 0, false));
         }
         if (path.equals("/hang")) {
             return Route.of(Kind.HANG);

@@ -32,6 +32,11 @@ public final class GtlsClient {
 
   public static final Path BINARY = Path.of("/usr/bin/gtlsclient");
   private static final Pattern STATUS = Pattern.compile("^http: stream 0x([0-9a-f]+) \\[:status: (\\d{3})\\]");
+  /** One printed field, e.g. {@code http: stream 0x0 [via: 1.1 ferry]}. */
+  private static final Pattern FIELD = Pattern.compile("^http: stream 0x([0-9a-f]+) \\[(.+?): (.*)\\]$");
+  /** Where a field section starts: what follows belongs to the response head, or to its trailers. */
+  private static final Pattern SECTION =
+      Pattern.compile("^http: stream 0x([0-9a-f]+) (response headers|trailers) started$");
   /** ngtcp2's per-event debug lines, e.g. {@code I00000001 0x91ce... frm tx ...}: dropped from the kept stderr. */
   private static final Pattern NGTCP2_LOG = Pattern.compile("^I\\d{8} 0x[0-9a-f]+ ");
 
@@ -118,8 +123,11 @@ public final class GtlsClient {
       }
     }
     Map<Long, Integer> statuses = new TreeMap<>();
-    String stderr = scanStderr(run.stderr(), statuses);
-    return new Result(run.exitCode(), run.timedOut(), run.stdoutText(), stderr, run.stderr(), downloads, statuses);
+    Map<Long, List<HeaderFields.Field>> heads = new TreeMap<>();
+    Map<Long, List<HeaderFields.Field>> trailers = new TreeMap<>();
+    String stderr = scanStderr(run.stderr(), statuses, heads, trailers);
+    return new Result(run.exitCode(), run.timedOut(), run.stdoutText(), stderr, run.stderr(), downloads, statuses,
+        sections(heads), sections(trailers));
   }
 
   public Result fetch(Path workDir, String... uris) {
@@ -138,14 +146,33 @@ public final class GtlsClient {
     return name.isEmpty() ? "index.html" : name;
   }
 
-  /** Collects {@code :status} per stream and returns stderr without ngtcp2's per-packet lines. */
-  static String scanStderr(Path stderr, Map<Long, Integer> statuses) {
+  /**
+   * Collects {@code :status}, the response head's fields and the trailer fields per stream, and returns stderr
+   * without ngtcp2's per-packet lines. A stream's head is the last one printed, so an interim (1xx) head gives way
+   * to the final one.
+   */
+  static String scanStderr(Path stderr, Map<Long, Integer> statuses, Map<Long, List<HeaderFields.Field>> heads,
+      Map<Long, List<HeaderFields.Field>> trailers) {
     StringBuilder kept = new StringBuilder();
+    Map<Long, List<HeaderFields.Field>> open = new TreeMap<>();
     try (BufferedReader reader = Files.newBufferedReader(stderr, StandardCharsets.ISO_8859_1)) {
       for (String line; (line = reader.readLine()) != null; ) {
         Matcher status = STATUS.matcher(line);
         if (status.find()) {
           statuses.put(Long.parseLong(status.group(1), 16), Integer.parseInt(status.group(2)));
+        }
+        Matcher section = SECTION.matcher(line);
+        Matcher field = FIELD.matcher(line);
+        if (section.find()) {
+          long stream = Long.parseLong(section.group(1), 16);
+          List<HeaderFields.Field> fields = new ArrayList<>();
+          (section.group(2).equals("trailers") ? trailers : heads).put(stream, fields);
+          open.put(stream, fields);
+        } else if (field.find()) {
+          List<HeaderFields.Field> fields = open.get(Long.parseLong(field.group(1), 16));
+          if (fields != null) {
+            fields.add(new HeaderFields.Field(field.group(2), field.group(3)));
+          }
         }
         if (!NGTCP2_LOG.matcher(line).find() && kept.length() < 1 << 20) {
           kept.append(line).append('\n');
@@ -157,6 +184,12 @@ public final class GtlsClient {
     return kept.toString();
   }
 
+  private static Map<Long, HeaderFields> sections(Map<Long, List<HeaderFields.Field>> byStream) {
+    Map<Long, HeaderFields> out = new TreeMap<>();
+    byStream.forEach((stream, fields) -> out.put(stream, new HeaderFields(fields)));
+    return out;
+  }
+
   /**
    * One gtlsclient run.
    *
@@ -164,9 +197,13 @@ public final class GtlsClient {
    * @param stderrLog the complete stderr
    * @param downloads saved response bodies by URI, only for URIs that produced a file (error bodies too)
    * @param statusByStream final {@code :status} by request stream id; empty in quiet mode
+   * @param headByStream the final response head's fields by request stream id, pseudo-header fields included;
+   *     empty in quiet mode
+   * @param trailersByStream trailer fields by request stream id, for responses that had any; empty in quiet mode
    */
   public record Result(int exitCode, boolean timedOut, String stdout, String stderr, Path stderrLog,
-      Map<String, Path> downloads, Map<Long, Integer> statusByStream) {
+      Map<String, Path> downloads, Map<Long, Integer> statusByStream, Map<Long, HeaderFields> headByStream,
+      Map<Long, HeaderFields> trailersByStream) {
 
     public Optional<Path> download(String uri) {
       return Optional.ofNullable(downloads.get(uri));
@@ -176,6 +213,16 @@ public final class GtlsClient {
     public OptionalInt status(int index) {
       Integer status = statusByStream.get(4L * index);
       return status == null ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    /** The response head's fields of the {@code index}-th request (0-based); none if it printed none. */
+    public HeaderFields head(int index) {
+      return headByStream.getOrDefault(4L * index, HeaderFields.NONE);
+    }
+
+    /** The trailer fields of the {@code index}-th request (0-based); none if it printed none. */
+    public HeaderFields trailers(int index) {
+      return trailersByStream.getOrDefault(4L * index, HeaderFields.NONE);
     }
   }
 }
