@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ ${FERRY_SKIP_DEPS:-0} != 1 ]]; then
   scripts/install-deps.sh
+  # quic-go's interop endpoints, built from Debian's source packages (about a minute the first time).
+  scripts/install-interop-peers.sh
 fi
 mvn -B verify "$@"
 if [[ $# -eq 0 ]]; then

@@ -4,6 +4,7 @@ import dev.ferry.app.cli.BenchCommand;
 import dev.ferry.app.cli.CheckCommand;
 import dev.ferry.app.cli.GeofeedCommand;
 import dev.ferry.app.cli.GetCommand;
+import dev.ferry.app.cli.InteropCommand;
 import dev.ferry.app.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "An HTTP/3 and QUIC relay",
         subcommands = {ServeCommand.class, CheckCommand.class, GeofeedCommand.class, GetCommand.class,
-                BenchCommand.class, dev.ferry.app.cli.TokenCommand.class, dev.ferry.app.cli.TunnelCommand.class})
+                BenchCommand.class, dev.ferry.app.cli.TokenCommand.class, dev.ferry.app.cli.TunnelCommand.class,
+                InteropCommand.class})
 public final class FerryMain implements Runnable {
 
     public static void main(String[] args) {
@@ -23,7 +25,7 @@ public final class FerryMain implements Runnable {
     }
 
     private static boolean isServe(String[] args) {
-        return args.length > 0 && "serve".equals(args[0]);
+        return args.length > 0 && "serve".equals(args[0]) || InteropCommand.runsUntilStopped(args);
     }
 
     @Override

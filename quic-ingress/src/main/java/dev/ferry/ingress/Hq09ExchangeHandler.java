@@ -128,14 +128,18 @@ final class Hq09ExchangeHandler extends ChannelInboundHandlerAdapter implements 
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
+    /**
+     * The address the client reached, as the request's authority (HTTP/0.9 carries none); null when the listener
+     * is bound to a wildcard address, whose address says nothing.
+     */
     private String serverName() {
         SocketAddress local = stream().parent().localSocketAddress();
-        if (local instanceof InetSocketAddress inet) {
-            return inet.getAddress().getHostAddress().contains(":")
-                    ? "[" + inet.getAddress().getHostAddress() + "]:" + inet.getPort()
-                    : inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        if (!(local instanceof InetSocketAddress inet) || inet.getAddress() == null
+                || inet.getAddress().isAnyLocalAddress()) {
+            return null;
         }
-        return null;
+        String host = inet.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
 
     private void refuse(String reason) {

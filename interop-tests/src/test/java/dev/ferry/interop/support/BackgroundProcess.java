@@ -102,6 +102,16 @@ public final class BackgroundProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits up to {@code timeout} for the process to exit; true if it did. */
+  public boolean waitFor(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The exit code of a process that has exited. */
+  public int exitCode() {
+    return process.exitValue();
+  }
+
   public long pid() {
     return process.pid();
   }
