@@ -25,13 +25,35 @@ import java.util.Map;
  * more. The request ends with a FIN that rides on a frame ({@link Http3StreamFin}).
  */
 final class Http3OriginExchange extends OriginStreamExchange {
+    /** Times one exchange is sent again on a new stream after its stream ended unanswered. */
+    private static final int MAX_RETRIES = 3;
+
     private final RequestHead request;
     private QuicStreamChannel stream;
     private HttpHeaders trailers;
+    /** Opens this exchange again on a fresh stream (a new connection after GOAWAY); null when not retryable. */
+    private Runnable reopen;
+    private int retries;
+    private boolean bodySent;
+    private HttpHeaders sentTrailers;
 
     Http3OriginExchange(String originName, RequestHead request, OriginListener listener) {
         super(originName, listener);
         this.request = request;
+    }
+
+    /**
+     * One exchange, but on more than one stream in its life when it is sent again ({@link #retryUnanswered}); it
+     * is removed from the old stream's pipeline first, so it is never in two at once.
+     */
+    @Override
+    public boolean isSharable() {
+        return true;
+    }
+
+    /** How to open this exchange again if its stream ends before any answer (see {@link #retryUnanswered}). */
+    void reopenWith(Runnable reopen) {
+        this.reopen = reopen;
     }
 
     void attach(QuicStreamChannel ch) {
@@ -65,6 +87,7 @@ final class Http3OriginExchange extends OriginStreamExchange {
 
     @Override
     protected void sendBody(ByteBuf data) {
+        bodySent |= data.isReadable();
         stream.write(new DefaultHttp3DataFrame(data));
         flushAtEndOfTurn();
     }
@@ -76,6 +99,7 @@ final class Http3OriginExchange extends OriginStreamExchange {
 
     private void finishRequest(HttpHeaders requestTrailers) {
         requestComplete = true;
+        sentTrailers = requestTrailers;
         if (requestTrailers != null && !requestTrailers.isEmpty()) {
             Http3Headers h = new DefaultHttp3Headers(false);
             for (Map.Entry<String, String> field : requestTrailers) {
@@ -127,13 +151,65 @@ final class Http3OriginExchange extends OriginStreamExchange {
             if (!done) {
                 if (responseStarted) {
                     finishResponse();
-                } else {
+                } else if (!retryUnanswered()) {
                     failExchange(OriginFailures.closedEarly(originName, false));
                 }
             }
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * The stream was reset or closed before any byte of an answer. An origin refuses streams it will not process
+     * with H3_REQUEST_REJECTED, and every stream above its GOAWAY's ID is unprocessed (RFC 9114 4.1.1, 5.2); Netty
+     * does not pass a reset's error code on, so the relay cannot tell that reset from others, and sends again only
+     * what is safe to send twice: an idempotent request (RFC 9110 9.2.2) none of whose body has left. At most
+     * {@value #MAX_RETRIES} times, on a later loop turn, so that a GOAWAY in the same packets as the reset has
+     * reached the connection first and the retry goes to a new one.
+     */
+    private boolean retryUnanswered() {
+        if (retries >= MAX_RETRIES || reopen == null || responseStarted || bodySent || done
+                || !idempotent(request.method())) {
+            return false;
+        }
+        retries++;
+        QuicStreamChannel unanswered = stream;
+        if (unanswered.pipeline().context(this) != null) {
+            unanswered.pipeline().remove(this);
+        }
+        unanswered.close();
+        stream = null;
+        channel = null;
+        if (requestComplete) {
+            requestComplete = false;
+            pending.end(sentTrailers);
+        }
+        unanswered.eventLoop().execute(reopen);
+        return true;
+    }
+
+    private static boolean idempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!done && !responseStarted && stream != null && retryUnanswered()) {
+            return;
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!done && !responseStarted && stream != null && retryUnanswered()) {
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
     }
 
     private void finishResponse() {

@@ -46,6 +46,7 @@ public final class HttpOriginConnector implements OriginConnector {
         }
         if (settings.protocol() == OriginProtocol.H3) {
             Http3OriginExchange exchange = new Http3OriginExchange(settings.name(), originRequest, listener);
+            exchange.reopenWith(() -> openHttp3(state, exchange, 0L));
             openHttp3(state, exchange, 0L);
             return exchange;
         }
