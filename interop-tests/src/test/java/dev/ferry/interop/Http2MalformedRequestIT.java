@@ -69,7 +69,23 @@ class Http2MalformedRequestIT {
         malformed("unknown pseudo-header (8.3)", h -> h.add(":foo", "bar")),
         malformed(":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 4)",
             h -> h.add(":protocol", "websocket")),
-        malformed("host differing from :authority (8.3.1)", h -> h.add("host", "other.test")));
+        malformed("host differing from :authority (8.3.1)", h -> h.add("host", "other.test")),
+        malformed("NUL in a value (8.2.1)", h -> h.add("x-a", "a\0b")),
+        malformed("value with leading whitespace (8.2.1)", h -> h.add("x-a", " padded")),
+        malformed("value with trailing whitespace (8.2.1)", h -> h.add("x-a", "padded\t")),
+        malformed("colon inside a field name (8.2.1)", h -> h.add("x:a", "1")),
+        malformed("two :path fields (8.3)", h -> h.add(":path", "/other")),
+        malformed("empty :path (8.3.1)", h -> h.path("")),
+        malformed("missing :method (8.3.1)", h -> {
+          h.remove(":method");
+          return h;
+        }),
+        malformed("missing :scheme (8.3.1)", h -> {
+          h.remove(":scheme");
+          return h;
+        }),
+        malformed("CONNECT with :scheme and :path (8.5)", h -> h.method("CONNECT")),
+        malformed("content-length with no body (8.1.1)", h -> h.add("content-length", "5")));
   }
 
   private static Arguments malformed(String name, UnaryOperator<Http2Headers> edit) {

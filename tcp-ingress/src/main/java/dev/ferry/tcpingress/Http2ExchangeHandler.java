@@ -27,6 +27,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -66,6 +67,8 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
     private boolean outputClosed;
     private boolean reading = true;
     private long declaredLength = -1;
+    /** A RST_STREAM went out for a stream error: closing must not send a second one. */
+    private boolean outputClosedByReset;
     private long requestBodyBytes;
     /** The DATA completing a content-length body without END_STREAM, held until the end (see {@link HeldLastBody}). */
     private final HeldLastBody heldLastData = new HeldLastBody();
@@ -265,7 +268,23 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("C2P h2 stream {} error", streamId(), cause);
         abortFromClient(cause);
+        Http2Exception.StreamException streamError = streamError(cause);
+        if (streamError != null && !outputClosedByReset) {
+            // Netty's codec found the stream malformed (a content-length the DATA does not match, say) and leaves
+            // the reset to the stream: say why with the codec's error code, not the CANCEL a plain close sends.
+            outputClosedByReset = true;
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(streamError.error()));
+        }
         ctx.close();
+    }
+
+    private static Http2Exception.StreamException streamError(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof Http2Exception.StreamException e) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private void abortFromClient(Throwable cause) {
