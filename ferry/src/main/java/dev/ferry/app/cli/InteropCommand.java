@@ -2,6 +2,7 @@ package dev.ferry.app.cli;
 
 import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.interop.InteropCase;
+import dev.ferry.app.interop.InteropClient;
 import dev.ferry.app.interop.InteropEnvironment;
 import dev.ferry.app.interop.InteropServerConfig;
 import dev.ferry.app.server.FerryServer;
@@ -20,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code ferry interop [server|client]}: an endpoint for the QUIC interop runner. The role comes from the argument
  * or {@code ROLE}, the case from {@code TESTCASE}; paths and the port as {@link InteropEnvironment} describes.
  * Exit codes follow the runner: 0 done, 1 failed, 127 a case this endpoint does not take part in (the reason is
- * printed). The server runs until it is stopped (SIGTERM), serving {@code /www} through the relay.
+ * printed). The server runs until it is stopped (SIGTERM), serving {@code /www} through the relay; the client
+ * ({@link InteropClient}) fetches {@code REQUESTS} into {@code /downloads} and exits.
  */
 @Command(name = "interop", mixinStandardHelpOptions = true,
         description = "A QUIC interop runner endpoint: ROLE, TESTCASE, REQUESTS from the environment")
@@ -88,7 +90,6 @@ public final class InteropCommand implements Callable<Integer> {
             err.println("ferry interop: unsupported test case " + testCase.runnerName() + " (client): " + unsupported);
             return UNSUPPORTED;
         }
-        err.println("ferry interop: the client role is not built yet");
-        return UNSUPPORTED;
+        return InteropClient.run(testCase, env, err);
     }
 }

@@ -85,6 +85,56 @@ final class InteropPeers {
         Duration.ofSeconds(60));
   }
 
+  /**
+   * quic-go's interop server for {@code testCase} on UDP 443 in {@code namespace}, serving {@code www} with the
+   * certificate in {@code certs}; returns once its socket is bound.
+   */
+  static BackgroundProcess quicGoServer(String namespace, String testCase, Path www, Path certs, Path logs,
+                                        Path work) throws IOException {
+    Files.createDirectories(logs.resolve("qlog"));
+    BackgroundProcess server = BackgroundProcess.start(NetworkNamespaces.inside(namespace, List.of("env",
+        "TESTCASE=" + testCase, "QLOGDIR=/logs/qlog", "SSLKEYLOGFILE=/logs/keys.log", WITH_MOUNTS.toString(),
+        "/www=" + www, "/certs=" + certs, "/logs=" + logs, "--", QUIC_GO_SERVER.toString())), work,
+        "quic-go-server-" + testCase);
+    awaitUdpBound(namespace, 443, server, work);
+    return server;
+  }
+
+  /** Waits until something in {@code namespace} has bound UDP {@code port} ({@code ss}, inside the namespace). */
+  private static void awaitUdpBound(String namespace, int port, BackgroundProcess process, Path work)
+      throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      ProcessRunner.Result ss = ProcessRunner.run(NetworkNamespaces.inside(namespace,
+          List.of("ss", "-Huln", "sport = :" + port)), work, "ss", Duration.ofSeconds(5));
+      if (!ss.stdoutText().isBlank()) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IOException("exited before binding UDP " + port + ":\n" + process.logText());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+    throw new IOException("nothing bound UDP " + port + " in " + namespace + " within 20 s:\n" + process.logText());
+  }
+
+  /** {@code ferry interop client} in {@code namespace} fetching {@code urls} into {@code downloads}. */
+  static ProcessRunner.Result ferryClient(String namespace, String testCase, Path downloads, Path work,
+                                          List<String> urls) throws IOException {
+    Files.createDirectories(downloads);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = FerryServeProcess.classPathWithout(entry -> entry.contains("test-classes"));
+    return ProcessRunner.run(NetworkNamespaces.inside(namespace, List.of("env", "ROLE=client",
+        "TESTCASE=" + testCase, "REQUESTS=" + String.join(" ", urls), "DOWNLOADS=" + downloads, java, "-Xmx256m",
+        "-cp", classPath, "dev.ferry.app.FerryMain", "interop", "client")), work, "ferry-interop-client-" + testCase,
+        Duration.ofSeconds(90));
+  }
+
   /** The text of every qlog file the quic-go endpoint wrote under {@code logs/qlog}. */
   static String qlogs(Path logs) throws IOException {
     StringBuilder all = new StringBuilder();
