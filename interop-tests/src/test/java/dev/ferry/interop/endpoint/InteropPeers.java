@@ -1,9 +1,11 @@
 package dev.ferry.interop.endpoint;
 
+import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.support.BackgroundProcess;
 import dev.ferry.interop.support.FerryServeProcess;
 import dev.ferry.interop.support.NetworkNamespaces;
 import dev.ferry.interop.support.ProcessRunner;
+import dev.ferry.interop.support.RandomFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,21 @@ final class InteropPeers {
   static final Path WITH_MOUNTS = Path.of("..", "scripts", "interop", "with-mounts.sh").toAbsolutePath().normalize();
 
   private InteropPeers() {
+  }
+
+  /** What a server case serves: files of three sizes in {@code www}, a certificate and key in {@code certs}. */
+  record Served(Path www, Path certs, List<Path> files) {
+    /** Creates them under {@code work}; {@code seed} makes each test's bytes its own. */
+    static Served create(Path work, int seed) throws IOException {
+      Path www = Files.createDirectories(work.resolve("www"));
+      List<Path> files = List.of(RandomFiles.create(www.resolve("small.bin"), 1024, seed),
+          RandomFiles.create(www.resolve("medium.bin"), 300_000, seed + 1),
+          RandomFiles.create(www.resolve("large.bin"), 5L << 20, seed + 2));
+      Path certs = Files.createDirectories(work.resolve("certs"));
+      SelfSignedCertificate.generate(List.of("server"), List.of("127.0.0.1", "::1"), Duration.ofDays(1))
+          .writeTo(certs.resolve("cert.pem"), certs.resolve("priv.key"));
+      return new Served(www, certs, files);
+    }
   }
 
   /** Fails with the way out when the peers were not built. */

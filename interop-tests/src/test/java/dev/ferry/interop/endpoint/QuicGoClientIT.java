@@ -3,12 +3,10 @@ package dev.ferry.interop.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.support.BackgroundProcess;
 import dev.ferry.interop.support.Hashes;
 import dev.ferry.interop.support.NetworkNamespaces;
 import dev.ferry.interop.support.ProcessRunner;
-import dev.ferry.interop.support.RandomFiles;
 import dev.ferry.interop.support.WorkDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +40,10 @@ class QuicGoClientIT {
   static void setUp() throws Exception {
     InteropPeers.requireQuicGo();
     work = WorkDirs.create("quic-go-client");
-    www = Files.createDirectories(work.resolve("www"));
-    files = List.of(RandomFiles.create(www.resolve("small.bin"), 1024, 1),
-        RandomFiles.create(www.resolve("medium.bin"), 200_000, 2),
-        RandomFiles.create(www.resolve("large.bin"), 5L << 20, 3));
-    certs = Files.createDirectories(work.resolve("certs"));
-    SelfSignedCertificate.generate(List.of("server"), List.of("127.0.0.1", "::1"), Duration.ofDays(1))
-        .writeTo(certs.resolve("cert.pem"), certs.resolve("priv.key"));
+    InteropPeers.Served served = InteropPeers.Served.create(work, 1);
+    www = served.www();
+    certs = served.certs();
+    files = served.files();
     namespaces = new NetworkNamespaces();
     net = InteropPeers.namespace(namespaces, "interop", work);
   }

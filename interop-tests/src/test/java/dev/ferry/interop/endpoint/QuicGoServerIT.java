@@ -3,17 +3,14 @@ package dev.ferry.interop.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.support.BackgroundProcess;
 import dev.ferry.interop.support.Hashes;
 import dev.ferry.interop.support.NetworkNamespaces;
 import dev.ferry.interop.support.PacketCapture;
 import dev.ferry.interop.support.ProcessRunner;
-import dev.ferry.interop.support.RandomFiles;
 import dev.ferry.interop.support.WorkDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -44,13 +41,10 @@ class QuicGoServerIT {
   static void setUp() throws Exception {
     InteropPeers.requireQuicGo();
     work = WorkDirs.create("quic-go-server");
-    www = Files.createDirectories(work.resolve("www"));
-    files = List.of(RandomFiles.create(www.resolve("small.bin"), 1024, 11),
-        RandomFiles.create(www.resolve("medium.bin"), 300_000, 12),
-        RandomFiles.create(www.resolve("large.bin"), 5L << 20, 13));
-    certs = Files.createDirectories(work.resolve("certs"));
-    SelfSignedCertificate.generate(List.of("server"), List.of("127.0.0.1"), Duration.ofDays(1))
-        .writeTo(certs.resolve("cert.pem"), certs.resolve("priv.key"));
+    InteropPeers.Served served = InteropPeers.Served.create(work, 11);
+    www = served.www();
+    certs = served.certs();
+    files = served.files();
     namespaces = new NetworkNamespaces();
     net = InteropPeers.namespace(namespaces, "interop", work);
   }
