@@ -19,14 +19,14 @@ import java.util.List;
  * {@code scripts/install-interop-peers.sh} and given their fixed {@code /www}, {@code /certs}, {@code /downloads}
  * and {@code /logs} by {@code scripts/interop/with-mounts.sh}.
  */
-final class InteropPeers {
+public final class InteropPeers {
   /** Where scripts/install-interop-peers.sh puts what it builds. */
-  static final Path PEERS_DIR = Path.of(System.getenv().getOrDefault("FERRY_PEERS_DIR",
+  public static final Path PEERS_DIR = Path.of(System.getenv().getOrDefault("FERRY_PEERS_DIR",
       System.getProperty("user.home") + "/.cache/ferry/peers"));
-  static final Path QUIC_GO_CLIENT = PEERS_DIR.resolve("quic-go/client");
-  static final Path QUIC_GO_SERVER = PEERS_DIR.resolve("quic-go/server");
+  public static final Path QUIC_GO_CLIENT = PEERS_DIR.resolve("quic-go/client");
+  public static final Path QUIC_GO_SERVER = PEERS_DIR.resolve("quic-go/server");
   /** The repository's scripts directory, from interop-tests' working directory. */
-  static final Path WITH_MOUNTS = Path.of("..", "scripts", "interop", "with-mounts.sh").toAbsolutePath().normalize();
+  public static final Path WITH_MOUNTS = Path.of("..", "scripts", "interop", "with-mounts.sh").toAbsolutePath().normalize();
 
   private InteropPeers() {
   }
@@ -47,7 +47,7 @@ final class InteropPeers {
   }
 
   /** Fails with the way out when the peers were not built. */
-  static void requireQuicGo() {
+  public static void requireQuicGo() {
     for (Path binary : List.of(QUIC_GO_CLIENT, QUIC_GO_SERVER)) {
       if (!Files.isExecutable(binary)) {
         throw new IllegalStateException(binary + " is missing: run scripts/install-interop-peers.sh "

@@ -1,0 +1,190 @@
+package dev.ferry.interop.runner;
+
+import dev.ferry.interop.support.BackgroundProcess;
+import dev.ferry.interop.support.Hashes;
+import dev.ferry.interop.support.NetworkNamespaces;
+import dev.ferry.interop.support.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one case for one server and one client on a {@link RunnerTopology}, and grades it as the interop runner
+ * does: the client's exit code (127: the case is not supported), every file downloaded byte for byte, and the
+ * case's checks on a capture taken in the simulator on the server's link ({@link TraceChecks}). Everything it
+ * makes stays in the case's directory: files, downloads, logs, key logs and the capture.
+ */
+final class CellRun {
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SERVER_START = Duration.ofSeconds(30);
+    private static final int PORT = 443;
+
+    private final RunnerTopology net;
+    private final Path certs;
+    private final double scale;
+
+    CellRun(RunnerTopology net, Path certs, double scale) {
+        this.net = net;
+        this.certs = certs;
+        this.scale = scale;
+    }
+
+    CellResult run(Implementation server, Implementation client, String testCase, Path dir) throws Exception {
+        return run(server, client, testCase, testCase, dir);
+    }
+
+    /**
+     * As {@link #run(Implementation, Implementation, String, Path)}, with the server told another case than the
+     * one graded: a deliberately broken endpoint, to prove that the grading fails what it should.
+     */
+    CellResult run(Implementation server, Implementation client, String testCase, String serverCase, Path dir)
+            throws Exception {
+        String reason = server.notApplicable(testCase);
+        if (reason == null) {
+            reason = client.notApplicable(testCase);
+        }
+        if (reason != null) {
+            return result(server, client, testCase, CellResult.Outcome.NOT_RUN, reason);
+        }
+        Implementation.Dirs dirs = dirs(dir);
+        List<Path> files = CaseFiles.create(dirs.www(), CaseFiles.sizes(testCase, scale), testCase.hashCode());
+        List<String> urls = files.stream()
+                .map(f -> "https://" + RunnerTopology.SERVER_ADDRESS + ":" + PORT + "/" + f.getFileName()).toList();
+        Path pcap = dir.resolve("server-side.pcap");
+        try (BackgroundProcess capture = capture(pcap, dir);
+             BackgroundProcess serverProcess = BackgroundProcess.start(
+                     NetworkNamespaces.inside(net.server, server.server(serverCase, dirs)), dir, "server")) {
+            String started = awaitServer(serverProcess, dir);
+            if (started != null) {
+                boolean unsupported = !serverProcess.isAlive() && serverProcess.exitCode() == 127;
+                return result(server, client, testCase, unsupported ? CellResult.Outcome.UNSUPPORTED
+                        : CellResult.Outcome.FAIL, "server: " + started);
+            }
+            long start = System.nanoTime();
+            List<List<String>> commands = client.client(testCase, dirs, urls);
+            for (int i = 0; i < commands.size(); i++) {
+                ProcessRunner.Result run = ProcessRunner.run(NetworkNamespaces.inside(net.client, commands.get(i)),
+                        dir, "client" + (commands.size() > 1 ? "-" + i : ""), CLIENT_TIMEOUT);
+                if (run.timedOut()) {
+                    return result(server, client, testCase, CellResult.Outcome.FAIL, "client: no end within "
+                            + CLIENT_TIMEOUT.toSeconds() + " s");
+                }
+                if (client.exitCodeMeansSomething() && run.exitCode() != 0) {
+                    return result(server, client, testCase, run.exitCode() == 127 ? CellResult.Outcome.UNSUPPORTED
+                            : CellResult.Outcome.FAIL, "client exited " + run.exitCode() + ": "
+                            + lastLine(run.stderrText()));
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            serverProcess.terminate(Duration.ofSeconds(3));
+            capture.terminate(Duration.ofSeconds(5));
+
+            List<String> failures = new ArrayList<>(missingFiles(files, dirs.downloads()));
+            String note = "";
+            if (failures.isEmpty()) {
+                Path keys = mergedKeys(dirs, dir);
+                try {
+                    failures.addAll(TraceChecks.failures(testCase, TraceReader.read(pcap, keys, PORT),
+                            files.size()));
+                } catch (IllegalArgumentException noRules) {
+                    // A case whose capture checks are not written yet is graded by its files alone, and says so.
+                    note = "graded by files only: " + noRules.getMessage();
+                }
+            }
+            if (!failures.isEmpty()) {
+                return result(server, client, testCase, CellResult.Outcome.FAIL, CellResult.joined(failures));
+            }
+            long bytes = 0;
+            for (Path f : files) {
+                bytes += Files.size(f);
+            }
+            long kbps = millis == 0 ? 0 : bytes * 8 / millis;
+            return new CellResult(server.label(), client.label(), testCase, CellResult.Outcome.PASS, note, millis,
+                    kbps);
+        }
+    }
+
+    private Implementation.Dirs dirs(Path dir) throws IOException {
+        Path caseCerts = Files.createDirectories(dir.resolve("certs"));
+        for (String name : List.of("cert.pem", "priv.key")) {
+            Files.copy(certs.resolve(name), caseCerts.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Implementation.Dirs dirs = new Implementation.Dirs(dir.resolve("www"), caseCerts,
+                Files.createDirectories(dir.resolve("downloads")),
+                Files.createDirectories(dir.resolve("server-logs")),
+                Files.createDirectories(dir.resolve("client-logs")));
+        Files.createDirectories(dirs.serverLogs().resolve("qlog"));
+        Files.createDirectories(dirs.clientLogs().resolve("qlog"));
+        return dirs;
+    }
+
+    /** tcpdump in the simulator on the server's link, running when this returns. */
+    private BackgroundProcess capture(Path pcap, Path dir) {
+        BackgroundProcess tcpdump = BackgroundProcess.start(NetworkNamespaces.inside(net.sim, List.of("tcpdump",
+                // A 64 MiB buffer: the default 2 MiB dropped thousands of packets of a 5 MB transfer.
+                "-i", net.simServerSide, "-n", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w",
+                pcap.toString(), "udp")),
+                dir, "tcpdump");
+        tcpdump.awaitOutput("listening on", Duration.ofSeconds(10));
+        return tcpdump;
+    }
+
+    /** Waits for the server's UDP socket; null once bound, else what went wrong. */
+    private String awaitServer(BackgroundProcess server, Path dir) throws Exception {
+        long deadline = System.nanoTime() + SERVER_START.toNanos();
+        while (System.nanoTime() < deadline) {
+            ProcessRunner.Result ss = ProcessRunner.run(NetworkNamespaces.inside(net.server,
+                    List.of("ss", "-Huln", "sport = :" + PORT)), dir, "ss", Duration.ofSeconds(5));
+            if (!ss.stdoutText().isBlank()) {
+                return null;
+            }
+            if (!server.isAlive()) {
+                return "exited " + server.exitCode() + ": " + lastLine(server.logText());
+            }
+            Thread.sleep(50);
+        }
+        return "not listening on UDP " + PORT + " after " + SERVER_START.toSeconds() + " s";
+    }
+
+    private static List<String> missingFiles(List<Path> served, Path downloads) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : served) {
+            Path got = downloads.resolve(file.getFileName());
+            if (!Files.isRegularFile(got)) {
+                problems.add(file.getFileName() + " not downloaded");
+            } else if (Files.size(got) != Files.size(file)) {
+                problems.add(file.getFileName() + ": " + Files.size(got) + " bytes of " + Files.size(file));
+            } else if (!Hashes.sha256(got).equals(Hashes.sha256(file))) {
+                problems.add(file.getFileName() + ": bytes differ");
+            }
+        }
+        return problems;
+    }
+
+    /** Both sides' TLS secrets in one NSS key log, for tshark. */
+    private static Path mergedKeys(Implementation.Dirs dirs, Path dir) throws IOException {
+        Path merged = dir.resolve("keys.log");
+        StringBuilder all = new StringBuilder();
+        for (Path keys : List.of(dirs.serverKeys(), dirs.clientKeys())) {
+            if (Files.isRegularFile(keys)) {
+                all.append(Files.readString(keys, java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+            }
+        }
+        Files.writeString(merged, all, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return merged;
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+
+    private static CellResult result(Implementation server, Implementation client, String testCase,
+                                     CellResult.Outcome outcome, String detail) {
+        return CellResult.of(server.label(), client.label(), testCase, outcome, detail);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ferry.interop.runner;
+
+import dev.ferry.interop.support.NetworkNamespaces;
+import dev.ferry.interop.support.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The interop runner's network, in namespaces instead of containers: a client and a server, each on a link of its
+ * own to a simulator namespace that routes between them, as the runner's ns-3 simulator does. Addresses are
+ * private ({@code 10.77.0.0/24} client side, {@code 10.77.100.0/24} server side) and exist only in these namespaces.
+ *
+ * <p>The simulator shapes both directions with {@code tbf} to the runner's simple-p2p bandwidth (10 Mbit/s, a
+ * queue of 25 packets). The runner also adds 15 ms of delay there, and loss, corruption and other delays in other
+ * scenarios; that takes {@code netem}, which this kernel lacks ({@code tc qdisc add ... netem} answers "Specified
+ * qdisc kind is unknown"), so the link here has loopback delay. Cases that need those scenarios are not run.
+ */
+final class RunnerTopology implements AutoCloseable {
+    static final String CLIENT_ADDRESS = "10.77.0.100";
+    static final String SERVER_ADDRESS = "10.77.100.100";
+    private static final String SIM_CLIENT_SIDE = "10.77.0.1";
+    private static final String SIM_SERVER_SIDE = "10.77.100.1";
+    /** simple-p2p: 10 Mbit/s; a queue of 25 full-size packets. */
+    private static final List<String> SHAPING = List.of("tbf", "rate", "10mbit", "burst", "16kb", "limit", "37500");
+
+    private final NetworkNamespaces namespaces = new NetworkNamespaces();
+    private final Path work;
+    final String client;
+    final String sim;
+    final String server;
+    /** The simulator's interfaces: towards the client, towards the server (for captures). */
+    final String simClientSide;
+    final String simServerSide;
+
+    private RunnerTopology(Path work) throws IOException {
+        this.work = work;
+        try {
+            client = namespaces.create("client");
+            sim = namespaces.create("sim");
+            server = namespaces.create("server");
+            for (String ns : List.of(client, sim, server)) {
+                // The endpoints listen on [::] (the runner's ipv6 case); IPv4 traffic reaches them through it.
+                sysctl(ns, "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
+                        "net.ipv6.conf.lo.disable_ipv6=0");
+            }
+            String[] clientLink = namespaces.link(client, CLIENT_ADDRESS + "/24", sim, SIM_CLIENT_SIDE + "/24");
+            String[] serverLink = namespaces.link(server, SERVER_ADDRESS + "/24", sim, SIM_SERVER_SIDE + "/24");
+            simClientSide = clientLink[1];
+            simServerSide = serverLink[1];
+            // Endpoints send with UDP GSO; a veth passes the unsplit buffer on, and a capture would see one
+            // 64 KB "datagram" of many packets that tshark cannot read whole. One segment per packet, as on a wire.
+            run(client, "ip", "link", "set", "dev", clientLink[0], "gso_max_segs", "1");
+            run(server, "ip", "link", "set", "dev", serverLink[0], "gso_max_segs", "1");
+            run(sim, "ip", "link", "set", "dev", simClientSide, "gso_max_segs", "1");
+            run(sim, "ip", "link", "set", "dev", simServerSide, "gso_max_segs", "1");
+            sysctl(sim, "net.ipv4.ip_forward=1");
+            run(client, "ip", "route", "add", "default", "via", SIM_CLIENT_SIDE);
+            run(server, "ip", "route", "add", "default", "via", SIM_SERVER_SIDE);
+            for (String device : List.of(simClientSide, simServerSide)) {
+                List<String> tc = new java.util.ArrayList<>(List.of("tc", "qdisc", "add", "dev", device, "root"));
+                tc.addAll(SHAPING);
+                run(sim, tc.toArray(String[]::new));
+            }
+        } catch (IOException | RuntimeException e) {
+            namespaces.close();
+            throw e;
+        }
+    }
+
+    /** Builds the network; {@link #close()} removes every namespace, with whatever still runs in it. */
+    static RunnerTopology create(Path work) throws IOException {
+        return new RunnerTopology(work);
+    }
+
+    private void sysctl(String namespace, String... settings) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("sysctl", "-q", "-w"));
+        command.addAll(List.of(settings));
+        run(namespace, command.toArray(String[]::new));
+    }
+
+    private void run(String namespace, String... command) throws IOException {
+        ProcessRunner.Result result = ProcessRunner.run(NetworkNamespaces.inside(namespace, List.of(command)), work,
+                "topology", Duration.ofSeconds(20));
+        if (result.exitCode() != 0) {
+            throw new IOException(String.join(" ", command) + " in " + namespace + " failed: " + result.stderrText());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        namespaces.close();
+    }
+}

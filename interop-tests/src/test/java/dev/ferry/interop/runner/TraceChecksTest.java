@@ -1,0 +1,274 @@
+package dev.ferry.interop.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.interop.runner.Trace.Amplification.Outcome;
+import dev.ferry.interop.runner.TraceReader.Datagram;
+import dev.ferry.interop.runner.TraceReader.QuicPacket;
+import dev.ferry.interop.runner.TraceReader.Type;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link TraceChecks} on hand-built traces, and {@link TraceReader}'s summary of hand-built datagrams. */
+class TraceChecksTest {
+
+  private static final Trace.Handshake FULL = new Trace.Handshake("aa01", true, true);
+  private static final Trace.Handshake RESUMED = new Trace.Handshake("bb02", true, false);
+
+  @Test
+  void oneCleanHandshakePassesTheSingleConnectionCases() {
+    for (String name : List.of("handshake", "transfer", "http3", "blackhole", "transferloss", "retry")) {
+      List<String> failures = TraceChecks.failures(name, new Builder().build());
+      assertEquals(name.equals("retry") ? 1 : 0, failures.size(), name + ": " + failures);
+    }
+  }
+
+  @Test
+  void versionsOtherThanV1FailEveryCase() {
+    assertFails("handshake", new Builder().versions(List.of("0x6b3343cf")).build(), "0x00000001", "0x6b3343cf");
+    assertFails("transfer", new Builder().versions(List.of(Trace.QUIC_V1, "0x6b3343cf")).build(), "found [0x");
+    assertFails("retry", new Builder().retry(1, new Trace.Retry(1, 1, false)).versions(List.of()).build(),
+        "found []");
+  }
+
+  @Test
+  void handshakeWantsExactlyOneHandshakeAndNoRetry() {
+    assertFails("handshake", new Builder().handshakes(FULL, RESUMED).build(), "expected 1 handshake", "found 2");
+    assertFails("handshake", new Builder().handshakes().build(), "found 0");
+    assertFails("handshake", new Builder().retry(1, new Trace.Retry(2, 2, false)).build(), "expected no Retry",
+        "1 from the server");
+    // Like the runner, only the handshake case forbids a Retry.
+    assertEquals(List.of(), TraceChecks.failures("transfer",
+        new Builder().retry(1, new Trace.Retry(2, 2, false)).build()));
+  }
+
+  @Test
+  void retryWantsARetryWhoseTokenEveryLaterInitialEchoes() {
+    assertEquals(List.of(), TraceChecks.failures("retry",
+        new Builder().retry(1, new Trace.Retry(2, 2, false)).build()));
+    assertFails("retry", new Builder().build(), "expected a Retry", "found none");
+    assertFails("retry", new Builder().retry(1, new Trace.Retry(0, 0, false)).build(), "found none");
+    assertFails("retry", new Builder().retry(1, new Trace.Retry(3, 2, false)).build(), "echo its token",
+        "found 2 of 3");
+    assertFails("retry", new Builder().retry(1, new Trace.Retry(2, 2, true)).build(), "packet numbers");
+    assertFails("retry", new Builder().retry(1, new Trace.Retry(2, 2, false)).handshakes(FULL, RESUMED).build(),
+        "expected 1 handshake");
+  }
+
+  @Test
+  void resumptionWantsACertificateInTheFirstHandshakeOnly() {
+    assertEquals(List.of(), TraceChecks.failures("resumption", new Builder().handshakes(FULL, RESUMED).build()));
+    assertFails("resumption", new Builder().handshakes(FULL, FULL).build(),
+        "no Certificate message in the second handshake (aa01), found one");
+    assertFails("resumption", new Builder().handshakes(RESUMED, RESUMED).build(),
+        "a Certificate message in the first handshake (bb02), found none");
+    assertFails("resumption", new Builder().handshakes(new Trace.Handshake("cc", false, false), RESUMED).build(),
+        "undecrypted");
+    assertFails("resumption", new Builder().handshakes(FULL).build(), "expected 2 handshakes", "found 1");
+    assertFails("resumption", new Builder().handshakes(FULL, RESUMED).keyLog(false).build(), "key log");
+  }
+
+  @Test
+  void zeroRttWantsTwoHandshakesAndEarlyDataFromTheClient() {
+    Builder good = new Builder().handshakes(FULL, RESUMED).zeroRtt(2, 900);
+    assertEquals(List.of(), TraceChecks.failures("zerortt", good.build()));
+    assertFails("zerortt", new Builder().handshakes(FULL, RESUMED).build(), "0-RTT", "found 0 packets with 0");
+    assertFails("zerortt", new Builder().handshakes(FULL, RESUMED).zeroRtt(1, 0).build(), "found 1 packets");
+    assertFails("zerortt", new Builder().handshakes(FULL, FULL).zeroRtt(2, 900).build(), "second handshake");
+    assertFails("zerortt", new Builder().handshakes(FULL).zeroRtt(2, 900).build(), "expected 2 handshakes");
+    // Without keys the second handshake's Certificate cannot be seen; the runner does not look for it either.
+    Trace undecrypted = new Builder().handshakes(new Trace.Handshake("a", false, false),
+        new Trace.Handshake("b", false, false)).zeroRtt(2, 900).keyLog(false).build();
+    assertEquals(List.of(), TraceChecks.failures("zerortt", undecrypted));
+  }
+
+  @Test
+  void perFileCasesWantOneHandshakePerFile() {
+    Trace three = new Builder().handshakes(FULL, RESUMED, new Trace.Handshake("cc03", true, true)).build();
+    for (String name : List.of("multiconnect", "handshakeloss", "handshakecorruption")) {
+      assertEquals(List.of(), TraceChecks.failures(name, three, 3));
+      assertFails(name, three, 50, "expected 50 handshakes", "found 3");
+      assertThrows(IllegalArgumentException.class, () -> TraceChecks.failures(name, three));
+    }
+  }
+
+  @Test
+  void keyUpdateWantsKeyPhaseOneFromBothSides() {
+    assertEquals(List.of(), TraceChecks.failures("keyupdate", new Builder().keyPhases(5, 7, 4, 9).build()));
+    assertFails("keyupdate", new Builder().keyPhases(5, 7, 12, 0).build(),
+        "server 12 in phase 0 and 0 in phase 1");
+    assertFails("keyupdate", new Builder().keyPhases(12, 0, 5, 7).build(), "client 12 in phase 0 and 0 in phase 1");
+    assertFails("keyupdate", new Builder().keyPhases(5, 7, 4, 9).keyLog(false).build(), "key log");
+  }
+
+  @Test
+  void amplificationLimitWantsALongChainAndValidationWithinTheLimit() {
+    Builder good = new Builder().crypto(9000).amplification(Outcome.VALIDATED);
+    assertEquals(List.of(), TraceChecks.failures("amplificationlimit", good.build()));
+    assertFails("amplificationlimit", new Builder().crypto(1200).amplification(Outcome.VALIDATED).build(),
+        "at least 7500", "found 1200");
+    assertFails("amplificationlimit", new Builder().crypto(9000).amplification(Outcome.EXCEEDED).build(),
+        "EXCEEDED");
+    assertFails("amplificationlimit", new Builder().crypto(9000).amplification(Outcome.NOT_VALIDATED).build(),
+        "NOT_VALIDATED");
+    assertFails("amplificationlimit", new Builder().crypto(9000).oversized(3).build(), "found 3 larger");
+  }
+
+  @Test
+  void multiplexingWantsAStreamLimitOfAtMostOneThousand() {
+    assertEquals(List.of(), TraceChecks.failures("multiplexing", new Builder().maxStreams(1000).build()));
+    assertFails("multiplexing", new Builder().maxStreams(1001).build(), "at most 1000, found 1001");
+    assertFails("multiplexing", new Builder().maxStreams(-1).build(), "found none");
+  }
+
+  @Test
+  void casesWithoutCaptureRulesAreRejected() {
+    for (String name : List.of("chacha20", "longrtt", "ecn", "versionnegotiation", "nonsense")) {
+      assertThrows(IllegalArgumentException.class, () -> TraceChecks.failures(name, new Builder().build()));
+    }
+  }
+
+  @Test
+  void summaryCountsHandshakesByServerCidAndChecksTheRetryTokenEcho() {
+    String server = "5151515151515151"; // 8 bytes: enough for the amplification walk to count it as validating
+    List<Datagram> datagrams = List.of(
+        new Datagram(false, 1200, List.of(packet(Type.INITIAL, "c1", "d0", "", 0))),
+        new Datagram(true, 100, List.of(retry("r1", "c1", "7070"))),
+        new Datagram(false, 1200, List.of(packet(Type.INITIAL, "c1", "r1", "7070", 1))),
+        new Datagram(true, 1200, List.of(packet(Type.INITIAL, server, "c1", "", 0),
+            handshake(server, true), packet(Type.ONE_RTT, "", "c1", "", 0))),
+        new Datagram(false, 1200, List.of(packet(Type.INITIAL, "c1", server, "", 2),
+            packet(Type.HANDSHAKE, "c1", server, "", 0))));
+    Trace trace = TraceReader.summarize(datagrams, true);
+
+    assertEquals(List.of(new Trace.Handshake(server, true, true)), trace.handshakes());
+    assertEquals(new Trace.Retry(2, 1, false), trace.retry(), "the last Initial dropped the token");
+    assertFails("retry", trace, "found 1 of 2");
+    assertEquals(List.of(Trace.QUIC_V1), trace.serverInitialVersions());
+    assertEquals(1, trace.fromServer().retry());
+    assertEquals(3, trace.fromClient().initial());
+    assertEquals(1, trace.fromServer().oneRtt());
+    assertEquals(new Trace.Amplification(Outcome.VALIDATED, 2400, 1300), trace.amplification());
+    assertEquals(0, trace.oversizedDatagrams());
+    assertEquals(1, TraceReader.summarize(List.of(new Datagram(true, 13_200,
+        List.of(packet(Type.ONE_RTT, "", "c1", "", 9)))), true).oversizedDatagrams());
+  }
+
+  @Test
+  void amplificationWalkStopsAtAServerDatagramBeyondFourTimesTheClientsBytes() {
+    List<Datagram> datagrams = List.of(
+        new Datagram(false, 1200, List.of(packet(Type.INITIAL, "c1", "d0", "", 0))),
+        new Datagram(true, 1200, List.of(packet(Type.INITIAL, "s1", "c1", "", 0))),
+        new Datagram(true, 1200, List.of(handshake("s1", false))),
+        new Datagram(true, 1200, List.of(handshake("s1", false))),
+        new Datagram(true, 1200, List.of(handshake("s1", false))),
+        new Datagram(false, 50, List.of(packet(Type.HANDSHAKE, "c1", "s1", "", 0))));
+    assertEquals(new Trace.Amplification(Outcome.EXCEEDED, 1200, 4800), TraceReader.amplification(datagrams));
+    assertEquals(Outcome.VALIDATED,
+        TraceReader.amplification(List.of(datagrams.get(0), datagrams.get(1), datagrams.get(5))).outcome());
+    assertEquals(Outcome.NOT_VALIDATED, TraceReader.amplification(datagrams.subList(0, 2)).outcome());
+  }
+
+  private static QuicPacket packet(Type type, String scid, String dcid, String token, long pn) {
+    return new QuicPacket(type, type == Type.ONE_RTT ? null : Trace.QUIC_V1, scid, dcid, token, "", pn, 100, -1,
+        -1, null, false, false, -1, -1);
+  }
+
+  private static QuicPacket retry(String scid, String dcid, String token) {
+    return new QuicPacket(Type.RETRY, Trace.QUIC_V1, scid, dcid, "", token, -1, -1, -1, -1, null, false, false,
+        -1, -1);
+  }
+
+  private static QuicPacket handshake(String scid, boolean certificate) {
+    return new QuicPacket(Type.HANDSHAKE, Trace.QUIC_V1, scid, "c1", "", "", 0, 1000, -1, -1, null, false,
+        certificate, 1000, -1);
+  }
+
+  private static void assertFails(String testCase, Trace trace, String... fragments) {
+    assertFails(testCase, trace, 1, fragments);
+  }
+
+  private static void assertFails(String testCase, Trace trace, int files, String... fragments) {
+    List<String> failures = TraceChecks.failures(testCase, trace, files);
+    assertTrue(failures.stream().anyMatch(f -> List.of(fragments).stream().allMatch(f::contains)),
+        testCase + ": no failure containing " + List.of(fragments) + " in " + failures);
+  }
+
+  /** A trace of one clean v1 handshake with keys, to vary one thing at a time. */
+  private static final class Builder {
+    private List<String> versions = List.of(Trace.QUIC_V1);
+    private List<Trace.Handshake> handshakes = List.of(FULL);
+    private int retries;
+    private Trace.Retry retry = Trace.Retry.NONE;
+    private int zeroRtt;
+    private long zeroRttBytes;
+    private int[] phases = {4, 0, 4, 0};
+    private long crypto = 1200;
+    private long maxStreams = 100;
+    private Outcome amplification = Outcome.VALIDATED;
+    private boolean keyLog = true;
+    private int oversized;
+
+    Builder versions(List<String> value) {
+      versions = value;
+      return this;
+    }
+
+    Builder handshakes(Trace.Handshake... value) {
+      handshakes = List.of(value);
+      return this;
+    }
+
+    Builder retry(int count, Trace.Retry value) {
+      retries = count;
+      retry = value;
+      return this;
+    }
+
+    Builder zeroRtt(int packets, long bytes) {
+      zeroRtt = packets;
+      zeroRttBytes = bytes;
+      return this;
+    }
+
+    Builder keyPhases(int client0, int client1, int server0, int server1) {
+      phases = new int[] {client0, client1, server0, server1};
+      return this;
+    }
+
+    Builder crypto(long value) {
+      crypto = value;
+      return this;
+    }
+
+    Builder maxStreams(long value) {
+      maxStreams = value;
+      return this;
+    }
+
+    Builder amplification(Outcome value) {
+      amplification = value;
+      return this;
+    }
+
+    Builder oversized(int value) {
+      oversized = value;
+      return this;
+    }
+
+    Builder keyLog(boolean value) {
+      keyLog = value;
+      return this;
+    }
+
+    Trace build() {
+      Trace.Packets client = new Trace.Packets(retries > 0 ? 2 : 1, zeroRtt, 2, 0, 5, 0, zeroRttBytes, 400,
+          phases[0], phases[1]);
+      Trace.Packets server = new Trace.Packets(1, 0, 2, retries, 5, 0, 0, 4000, phases[2], phases[3]);
+      return new Trace(versions, versions, client, server, handshakes, retry, crypto, maxStreams,
+          new Trace.Amplification(amplification, 1200, 3000), keyLog, 0, oversized);
+    }
+  }
+}

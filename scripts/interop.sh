@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the local QUIC interop matrix: every server against every client for each case, in network namespaces
+# (client, simulator, server), graded from the files and a capture, as docs/interop.md describes. Needs root.
+#
+#   scripts/interop.sh                                   # all stacks, the cases below, the runner's file sizes
+#   scripts/interop.sh --cases handshake,http3 --servers ferry --clients quic-go,ngtcp2 --scale 0.1
+#
+# Results go to interop-results/<date-time>/ (override with --out DIR): matrix.md, matrix.html, results.json,
+# and a directory per case and pair with its files, logs, key logs and capture.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+servers=ferry,quic-go,ngtcp2
+clients=ferry,quic-go,ngtcp2
+cases=handshake,transfer,multiplexing,retry,resumption,zerortt,http3,multiconnect,chacha20,keyupdate,v2,ecn
+scale=1
+out=$PWD/interop-results
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --servers) servers=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    --cases) cases=$2; shift 2 ;;
+    --scale) scale=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "usage: $0 [--servers LIST] [--clients LIST] [--cases LIST] [--scale X] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+[[ $(id -u) -eq 0 ]] || { echo "interop: needs root (network namespaces, mounts)" >&2; exit 2; }
+
+if [[ ${FERRY_SKIP_DEPS:-0} != 1 ]]; then
+  scripts/install-deps.sh
+  scripts/install-interop-peers.sh
+fi
+mvn -B -q -Dmaven.test.skip=true install
+mvn -B verify -pl interop-tests -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test='InteropMatrixIT#everyCell*' -Dinterop.servers="$servers" -Dinterop.clients="$clients" \
+  -Dinterop.cases="$cases" -Dinterop.scale="$scale" -Dinterop.out="$out"
