@@ -2,8 +2,8 @@
 # Installs the real peers the integration tests drive (ngtcp2, nginx, nghttpd, ...) on Debian/Ubuntu.
 #
 # Idempotent: a package is installed only when the binary it provides is missing, so on a prepared
-# machine this touches nothing and needs no network. nginx is installed but never left running as a
-# system service: the tests start their own nginx instances on ephemeral loopback ports.
+# machine this touches nothing and needs no network. nginx, caddy and prometheus are installed but never left
+# running as system services: the tests start their own instances on ephemeral loopback ports.
 set -euo pipefail
 
 # binary:package pairs; the binary is looked up on PATH and in the sbin directories. Arguments, when given,
@@ -14,6 +14,7 @@ DEFAULT_REQUIRED=(
   nginx:nginx
   nghttpd:nghttp2-server
   caddy:caddy
+  prometheus:prometheus
   h2load:nghttp2-client
   certtool:gnutls-bin
   curl:curl
@@ -83,8 +84,18 @@ log "installing ${missing_packages[*]}"
 
 # If a service got started anyway (policy present but permissive, systemd running), stop it and
 # keep it from starting at boot: tests and benchmarks start their own instances.
-for service in caddy nginx; do
-  [[ " ${missing_packages[*]} " == *" $service "* ]] || continue
+# Recommends are not installed, so prometheus does not pull in prometheus-node-exporter; should it be there
+# anyway (installed by hand, or by an older run), its service is stopped along with prometheus's.
+services=()
+for service in caddy nginx prometheus; do
+  if [[ " ${missing_packages[*]} " == *" $service "* ]]; then
+    services+=("$service")
+  fi
+done
+if [[ " ${missing_packages[*]} " == *" prometheus "* ]]; then
+  services+=(prometheus-node-exporter)
+fi
+for service in "${services[@]}"; do
   if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
     "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
   elif command -v service >/dev/null 2>&1; then
@@ -93,6 +104,14 @@ for service in caddy nginx; do
 done
 if [[ " ${missing_packages[*]} " == *" nginx "* && -s /run/nginx.pid ]]; then
   "${as_root[@]}" kill "$(cat /run/nginx.pid)" 2>/dev/null || true
+fi
+# Without systemd, Debian's init scripts keep these pid files (start-stop-daemon --make-pidfile).
+if [[ " ${missing_packages[*]} " == *" prometheus "* ]]; then
+  for pidfile in /run/prometheus/prometheus.pid /run/prometheus/prometheus-node-exporter.pid; do
+    if [[ -s $pidfile ]]; then
+      "${as_root[@]}" kill "$(cat "$pidfile")" 2>/dev/null || true
+    fi
+  done
 fi
 
 for pair in "${REQUIRED[@]}"; do

@@ -211,6 +211,22 @@ public final class Http3Listener implements AutoCloseable {
         return sockets.size();
     }
 
+    /** The addresses of the clients connected now (for an operator who asked to see them). */
+    public List<InetSocketAddress> clientAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Channel connection : connections) {
+            if (((QuicChannel) connection).remoteSocketAddress() instanceof InetSocketAddress inet) {
+                addresses.add(inet);
+            }
+        }
+        return addresses;
+    }
+
+    /** QUIC connections open now. */
+    public int openConnections() {
+        return connections.size();
+    }
+
     /** Connections accepted on each socket since start, in the order the sockets were bound. */
     public List<Long> acceptedPerSocket() {
         List<Long> counts = new ArrayList<>();

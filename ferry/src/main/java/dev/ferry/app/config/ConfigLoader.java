@@ -92,7 +92,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks", "privacy");
+                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks", "privacy", "admin");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -118,8 +118,9 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
+        AdminConfig admin = readAdmin(root.child("admin"));
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy);
+                tunnels, errors, timeouts, hooks, privacy, admin);
     }
 
     static boolean isName(String s) {
@@ -256,5 +257,30 @@ public final class ConfigLoader {
         }
         node.allowKeys("details");
         return new ErrorsConfig(node.child("details").choice(d.details(), ErrorsConfig.DETAILS));
+    }
+
+    /** {@code admin}: absent means off; present (even empty) means on, on loopback unless an address is given. */
+    static AdminConfig readAdmin(ConfigNode node) {
+        AdminConfig d = AdminConfig.disabled();
+        if (!node.present()) {
+            return d;
+        }
+        if (!node.isMap("a map with keys address, show-addresses")) {
+            return d;
+        }
+        node.allowKeys("address", "show-addresses");
+        java.net.InetSocketAddress address = d.address();
+        ConfigNode addressNode = node.child("address");
+        if (addressNode.present()) {
+            String expected = "host:port such as 127.0.0.1:9901";
+            String text = addressNode.string(null, expected, s -> true);
+            try {
+                address = text == null ? address
+                        : dev.ferry.bridge.net.HostPort.parse(text, true).toSocketAddress();
+            } catch (IllegalArgumentException e) {
+                addressNode.problem(expected);
+            }
+        }
+        return new AdminConfig(true, address, node.child("show-addresses").bool(d.showAddresses()));
     }
 }

@@ -35,11 +35,13 @@ import java.util.Set;
  * @param hooks      {@code hooks}, default none: the global hook chain in order, plugin hooks and built-ins placed
  *                   by name; built-ins not named keep their default place (see {@link HookConfig})
  * @param privacy    {@code privacy}, default {@link PrivacyConfig#none()}: this relay's hop in a two-hop relay
+ * @param admin      {@code admin}, default off: the operators' endpoint ({@link AdminConfig})
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
                           AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
-                          ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks, PrivacyConfig privacy) {
+                          ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks, PrivacyConfig privacy,
+                          AdminConfig admin) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -58,6 +60,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         Objects.requireNonNull(timeouts, "timeouts");
         hooks = List.copyOf(hooks);
         Objects.requireNonNull(privacy, "privacy");
+        Objects.requireNonNull(admin, "admin");
         if (privacy.isIngress() && !tunnels.connectUdp()) {
             throw new IllegalArgumentException("an ingress needs CONNECT-UDP tunnels");
         }
@@ -89,6 +92,15 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         if (routes.isEmpty() && origins.size() > 1) {
             throw new IllegalArgumentException("routes are needed when there is more than one origin");
         }
+    }
+
+    /** Without the admin endpoint. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
+                       ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks, PrivacyConfig privacy) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog, tunnels, errors,
+                timeouts, hooks, privacy, AdminConfig.disabled());
     }
 
     /** A configuration that is no hop of a privacy relay. */
@@ -136,13 +148,19 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
     /** This configuration with {@code tunnels} instead of its own. */
     public FerryConfig withTunnels(TunnelsConfig tunnels) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy);
+                tunnels, errors, timeouts, hooks, privacy, admin);
+    }
+
+    /** This configuration with {@code admin} instead of its own. */
+    public FerryConfig withAdmin(AdminConfig admin) {
+        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
+                tunnels, errors, timeouts, hooks, privacy, admin);
     }
 
     /** This configuration as the {@code privacy} hop given, with {@code headers} (which the role may constrain). */
     public FerryConfig withPrivacy(PrivacyConfig privacy, HeadersConfig headers) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy);
+                tunnels, errors, timeouts, hooks, privacy, admin);
     }
 
     /**

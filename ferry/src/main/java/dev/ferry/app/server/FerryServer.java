@@ -13,7 +13,9 @@ import dev.ferry.app.config.FerryConfig;
 import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.ListenerConfig;
 import dev.ferry.app.config.OriginConfig;
+import dev.ferry.app.admin.AdminServer;
 import dev.ferry.app.config.QuicConfig;
+import dev.ferry.app.metrics.RelayMetrics;
 import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.app.hooks.AccessLogHook;
@@ -59,10 +61,14 @@ public final class FerryServer implements AutoCloseable {
     /** The TCP side of each listener, at the same index; null where a listener has none. */
     private final List<TcpListener> tcpListeners = new ArrayList<>();
     private final List<HttpOriginConnector> connectors = new ArrayList<>();
+    private final RelayMetrics metrics = new RelayMetrics();
+    private AdminServer admin;
+    /** Set when a graceful close begins: /readyz answers 503 from then on. */
+    private volatile boolean draining;
     private TunnelWiring tunnels;
     /** The access log's writer when this server opened it (not when the caller gave its own sink). */
     private AsyncLineWriter ownAccessLog;
-    private boolean closed;
+    private volatile boolean closed;
     private ExchangeDriver driver;
 
     private FerryServer(FerryConfig config, List<ProxyHook> userHooks, Consumer<String> accessLog) {
@@ -110,6 +116,11 @@ public final class FerryServer implements AutoCloseable {
                         .withEarlyData(listener.quic().earlyData())
                         .withHqInterop(listener.quic().applicationProtocol().equals(QuicConfig.HQ_INTEROP));
                 startListener(listener, files, quic, tunnelsConfig);
+                metrics.bindListener(listener.name(), listeners.get(listeners.size() - 1));
+            }
+            metrics.bindTunnels(driver::tunnelTotals);
+            if (config.admin().enabled()) {
+                admin = AdminServer.start(config.admin(), group, metrics, new AdminView());
             }
             return this;
         } catch (InterruptedException | RuntimeException e) {
@@ -246,6 +257,8 @@ public final class FerryServer implements AutoCloseable {
                 chain.add(builtins.get(last));
             }
         }
+        // Last: it only records how each exchange ended.
+        chain.add(metrics.exchangeHook());
         return chain;
     }
 
@@ -324,6 +337,7 @@ public final class FerryServer implements AutoCloseable {
      * finish for up to {@code grace}, later ones are refused as safe to retry; then everything closes.
      */
     public void close(Duration grace) {
+        draining = true;
         for (TcpListener listener : tcpListeners) {
             if (listener != null) {
                 listener.close(grace);
@@ -342,6 +356,10 @@ public final class FerryServer implements AutoCloseable {
             return;
         }
         closed = true;
+        draining = true;
+        if (admin != null) {
+            admin.close();
+        }
         for (TcpListener listener : tcpListeners) {
             if (listener != null) {
                 listener.close();
@@ -360,6 +378,54 @@ public final class FerryServer implements AutoCloseable {
         if (ownAccessLog != null) {
             // After the loops: the lines of the exchanges that ended while closing are written too.
             ownAccessLog.close();
+        }
+        metrics.close();
+    }
+
+    /** The admin endpoint's address, or null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.localAddress();
+    }
+
+    /** The metrics registry (for embedding applications that export it their own way). */
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    /** What the admin endpoint reads of this relay. */
+    private final class AdminView implements AdminServer.Relay {
+        @Override
+        public boolean ready() {
+            return !draining && !closed && !listeners.isEmpty();
+        }
+
+        @Override
+        public String notReadyReason() {
+            return draining ? "draining" : "starting";
+        }
+
+        @Override
+        public FerryConfig config() {
+            return config;
+        }
+
+        @Override
+        public String connectionsJson(boolean showAddresses) {
+            StringBuilder j = new StringBuilder("{\"listeners\": [");
+            for (int i = 0; i < listeners.size(); i++) {
+                Http3Listener l = listeners.get(i);
+                j.append(i == 0 ? "" : ", ").append("{\"name\": ")
+                        .append(dev.ferry.app.admin.ConfigView.quote(config.listeners().get(i).name()))
+                        .append(", \"open\": ").append(l.openConnections()).append(", \"accepted_per_socket\": ")
+                        .append(l.acceptedPerSocket());
+                if (showAddresses) {
+                    j.append(", \"clients\": [").append(l.clientAddresses().stream()
+                            .map(a -> "\"" + dev.ferry.bridge.net.HostPort.format(a) + "\"")
+                            .collect(java.util.stream.Collectors.joining(", "))).append(']');
+                }
+                j.append('}');
+            }
+            return j.append("], \"draining\": ").append(draining).append("}\n").toString();
         }
     }
 }

@@ -183,6 +183,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAdminEndpointIsOffUnlessTheFileHasTheSectionAndThenOnLoopback() {
+        assertFalse(ConfigLoader.parse(ORIGIN, "min.yaml").admin().enabled());
+        FerryConfig on = ConfigLoader.parse("admin: {}\n" + ORIGIN, "a.yaml");
+        assertTrue(on.admin().enabled());
+        assertEquals(new InetSocketAddress("127.0.0.1", 9901), on.admin().address());
+        FerryConfig moved = ConfigLoader.parse("admin: {address: '127.0.0.1:0', show-addresses: true}\n" + ORIGIN,
+                "a.yaml");
+        assertEquals(0, moved.admin().address().getPort());
+        assertTrue(moved.admin().showAddresses());
+    }
+
+    @Test
     void expandsTildeToTheHomeDirectory() {
         FerryConfig c = ConfigLoader.parse("state-dir: ~/ferry-state\n" + ORIGIN, "t.yaml");
         assertEquals(Path.of(System.getProperty("user.home"), "ferry-state"), c.stateDir());
@@ -270,7 +282,7 @@ class ConfigLoaderTest {
                                 + "!#$%&'*+-.^_`|~)"),
                 Arguments.of("listener: []\n" + ORIGIN,
                         "listener: unknown key (expected one of: proxy-name, state-dir, event-loops, listeners, "
-                                + "routes, origins, headers, access-log, tunnels, errors, timeouts, plugin-path, hooks, privacy)"),
+                                + "routes, origins, headers, access-log, tunnels, errors, timeouts, plugin-path, hooks, privacy, admin)"),
                 Arguments.of("origins: {backend: {protocol: h2c, endpoints: ['127.0.0.1:8080'], tls: {enabled: true}}}",
                         "origins.backend.tls.enabled: true (expected: false or leave it out, since h2c never uses TLS;"
                                 + " use h2 for TLS)"),

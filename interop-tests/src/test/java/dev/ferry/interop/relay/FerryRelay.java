@@ -1,6 +1,7 @@
 package dev.ferry.interop.relay;
 
 import dev.ferry.app.config.AccessLogConfig;
+import dev.ferry.app.config.AdminConfig;
 import dev.ferry.app.config.ErrorsConfig;
 import dev.ferry.app.config.ExchangeTimeoutsConfig;
 import dev.ferry.app.config.FerryConfig;
@@ -114,6 +115,7 @@ public final class FerryRelay implements AutoCloseable {
         private ExchangeTimeoutsConfig exchangeTimeouts = ExchangeTimeoutsConfig.defaults();
         private List<HookConfig> hooks = List.of();
         private PrivacyConfig privacy = PrivacyConfig.none();
+        private AdminConfig admin = AdminConfig.disabled();
 
         private Builder(Path stateDir) {
             this.stateDir = stateDir;
@@ -168,6 +170,12 @@ public final class FerryRelay implements AutoCloseable {
             return this;
         }
 
+        /** The admin endpoint ({@code /metrics}, {@code /readyz}, ...); off by default. Bind it to port 0. */
+        public Builder admin(AdminConfig admin) {
+            this.admin = admin;
+            return this;
+        }
+
         public Builder eventLoops(int eventLoops) {
             this.eventLoops = eventLoops;
             return this;
@@ -178,7 +186,7 @@ public final class FerryRelay implements AutoCloseable {
                     TlsFilesConfig.defaults(), quic);
             FerryConfig config = new FerryConfig("ferry", stateDir, eventLoops, List.of(listener), routes, origins,
                     headers, new AccessLogConfig(true, "-"), tunnels, ErrorsConfig.defaults(), exchangeTimeouts, hooks,
-                    privacy);
+                    privacy).withAdmin(admin);
             List<String> log = new CopyOnWriteArrayList<>();
             FerryServer server = FerryServer.create(config, List.of(), log::add).start();
             return new FerryRelay(server, log);

@@ -1,0 +1,80 @@
+package dev.ferry.app.metrics;
+
+import dev.ferry.bridge.tunnel.TunnelCounters;
+import dev.ferry.ingress.Http3Listener;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The relay's metrics registry, in Prometheus's text format for {@code /metrics}: the exchange metrics
+ * ({@link ExchangeMetrics}), connections per listener, tunnel totals, and the JVM's memory, GC, threads and CPU.
+ * Listener and tunnel figures are read when scraped, from counters the relay keeps anyway: they cost nothing on
+ * the event loops.
+ */
+public final class RelayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ExchangeMetrics exchanges = ExchangeMetrics.create(registry);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public RelayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** The hook that records each exchange; put it in the relay's hook chain. */
+    public ExchangeMetrics exchangeHook() {
+        return exchanges;
+    }
+
+    /** Connections of {@code listener}, labelled with its configured name. */
+    public void bindListener(String name, Http3Listener listener) {
+        Gauge.builder("ferry.quic.connections.open", listener, Http3Listener::openConnections)
+                .description("QUIC connections open now").tag("listener", name).register(registry);
+        FunctionCounter.builder("ferry.quic.connections.accepted", listener,
+                        l -> l.acceptedPerSocket().stream().mapToLong(Long::longValue).sum())
+                .description("QUIC connections accepted since start").tag("listener", name).register(registry);
+    }
+
+    /** Tunnel totals, read from the relay's counters when scraped. */
+    public void bindTunnels(Supplier<TunnelCounters> totals) {
+        tunnelCounter("ferry.tunnel.bytes", "to_target", totals, t -> t.bytesToTarget());
+        tunnelCounter("ferry.tunnel.bytes", "to_client", totals, t -> t.bytesToClient());
+        tunnelCounter("ferry.tunnel.datagrams", "to_target", totals, t -> t.datagramsToTarget());
+        tunnelCounter("ferry.tunnel.datagrams", "to_client", totals, t -> t.datagramsToClient());
+        FunctionCounter.builder("ferry.tunnel.drops", totals, t -> t.get().totalDrops())
+                .description("Tunnel datagrams dropped (malformed, too large, queue full, tunnel closed)")
+                .register(registry);
+    }
+
+    private void tunnelCounter(String name, String direction, Supplier<TunnelCounters> totals,
+                               ToDoubleFunction<TunnelCounters> value) {
+        FunctionCounter.builder(name, totals, t -> value.applyAsDouble(t.get()))
+                .description("Tunnel traffic of ended tunnels, by direction").tag("direction", direction)
+                .register(registry);
+    }
+
+    /** Everything, in Prometheus's text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
