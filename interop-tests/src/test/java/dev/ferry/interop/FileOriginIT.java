@@ -69,9 +69,14 @@ class FileOriginIT {
         assertFalse(Files.readString(answer).contains("outside the root"), outside + " leaked the file");
       }
 
-      ProcessRunner.Result post = ProcessRunner.run(List.of("curl", "-sk", "--http2", "-o", "/dev/null",
-          "-w", "%{http_code}", "-d", "x", base + "/sub/one-kib.bin"), work, "curl-post", Duration.ofSeconds(30));
-      assertEquals("405", post.stdoutText().trim());
+      // A POST with a body the origin answers before reading: the 405 must reach curl whole, and only then the
+      // RST_STREAM NO_ERROR that tells it to stop sending (RFC 9113 8.1); a reset sent too early dropped the body
+      // and END_STREAM, and curl saw an empty reply.
+      Path body = RandomFiles.create(work.resolve("post.bin"), 1 << 20, 5);
+      ProcessRunner.Result post = ProcessRunner.run(List.of("curl", "-sSk", "--http2", "-o", "/dev/null",
+          "-w", "%{http_code}", "--data-binary", "@" + body, base + "/sub/one-kib.bin"), work, "curl-post",
+          Duration.ofSeconds(30));
+      assertEquals("405", post.stdoutText().trim(), post.stderrText());
     }
   }
 }

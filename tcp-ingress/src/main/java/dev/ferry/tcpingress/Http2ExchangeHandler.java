@@ -17,6 +17,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -325,12 +326,14 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
         if (endOfStream || head.status() / 100 != 2) {
             tunnel = false;
         }
-        ctx.write(new DefaultHttp2HeadersFrame(toHttp2(head, true), endOfStream), ctx.voidPromise());
-        flush.request();
         if (endOfStream) {
             outputClosed = true;
-            afterResponse();
+            afterResponse(ctx.write(new DefaultHttp2HeadersFrame(toHttp2(head, true), true)));
+            flush.request();
+            return;
         }
+        ctx.write(new DefaultHttp2HeadersFrame(toHttp2(head, true), false), ctx.voidPromise());
+        flush.request();
     }
 
     private Http2Headers toHttp2(ResponseHead head, boolean finalHead) {
@@ -361,26 +364,36 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         outputClosed = true;
+        ChannelFuture last;
         if (trailers != null && !trailers.isEmpty()) {
             Http2Headers fields = new DefaultHttp2Headers(false);
             for (Map.Entry<String, String> field : trailers) {
                 fields.add(field.getKey(), field.getValue());
             }
-            ctx.write(new DefaultHttp2HeadersFrame(fields, true), ctx.voidPromise());
+            last = ctx.write(new DefaultHttp2HeadersFrame(fields, true));
         } else {
-            ctx.write(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true), ctx.voidPromise());
+            last = ctx.write(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
         }
         flush.request();
-        afterResponse();
+        afterResponse(last);
     }
 
-    private void afterResponse() {
-        if (!inputClosed && !tunnel && ctx.channel().isActive()) {
-            // RFC 9113 8.1: the response is complete while the client still sends; RST_STREAM NO_ERROR tells it
-            // to stop. Not on a tunnel, where the target's end closes one direction only.
-            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
-            flush.request();
+    /**
+     * RFC 9113 8.1: a response complete while the client still sends is followed by RST_STREAM NO_ERROR, which
+     * tells it to stop. Only once the response's last frame has been written: a reset closes the stream channel,
+     * which drops whatever it still holds, and the answer's body and END_STREAM would never leave (seen: a 405 to a
+     * 200 KB POST reached the client as its head alone, then the reset). Not on a tunnel, where the target's end
+     * closes one direction only.
+     */
+    private void afterResponse(ChannelFuture lastFrame) {
+        if (tunnel) {
+            return;
         }
+        lastFrame.addListener(written -> {
+            if (!inputClosed && ctx.channel().isActive()) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+            }
+        });
     }
 
     @Override
