@@ -21,6 +21,7 @@ import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
@@ -132,6 +133,11 @@ public final class Http3Listener implements AutoCloseable {
         }
         if (settings.retryTokens() != null) {
             builder.tokenHandler(settings.retryTokens());
+        }
+        if (settings.qlogDir() != null) {
+            // A directory: quiche writes one file per connection into it, named by the channel's id.
+            builder.option(QuicChannelOption.QLOG, new QLogConfiguration(settings.qlogDir(), "ferry",
+                    "connections of the listener on " + requestedAddress));
         }
         return builder
                 .sslContext(sslContext)

@@ -25,11 +25,14 @@ import java.time.Duration;
  *                             (default false); the TLS context must allow it too
  * @param hqInterop            serve HTTP/0.9 over QUIC (ALPN {@code hq-interop}, the QUIC interop runner's protocol)
  *                             instead of HTTP/3 (default false); the TLS context must offer that ALPN alone
+ * @param qlogDir              a directory for one qlog file per connection (quiche's JSON-SEQ), or null for none
+ *                             (the default)
  */
 public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                                    long maxConcurrentStreams, boolean extendedConnect, boolean datagrams,
                                    long maxFieldSectionSize, Duration requestHeadTimeout, int maxUdpPayload,
-                                   RetryTokens retryTokens, boolean earlyData, boolean hqInterop) {
+                                   RetryTokens retryTokens, boolean earlyData, boolean hqInterop,
+                                   String qlogDir) {
     public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     /** 64 KiB: above what browsers send with large cookies (nginx takes 4 x 8 KiB lines, Envoy 60 KiB). */
     public static final long DEFAULT_MAX_FIELD_SECTION_SIZE = 64 * 1024;
@@ -41,7 +44,7 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
                                 long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
                 DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD,
-                null, false, false);
+                null, false, false, null);
     }
 
     public static QuicListenerSettings defaults() {
@@ -52,48 +55,55 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop);
+                earlyData, hqInterop, qlogDir);
     }
 
     /** These settings with another field section limit. */
     public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop);
+                earlyData, hqInterop, qlogDir);
     }
 
     /** These settings with another request head deadline. */
     public QuicListenerSettings withRequestHeadTimeout(Duration timeout) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop);
+                earlyData, hqInterop, qlogDir);
     }
 
     /** These settings with another largest UDP payload. */
     public QuicListenerSettings withMaxUdpPayload(int bytes) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes, retryTokens,
-                earlyData, hqInterop);
+                earlyData, hqInterop, qlogDir);
     }
 
     /** These settings with address validation by Retry, or none for null. */
     public QuicListenerSettings withRetryTokens(RetryTokens tokens) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, tokens,
-                earlyData, hqInterop);
+                earlyData, hqInterop, qlogDir);
     }
 
     /** These settings with 0-RTT early data accepted or not. */
     public QuicListenerSettings withEarlyData(boolean accept) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                accept, hqInterop);
+                accept, hqInterop, qlogDir);
     }
 
     /** These settings with HTTP/0.9 over QUIC ({@code hq-interop}) served instead of HTTP/3, or not. */
     public QuicListenerSettings withHqInterop(boolean serve) {
         return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, serve);
+                earlyData, serve, qlogDir);
+    }
+
+    /** These settings with qlog files written into {@code dir}, or none for null. */
+    public QuicListenerSettings withQlogDir(String dir) {
+        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
+                earlyData, hqInterop, dir);
     }
 }

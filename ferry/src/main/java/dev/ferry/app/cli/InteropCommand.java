@@ -70,6 +70,10 @@ public final class InteropCommand implements Callable<Integer> {
             return UNSUPPORTED;
         }
         Path state = Files.createTempDirectory("ferry-interop-");
+        if (env.qlogDir() != null) {
+            // Netty takes an existing directory for one file per connection, anything else for a single file.
+            Files.createDirectories(env.qlogDir());
+        }
         FerryConfig config = InteropServerConfig.of(testCase, env, state);
         FerryServer server = FerryServer.create(config).start();
         err.println("ferry interop: server for " + testCase.runnerName() + " ("

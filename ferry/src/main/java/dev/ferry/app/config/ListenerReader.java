@@ -68,7 +68,8 @@ final class ListenerReader {
                 addressNode.problem(ADDRESS_EXPECTED);
             }
         }
-        return new ListenerConfig(name, address, readTls(item.child("tls"), baseDir), readQuic(item.child("quic")),
+        return new ListenerConfig(name, address, readTls(item.child("tls"), baseDir),
+                readQuic(item.child("quic"), baseDir),
                 readTcp(item.child("tcp")));
     }
 
@@ -124,16 +125,35 @@ final class ListenerReader {
         return file;
     }
 
-    private static QuicConfig readQuic(ConfigNode quic) {
+    /** A directory for qlog files: created if missing, refused if it cannot be written. */
+    private static java.nio.file.Path readQlogDir(ConfigNode node, Path baseDir) {
+        java.nio.file.Path dir = node.file(null, baseDir);
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException | SecurityException e) {
+            node.problem("a directory the relay can write qlog files into, could not create " + dir);
+            return null;
+        }
+        if (!Files.isWritable(dir)) {
+            node.problem("a directory the relay can write qlog files into, " + dir + " is not writable");
+            return null;
+        }
+        return dir;
+    }
+
+    private static QuicConfig readQuic(ConfigNode quic, Path baseDir) {
         QuicConfig d = QuicConfig.defaults();
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
                 + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation, early-data, "
-                + "application-protocol")) {
+                + "application-protocol, qlog-dir")) {
             return d;
         }
         quic.allowKeys("max-idle-timeout", "initial-max-data", "initial-max-stream-data", "max-concurrent-streams",
                 "max-field-section-size", "max-udp-payload", "address-validation", "early-data",
-                "application-protocol");
+                "application-protocol", "qlog-dir");
         Duration idle = quic.child("max-idle-timeout").duration(d.maxIdleTimeout());
         long maxData = quic.child("initial-max-data").size(d.initialMaxData(), QuicConfig.MAX_VARINT);
         long maxStreamData = quic.child("initial-max-stream-data").size(d.initialMaxStreamData(),
@@ -151,7 +171,8 @@ final class ListenerReader {
         return new QuicConfig(idle, maxData, maxStreamData, streams, fieldSection, (int) udpPayload,
                 readAddressValidation(quic.child("address-validation")),
                 quic.child("early-data").bool(d.earlyData()),
-                quic.child("application-protocol").choice(d.applicationProtocol(), QuicConfig.APPLICATION_PROTOCOLS));
+                quic.child("application-protocol").choice(d.applicationProtocol(), QuicConfig.APPLICATION_PROTOCOLS),
+                readQlogDir(quic.child("qlog-dir"), baseDir));
     }
 
     private static AddressValidationConfig readAddressValidation(ConfigNode node) {

@@ -26,10 +26,13 @@ import java.time.Duration;
  *                             handshake (docs/configuration.md has the replay risk)
  * @param applicationProtocol  {@code application-protocol}, default {@code h3}: or {@code hq-interop}, HTTP/0.9 over
  *                             QUIC as the QUIC interop runner speaks it, instead of HTTP/3
+ * @param qlogDir              {@code qlog-dir}, default none: a directory for one qlog file per connection, for qvis
+ *                             and other QUIC debugging tools
  */
 public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                          long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
-                         AddressValidationConfig addressValidation, boolean earlyData, String applicationProtocol) {
+                         AddressValidationConfig addressValidation, boolean earlyData, String applicationProtocol,
+                         java.nio.file.Path qlogDir) {
     /** ALPN of HTTP/3 (RFC 9114). */
     public static final String H3 = "h3";
     /** ALPN of HTTP/0.9 over QUIC in the QUIC interop runner. */
@@ -62,6 +65,14 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
         }
     }
 
+    /** Without qlog. */
+    public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                      long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
+                      AddressValidationConfig addressValidation, boolean earlyData, String applicationProtocol) {
+        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, maxFieldSectionSize,
+                maxUdpPayload, addressValidation, earlyData, applicationProtocol, null);
+    }
+
     /** Serving HTTP/3. */
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
                       long maxConcurrentStreams, long maxFieldSectionSize, int maxUdpPayload,
@@ -88,19 +99,25 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
     /** These settings with 0-RTT early data accepted or not. */
     public QuicConfig withEarlyData(boolean accept) {
         return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                maxFieldSectionSize, maxUdpPayload, addressValidation, accept, applicationProtocol);
+                maxFieldSectionSize, maxUdpPayload, addressValidation, accept, applicationProtocol, qlogDir);
     }
 
     /** These settings with address validation as given. */
     public QuicConfig withAddressValidation(AddressValidationConfig validation) {
         return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                maxFieldSectionSize, maxUdpPayload, validation, earlyData, applicationProtocol);
+                maxFieldSectionSize, maxUdpPayload, validation, earlyData, applicationProtocol, qlogDir);
     }
 
     /** These settings serving {@code alpn}, one of {@link #APPLICATION_PROTOCOLS}. */
     public QuicConfig withApplicationProtocol(String alpn) {
         return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                maxFieldSectionSize, maxUdpPayload, addressValidation, earlyData, alpn);
+                maxFieldSectionSize, maxUdpPayload, addressValidation, earlyData, alpn, qlogDir);
+    }
+
+    /** These settings writing qlog files into {@code dir}, or none for null. */
+    public QuicConfig withQlogDir(java.nio.file.Path dir) {
+        return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                maxFieldSectionSize, maxUdpPayload, addressValidation, earlyData, applicationProtocol, dir);
     }
 
     public QuicConfig(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,

@@ -19,9 +19,10 @@ import java.util.Map;
  * @param downloads where a client saves each file, named by the URL's last path segment
  * @param logs      logs of the endpoint
  * @param port      the UDP port a server listens on
+ * @param qlogDir   {@code QLOGDIR}: where qlog files go, one per connection; null when unset
  */
 public record InteropEnvironment(String role, String testCase, List<String> requests, Path www, Path certs,
-                                 Path downloads, Path logs, int port) {
+                                 Path downloads, Path logs, int port, Path qlogDir) {
     static final int RUNNER_PORT = 443;
 
     public static InteropEnvironment of(Map<String, String> env) {
@@ -30,7 +31,8 @@ public record InteropEnvironment(String role, String testCase, List<String> requ
                 requests.isEmpty() ? List.of() : Arrays.asList(requests.split("\\s+")),
                 Path.of(env.getOrDefault("WWW", "/www")), Path.of(env.getOrDefault("CERTS", "/certs")),
                 Path.of(env.getOrDefault("DOWNLOADS", "/downloads")), Path.of(env.getOrDefault("LOGS", "/logs")),
-                port(env.get("PORT")));
+                port(env.get("PORT")), env.get("QLOGDIR") == null || env.get("QLOGDIR").isBlank() ? null
+                : Path.of(env.get("QLOGDIR")));
     }
 
     private static int port(String text) {

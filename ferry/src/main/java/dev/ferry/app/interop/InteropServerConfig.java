@@ -41,6 +41,9 @@ public final class InteropServerConfig {
         if (testCase.server() == InteropCase.Server.EARLY_DATA) {
             quic = quic.withEarlyData(true);
         }
+        if (env.qlogDir() != null) {
+            quic = quic.withQlogDir(env.qlogDir());
+        }
         ListenerConfig listener = new ListenerConfig("interop", anyAddress(env.port()),
                 new TlsFilesConfig(env.certificate(), env.privateKey()), quic, TcpConfig.disabled());
         return new FerryConfig(FerryConfig.DEFAULT_PROXY_NAME, stateDir, 0, List.of(listener),

@@ -114,7 +114,8 @@ public final class FerryServer implements AutoCloseable {
                         .withRequestHeadTimeout(config.timeouts().requestHead())
                         .withRetryTokens(retryTokens(listener.quic().addressValidation()))
                         .withEarlyData(listener.quic().earlyData())
-                        .withHqInterop(listener.quic().applicationProtocol().equals(QuicConfig.HQ_INTEROP));
+                        .withHqInterop(listener.quic().applicationProtocol().equals(QuicConfig.HQ_INTEROP))
+                        .withQlogDir(listener.quic().qlogDir() == null ? null : listener.quic().qlogDir().toString());
                 startListener(listener, files, quic, tunnelsConfig);
                 metrics.bindListener(listener.name(), listeners.get(listeners.size() - 1));
             }

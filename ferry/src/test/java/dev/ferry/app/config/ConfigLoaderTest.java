@@ -183,6 +183,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aQlogDirectoryIsCreatedWhenMissing() throws IOException {
+        Path file = dir.resolve("q.yaml");
+        Files.writeString(file, "listeners: [{quic: {qlog-dir: qlogs/here}}]\n" + ORIGIN);
+        FerryConfig c = ConfigLoader.load(file);
+        assertEquals(dir.resolve("qlogs/here"), c.listeners().get(0).quic().qlogDir());
+        assertTrue(Files.isDirectory(dir.resolve("qlogs/here")));
+        assertNull(ConfigLoader.parse(ORIGIN, "min.yaml").listeners().get(0).quic().qlogDir());
+    }
+
+    @Test
     void theAdminEndpointIsOffUnlessTheFileHasTheSectionAndThenOnLoopback() {
         assertFalse(ConfigLoader.parse(ORIGIN, "min.yaml").admin().enabled());
         FerryConfig on = ConfigLoader.parse("admin: {}\n" + ORIGIN, "a.yaml");

@@ -76,10 +76,17 @@ public final class InteropPeers {
    * certificate in {@code certs}; returns once it listens.
    */
   static BackgroundProcess ferryServer(String namespace, String testCase, Path www, Path certs, Path work) {
+    return ferryServer(namespace, testCase, www, certs, work, work.resolve("server-qlog"));
+  }
+
+  /** As above, with the server's qlog files (one per connection) in {@code qlogDir}. */
+  static BackgroundProcess ferryServer(String namespace, String testCase, Path www, Path certs, Path work,
+                                       Path qlogDir) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = FerryServeProcess.classPathWithout(entry -> entry.contains("test-classes"));
     List<String> command = NetworkNamespaces.inside(namespace, List.of("env", "ROLE=server", "TESTCASE=" + testCase,
-        "PORT=443", "WWW=" + www, "CERTS=" + certs, java, "-Xmx256m", "-cp", classPath, "dev.ferry.app.FerryMain",
+        "PORT=443", "WWW=" + www, "CERTS=" + certs, "QLOGDIR=" + qlogDir, java, "-Xmx256m", "-cp", classPath,
+        "dev.ferry.app.FerryMain",
         "interop", "server"));
     BackgroundProcess server = BackgroundProcess.start(command, work, "ferry-interop-server");
     server.awaitOutput("ferry interop: server for " + testCase, Duration.ofSeconds(30));

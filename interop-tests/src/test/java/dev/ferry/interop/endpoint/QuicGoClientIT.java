@@ -79,7 +79,31 @@ class QuicGoClientIT {
       if (testCase.equals("zerortt")) {
         assertTrue(qlog.contains("\"packet_type\":\"0RTT\""), "no 0-RTT packet in the client's qlog");
       }
+      if (testCase.equals("transfer")) {
+        assertServerQlogs(caseDir.resolve("server-qlog"));
+      }
     }
+  }
+
+  /**
+   * Ferry's server wrote one qlog file per connection (QLOGDIR), each a JSON text sequence (RFC 7464): records led
+   * by the RS character, each a JSON object, the first the qlog header naming JSON-SEQ.
+   */
+  private static void assertServerQlogs(Path dir) throws Exception {
+    List<Path> files;
+    try (var listing = Files.list(dir)) {
+      files = listing.filter(f -> f.toString().endsWith(".qlog")).toList();
+    }
+    assertEquals(1, files.size(), "one connection, one qlog file: " + files);
+    String text = Files.readString(files.get(0), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text.startsWith("\u001e"), "a JSON-SEQ record starts with RS");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String[] records = text.substring(1).split("\u001e");
+    assertTrue(records.length > 10, "a transfer logs many events: " + records.length);
+    for (String record : records) {
+      assertTrue(json.readTree(record).isObject(), "not a JSON object: " + record);
+    }
+    assertEquals("JSON-SEQ", json.readTree(records[0]).path("serialization_format").asText(), records[0]);
   }
 
   @Test

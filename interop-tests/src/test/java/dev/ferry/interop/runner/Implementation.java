@@ -53,7 +53,7 @@ enum Implementation {
     List<String> server(String testCase, Dirs dirs) {
         return switch (this) {
             case FERRY -> ferry("server", testCase, List.of("PORT=443", "WWW=" + dirs.www(), "CERTS=" + dirs.certs(),
-                    "SSLKEYLOGFILE=" + dirs.serverKeys()));
+                    "SSLKEYLOGFILE=" + dirs.serverKeys(), "QLOGDIR=" + dirs.serverLogs().resolve("qlog")));
             case QUIC_GO -> {
                 List<String> c = new ArrayList<>(List.of("env", "TESTCASE=" + testCase, "QLOGDIR=/logs/qlog",
                         "SSLKEYLOGFILE=/logs/keys.log", InteropPeers.WITH_MOUNTS.toString(), "/www=" + dirs.www(),
