@@ -96,10 +96,11 @@ final class ListenerReader {
     }
 
     private static TlsFilesConfig readTls(ConfigNode tls, Path baseDir) {
-        if (!tls.isMap("a map with keys certificate, private-key")) {
+        if (!tls.isMap("a map with keys certificate, private-key, keylog-file")) {
             return TlsFilesConfig.defaults();
         }
-        tls.allowKeys("certificate", "private-key");
+        tls.allowKeys("certificate", "private-key", "keylog-file");
+        Path keylog = tls.child("keylog-file").file(null, baseDir);
         ConfigNode certNode = tls.child("certificate");
         ConfigNode keyNode = tls.child("private-key");
         Path cert = readableFile(certNode, baseDir, "a readable PEM certificate file");
@@ -109,7 +110,8 @@ final class ListenerReader {
         } else if (keyNode.present() && !certNode.present()) {
             certNode.missing("a PEM certificate file, since private-key is set; set both or neither");
         }
-        return cert != null && key != null ? new TlsFilesConfig(cert, key) : TlsFilesConfig.defaults();
+        return cert != null && key != null ? new TlsFilesConfig(cert, key, keylog)
+                : new TlsFilesConfig(null, null, keylog);
     }
 
     /** A file that must exist now: a missing certificate should fail {@code ferry check}, not the first client. */

@@ -8,12 +8,19 @@ import java.nio.file.Path;
  *
  * @param certificate {@code certificate}, default none: PEM certificate chain, leaf first
  * @param privateKey  {@code private-key}, default none: PEM private key (PKCS#8) for the leaf certificate
+ * @param keylogFile  {@code keylog-file}, default none: where the TLS secrets of every QUIC connection are appended
+ *                    in NSS key log format, for Wireshark; a debugging aid that defeats TLS for whoever reads it
  */
-public record TlsFilesConfig(Path certificate, Path privateKey) {
+public record TlsFilesConfig(Path certificate, Path privateKey, Path keylogFile) {
     public TlsFilesConfig {
         if ((certificate == null) != (privateKey == null)) {
             throw new IllegalArgumentException("set both certificate and privateKey, or neither");
         }
+    }
+
+    /** Without a key log. */
+    public TlsFilesConfig(Path certificate, Path privateKey) {
+        this(certificate, privateKey, null);
     }
 
     /** Neither file: generate a self-signed certificate. */

@@ -16,16 +16,16 @@ final class ListenerTls {
     private ListenerTls() {
     }
 
-    /** The certificate and key files actually used, for printing where they are. */
-    record Files(Path certificate, Path privateKey) {
+    /** The certificate and key files actually used, for printing where they are, and the key log if any. */
+    record Files(Path certificate, Path privateKey, Path keylogFile) {
     }
 
     static Files files(ListenerConfig listener, Path stateDir) {
         if (!listener.tls().generate()) {
-            return new Files(listener.tls().certificate(), listener.tls().privateKey());
+            return new Files(listener.tls().certificate(), listener.tls().privateKey(), listener.tls().keylogFile());
         }
         SelfSignedCertificate cert = SelfSignedCertificate.loadOrGenerate(stateDir, "listener-" + listener.name());
-        return new Files(cert.certificatePath(), cert.privateKeyPath());
+        return new Files(cert.certificatePath(), cert.privateKeyPath(), listener.tls().keylogFile());
     }
 
     /**
@@ -45,7 +45,8 @@ final class ListenerTls {
         if (earlyData) {
             builder.earlyData(true);
         }
-        KeylogFile keylog = KeylogFile.fromEnvironment(System.err);
+        KeylogFile keylog = files.keylogFile() != null ? KeylogFile.forPath(files.keylogFile(), System.err)
+                : KeylogFile.fromEnvironment(System.err);
         if (keylog != null) {
             builder.keylog(keylog);
         }

@@ -22,6 +22,8 @@ public final class KeylogFile implements BoringSSLKeylog {
     /** The environment variable that names the file. */
     public static final String VARIABLE = "SSLKEYLOGFILE";
     private static volatile KeylogFile fromEnvironment;
+    /** Files opened for configured key logs, one writer per path for the whole process. */
+    private static final java.util.Map<Path, KeylogFile> CONFIGURED = new java.util.HashMap<>();
     private final Path path;
     private final Writer writer;
 
@@ -65,6 +67,34 @@ public final class KeylogFile implements BoringSSLKeylog {
                         + " written to " + path + "; anyone who reads it can decrypt this process's traffic");
             }
             return fromEnvironment;
+        }
+    }
+
+    /**
+     * The key log at {@code path} (a listener's {@code keylog-file}), opened once per process with a warning on
+     * {@code warnings}; when {@code SSLKEYLOGFILE} names the same file, the same writer.
+     *
+     * @throws UncheckedIOException when the file cannot be opened for appending, naming it
+     */
+    public static KeylogFile forPath(Path path, PrintStream warnings) {
+        Path normalized = path.toAbsolutePath().normalize();
+        synchronized (KeylogFile.class) {
+            if (fromEnvironment != null && fromEnvironment.path.toAbsolutePath().normalize().equals(normalized)) {
+                return fromEnvironment;
+            }
+            KeylogFile file = CONFIGURED.get(normalized);
+            if (file == null) {
+                try {
+                    file = new KeylogFile(normalized);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("keylog-file: cannot append to " + normalized + ": "
+                            + e.getMessage(), e);
+                }
+                CONFIGURED.put(normalized, file);
+                warnings.println("ferry: WARNING: keylog-file is set: the TLS secrets of every QUIC connection are"
+                        + " written to " + normalized + "; anyone who reads it can decrypt this traffic");
+            }
+            return file;
         }
     }
 
