@@ -24,9 +24,10 @@ import java.util.Objects;
  *                         (default 256 KiB)
  * @param maxUdpPayload    the largest UDP payload sent and accepted (default {@link
  *                         QuicPacketSizes#DEFAULT_MAX_UDP_PAYLOAD})
+ * @param qlogDir          an existing directory for one qlog file per connection, or null for none (the default)
  */
 public record FileClientSettings(Duration idleTimeout, Duration connectTimeout, long initialMaxData,
-                                 long initialMaxStreamData, int maxUdpPayload) {
+                                 long initialMaxStreamData, int maxUdpPayload, String qlogDir) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_INITIAL_MAX_DATA = 1L << 20;
@@ -45,6 +46,12 @@ public record FileClientSettings(Duration idleTimeout, Duration connectTimeout, 
 
     public static FileClientSettings defaults() {
         return new FileClientSettings(DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_MAX_DATA,
-                DEFAULT_INITIAL_MAX_STREAM_DATA, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD);
+                DEFAULT_INITIAL_MAX_STREAM_DATA, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD, null);
+    }
+
+    /** These settings writing qlog files into {@code dir}, or none for null. */
+    public FileClientSettings withQlogDir(String dir) {
+        return new FileClientSettings(idleTimeout, connectTimeout, initialMaxData, initialMaxStreamData,
+                maxUdpPayload, dir);
     }
 }

@@ -90,14 +90,19 @@ public final class HqClient implements FileClient {
     }
 
     private void handshake(Channel datagram, InetSocketAddress address, CompletableFuture<FileConnection> result) {
-        QuicChannel.newBootstrap(datagram)
+        var bootstrap = QuicChannel.newBootstrap(datagram)
                 // The connection needs a handler; streams get theirs when they are opened.
                 .handler(new ChannelInboundHandlerAdapter())
                 .remoteAddress(address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group))
-                .connect()
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group));
+        if (settings.qlogDir() != null) {
+            // A directory: quiche writes one file per connection into it.
+            bootstrap.option(QuicChannelOption.QLOG, new io.netty.handler.codec.quic.QLogConfiguration(
+                    settings.qlogDir(), "ferry interop client", "hq-interop to " + address));
+        }
+        bootstrap.connect()
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         QuicChannel quic = (QuicChannel) f.getNow();

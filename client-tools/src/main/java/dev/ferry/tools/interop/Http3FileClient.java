@@ -26,7 +26,7 @@ public final class Http3FileClient implements FileClient {
         this.client = Http3Client.builder().group(group).insecure(true)
                 .maxIdleTimeout(settings.idleTimeout()).connectTimeout(settings.connectTimeout())
                 .initialMaxData(settings.initialMaxData()).initialMaxStreamData(settings.initialMaxStreamData())
-                .maxUdpPayload(settings.maxUdpPayload()).build();
+                .maxUdpPayload(settings.maxUdpPayload()).qlogDir(settings.qlogDir()).build();
     }
 
     @Override

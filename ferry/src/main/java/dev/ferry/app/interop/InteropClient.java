@@ -42,7 +42,18 @@ public final class InteropClient {
 
     /** Runs {@code testCase} (one the client supports) as {@code env} describes; returns the exit code. */
     public static int run(InteropCase testCase, InteropEnvironment env, PrintStream err) {
-        return new InteropClient(testCase, FileClientSettings.defaults(), err).run(env);
+        FileClientSettings settings = FileClientSettings.defaults();
+        if (env.qlogDir() != null) {
+            try {
+                // Netty takes an existing directory for one file per connection, anything else for a single file.
+                java.nio.file.Files.createDirectories(env.qlogDir());
+            } catch (java.io.IOException e) {
+                err.println("ferry interop: QLOGDIR " + env.qlogDir() + ": " + e.getMessage());
+                return 1;
+            }
+            settings = settings.withQlogDir(env.qlogDir().toString());
+        }
+        return new InteropClient(testCase, settings, err).run(env);
     }
 
     /**

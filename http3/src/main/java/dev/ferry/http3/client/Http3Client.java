@@ -53,6 +53,8 @@ public final class Http3Client implements AutoCloseable {
     private final long initialMaxStreamData;
     private final boolean datagrams;
     private final int maxUdpPayload;
+    /** Null for no qlog. */
+    private final String qlogDir;
     private final Set<Http3Connection> connections = ConcurrentHashMap.newKeySet();
 
     private Http3Client(Builder b) {
@@ -63,6 +65,7 @@ public final class Http3Client implements AutoCloseable {
         this.initialMaxStreamData = b.initialMaxStreamData;
         this.datagrams = b.datagrams;
         this.maxUdpPayload = b.maxUdpPayload;
+        this.qlogDir = b.qlogDir;
         QuicSslContextBuilder ssl = QuicSslContextBuilder.forClient()
                 .applicationProtocols(Http3.supportedApplicationProtocols());
         if (b.insecure) {
@@ -137,12 +140,17 @@ public final class Http3Client implements AutoCloseable {
                            CompletableFuture<Http3Connection> result) {
         long timeoutMillis = connectTimeout.toMillis();
         Http3DatagramRouter httpDatagrams = datagrams ? new Http3DatagramRouter() : null;
-        QuicChannel.newBootstrap(datagram)
+        var bootstrap = QuicChannel.newBootstrap(datagram)
                 .handler(connectionHandler(httpDatagrams))
                 .remoteAddress(address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
-                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group))
-                .connect()
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group));
+        if (qlogDir != null) {
+            // A directory: quiche writes one file per connection into it.
+            bootstrap.option(QuicChannelOption.QLOG, new io.netty.handler.codec.quic.QLogConfiguration(qlogDir,
+                    "ferry HTTP/3 client", "connection to " + address));
+        }
+        bootstrap.connect()
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         QuicChannel quic = (QuicChannel) f.getNow();
@@ -228,8 +236,15 @@ public final class Http3Client implements AutoCloseable {
         private long initialMaxStreamData = 8L * 1024 * 1024;
         private boolean datagrams;
         private int maxUdpPayload = QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD;
+        private String qlogDir;
 
         private Builder() {
+        }
+
+        /** An existing directory for one qlog file per connection (quiche's JSON-SEQ); none by default. */
+        public Builder qlogDir(String dir) {
+            this.qlogDir = dir;
+            return this;
         }
 
         /** Accept any server certificate and skip hostname checks (testing only). */

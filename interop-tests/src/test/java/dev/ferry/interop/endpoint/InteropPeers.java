@@ -154,7 +154,8 @@ public final class InteropPeers {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = FerryServeProcess.classPathWithout(entry -> entry.contains("test-classes"));
     return ProcessRunner.run(NetworkNamespaces.inside(namespace, List.of("env", "ROLE=client",
-        "TESTCASE=" + testCase, "REQUESTS=" + String.join(" ", urls), "DOWNLOADS=" + downloads, java, "-Xmx256m",
+        "TESTCASE=" + testCase, "REQUESTS=" + String.join(" ", urls), "DOWNLOADS=" + downloads,
+        "QLOGDIR=" + work.resolve("client-qlog"), java, "-Xmx256m",
         "-cp", classPath, "dev.ferry.app.FerryMain", "interop", "client")), work, "ferry-interop-client-" + testCase,
         Duration.ofSeconds(90));
   }

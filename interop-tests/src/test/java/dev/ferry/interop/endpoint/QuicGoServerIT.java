@@ -56,6 +56,12 @@ class QuicGoServerIT {
     }
   }
 
+  private static long qlogFiles(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".qlog")).count();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"handshake", "transfer", "retry", "resumption", "multiconnect", "http3"})
   void ferrysClientDownloadsEveryFileIntact(String testCase) throws Exception {
@@ -85,7 +91,12 @@ class QuicGoServerIT {
         case "retry" -> assertTrue(capture.packetsMatching("quic.long.packet_type == 3") >= 1,
             "no Retry packet in the capture " + capture.file());
         case "resumption" -> assertEquals(List.of("no", "yes"), resumed, stderr);
-        case "multiconnect" -> assertEquals(wanted.size(), resumed.size(), "one connection per file: " + stderr);
+        case "multiconnect" -> {
+          assertEquals(wanted.size(), resumed.size(), "one connection per file: " + stderr);
+          assertEquals(wanted.size(), qlogFiles(caseDir.resolve("client-qlog")), "a qlog file per connection");
+        }
+        case "transfer", "http3" -> assertEquals(1, qlogFiles(caseDir.resolve("client-qlog")),
+            "one connection, one qlog file (QLOGDIR)");
         default -> { }
       }
     }
