@@ -82,6 +82,10 @@ public final class GetCommand implements Callable<Integer> {
     @Option(names = "--cacert", paramLabel = "FILE", description = "Trust the PEM certificates in FILE")
     Path caCert;
 
+    @Option(names = "--qlog-dir", paramLabel = "DIR",
+            description = "Write a qlog file for the connection into DIR (created if missing), for qvis")
+    Path qlogDir;
+
     @Option(names = "--connect-to", paramLabel = "HOST:PORT", description = "Connect here, but keep the URL's authority and SNI")
     String connectTo;
 
@@ -166,8 +170,13 @@ public final class GetCommand implements Callable<Integer> {
                 }
             }
             int packetSize = chain == null ? QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD : chain.maxUdpPayload();
+            if (qlogDir != null) {
+                // Netty takes an existing directory for one file per connection, anything else for a single file.
+                java.nio.file.Files.createDirectories(qlogDir);
+            }
             try (Http3Client client = Http3Client.builder().group(group).insecure(insecure).caFile(caCert)
-                    .connectTimeout(handshake).maxUdpPayload(packetSize).build()) {
+                    .connectTimeout(handshake).maxUdpPayload(packetSize)
+                    .qlogDir(qlogDir == null ? null : qlogDir.toString()).build()) {
                 if (verbose) {
                     err.println("* connecting to " + address.getAddress().getHostAddress() + " port "
                             + address.getPort() + " (SNI " + target.host + ", ALPN h3)");

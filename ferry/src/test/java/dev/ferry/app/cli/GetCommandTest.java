@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,19 @@ class GetCommandTest {
         assertTrue(log.contains("> x-trace: 1"), log);
         assertTrue(log.contains("< :status: 200"), log);
         assertTrue(log.contains("< x-echo-bytes: 4"), log);
+    }
+
+    @Test
+    void writesAQlogFileForTheConnectionIntoQlogDir(@TempDir Path dir) throws Exception {
+        Path qlogs = dir.resolve("qlogs");
+        int exit = run("-k", "--qlog-dir", qlogs.toString(), "-o", dir.resolve("out").toString(),
+                "--connect-to", "127.0.0.1:" + server.address().getPort(), url("/hello"));
+        assertEquals(0, exit, stderr.toString());
+        try (var files = Files.list(qlogs)) {
+            List<Path> written = files.toList();
+            assertEquals(1, written.size(), written.toString());
+            assertTrue(Files.readString(written.get(0)).contains("\"vantage_point\":{\"type\":\"client\"}"));
+        }
     }
 
     @Test
