@@ -115,10 +115,10 @@ public final class ConfigLoader {
         PrivacyReader.constrainAccessLog(privacy, root.child("access-log"), accessLog);
         ErrorsConfig errors = readErrors(root.child("errors"));
         ExchangeTimeoutsConfig timeouts = readTimeouts(root.child("timeouts"));
+        AdminConfig admin = readAdmin(root.child("admin"));
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
-        AdminConfig admin = readAdmin(root.child("admin"));
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
                 tunnels, errors, timeouts, hooks, privacy, admin);
     }

@@ -339,19 +339,34 @@ public final class FerryServer implements AutoCloseable {
      */
     public void close(Duration grace) {
         draining = true;
+        // Every listener drains at once: one after another, the last would only send GOAWAY once the others had
+        // used up their grace, and a stop would take the sum of them.
+        List<Thread> drains = new ArrayList<>();
+        List<Runnable> closes = new ArrayList<>();
         for (TcpListener listener : tcpListeners) {
             if (listener != null) {
-                listener.close(grace);
+                closes.add(() -> listener.close(grace));
             }
         }
         for (Http3Listener listener : listeners) {
-            listener.close(grace);
+            closes.add(() -> listener.close(grace));
+        }
+        for (Runnable close : closes) {
+            Thread drain = new Thread(close, "ferry-drain");
+            drain.start();
+            drains.add(drain);
+        }
+        for (Thread drain : drains) {
+            try {
+                drain.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         close();
     }
 
-    /** Closes at once; open exchanges end abruptly. Closing twice does nothing. */
-    @Override
     public synchronized void close() {
         if (closed) {
             return;

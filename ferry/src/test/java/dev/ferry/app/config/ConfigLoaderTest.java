@@ -243,6 +243,10 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("listeners: [{quic: {max-idle-timeout: -1s}}]\n" + ORIGIN,
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
+                Arguments.of("admin: {address: nonsense}\n" + ORIGIN,
+                        "admin.address: nonsense (expected: host:port such as 127.0.0.1:9901)"),
+                Arguments.of("admin: {bogus: 1}\n" + ORIGIN,
+                        "admin.bogus: unknown key (expected one of: address, show-addresses)"),
                 Arguments.of("listeners: [{quic: {application-protocol: h2}}]\n" + ORIGIN,
                         "listeners[0].quic.application-protocol: h2 (expected: one of h3, hq-interop)"),
                 Arguments.of("listeners: [{quic: {early-data: sometimes}}]\n" + ORIGIN,
