@@ -36,7 +36,10 @@ public final class PacketCapture implements AutoCloseable {
     public static PacketCapture start(String namespace, Path dir, String name) throws Exception {
         Path file = dir.resolve(name + ".pcap");
         BackgroundProcess tcpdump = BackgroundProcess.start(NetworkNamespaces.inside(namespace,
-                List.of("tcpdump", "-i", "any", "-n", "-U", "-s", "0", "-w", file.toString())), dir, name + "-tcpdump");
+                // Immediate mode and a 64 MiB buffer: in a namespace, tcpdump's defaults were seen to capture nothing
+                // or to drop thousands of packets of a transfer.
+                List.of("tcpdump", "-i", "any", "-n", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w",
+                        file.toString())), dir, name + "-tcpdump");
         try {
             tcpdump.awaitOutput("listening on", STARTUP);
         } catch (AssertionError e) {
