@@ -40,70 +40,97 @@ public record QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData,
     /** Queue lengths for QUIC DATAGRAM frames in each direction; beyond them datagrams are dropped, as UDP would. */
     static final int DATAGRAM_QUEUE = 1024;
 
-    public QuicListenerSettings(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
-                                long maxConcurrentStreams) {
-        this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams, false, false,
-                DEFAULT_MAX_FIELD_SECTION_SIZE, DEFAULT_REQUEST_HEAD_TIMEOUT, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD,
-                null, false, false, null);
-    }
-
+    /** The defaults of every setting. */
     public static QuicListenerSettings defaults() {
-        return new QuicListenerSettings(Duration.ofSeconds(30), 16L << 20, 1L << 20, 256);
+        return builder().build();
     }
 
-    /** These settings with tunnel support switched on or off. */
-    public QuicListenerSettings withTunnels(boolean extendedConnect, boolean datagrams) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop, qlogDir);
+    /**
+     * A builder starting from the defaults. One builder rather than a copy method per setting: the settings grow with
+     * the listener's features, and each copy method had to repeat every one of them.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** These settings with another field section limit. */
-    public QuicListenerSettings withMaxFieldSectionSize(long bytes) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, bytes, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop, qlogDir);
-    }
+    /** Builds {@link QuicListenerSettings}; every setting starts at its documented default. */
+    public static final class Builder {
+        private Duration maxIdleTimeout = Duration.ofSeconds(30);
+        private long initialMaxData = 16L << 20;
+        private long initialMaxStreamData = 1L << 20;
+        private long maxConcurrentStreams = 256;
+        private boolean extendedConnect;
+        private boolean datagrams;
+        private long maxFieldSectionSize = DEFAULT_MAX_FIELD_SECTION_SIZE;
+        private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+        private int maxUdpPayload = QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD;
+        private RetryTokens retryTokens;
+        private boolean earlyData;
+        private boolean hqInterop;
+        private String qlogDir;
 
-    /** These settings with another request head deadline. */
-    public QuicListenerSettings withRequestHeadTimeout(Duration timeout) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, timeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop, qlogDir);
-    }
+        private Builder() {
+        }
 
-    /** These settings with another largest UDP payload. */
-    public QuicListenerSettings withMaxUdpPayload(int bytes) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, bytes, retryTokens,
-                earlyData, hqInterop, qlogDir);
-    }
+        /** The transport parameters: idle timeout, connection and stream windows, concurrent streams. */
+        public Builder transport(Duration maxIdleTimeout, long initialMaxData, long initialMaxStreamData,
+                                 long maxConcurrentStreams) {
+            this.maxIdleTimeout = maxIdleTimeout;
+            this.initialMaxData = initialMaxData;
+            this.initialMaxStreamData = initialMaxStreamData;
+            this.maxConcurrentStreams = maxConcurrentStreams;
+            return this;
+        }
 
-    /** These settings with address validation by Retry, or none for null. */
-    public QuicListenerSettings withRetryTokens(RetryTokens tokens) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, tokens,
-                earlyData, hqInterop, qlogDir);
-    }
+        /** Tunnel support: extended CONNECT, and HTTP Datagrams with QUIC DATAGRAM frames. */
+        public Builder tunnels(boolean extendedConnect, boolean datagrams) {
+            this.extendedConnect = extendedConnect;
+            this.datagrams = datagrams;
+            return this;
+        }
 
-    /** These settings with 0-RTT early data accepted or not. */
-    public QuicListenerSettings withEarlyData(boolean accept) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                accept, hqInterop, qlogDir);
-    }
+        public Builder maxFieldSectionSize(long bytes) {
+            this.maxFieldSectionSize = bytes;
+            return this;
+        }
 
-    /** These settings with HTTP/0.9 over QUIC ({@code hq-interop}) served instead of HTTP/3, or not. */
-    public QuicListenerSettings withHqInterop(boolean serve) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, serve, qlogDir);
-    }
+        public Builder requestHeadTimeout(Duration timeout) {
+            this.requestHeadTimeout = timeout;
+            return this;
+        }
 
-    /** These settings with qlog files written into {@code dir}, or none for null. */
-    public QuicListenerSettings withQlogDir(String dir) {
-        return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
-                extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout, maxUdpPayload, retryTokens,
-                earlyData, hqInterop, dir);
+        public Builder maxUdpPayload(int bytes) {
+            this.maxUdpPayload = bytes;
+            return this;
+        }
+
+        /** Address validation by Retry, or none for null. */
+        public Builder retryTokens(RetryTokens tokens) {
+            this.retryTokens = tokens;
+            return this;
+        }
+
+        public Builder earlyData(boolean accept) {
+            this.earlyData = accept;
+            return this;
+        }
+
+        /** HTTP/0.9 over QUIC ({@code hq-interop}) instead of HTTP/3. */
+        public Builder hqInterop(boolean serve) {
+            this.hqInterop = serve;
+            return this;
+        }
+
+        /** A directory for qlog files, or none for null. */
+        public Builder qlogDir(String dir) {
+            this.qlogDir = dir;
+            return this;
+        }
+
+        public QuicListenerSettings build() {
+            return new QuicListenerSettings(maxIdleTimeout, initialMaxData, initialMaxStreamData,
+                    maxConcurrentStreams, extendedConnect, datagrams, maxFieldSectionSize, requestHeadTimeout,
+                    maxUdpPayload, retryTokens, earlyData, hqInterop, qlogDir);
+        }
     }
 }

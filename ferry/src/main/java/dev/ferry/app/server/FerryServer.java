@@ -105,17 +105,19 @@ public final class FerryServer implements AutoCloseable {
                     tunnels == null ? null : tunnels.settings());
             for (ListenerConfig listener : config.listeners()) {
                 ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());
-                QuicListenerSettings quic = new QuicListenerSettings(listener.quic().maxIdleTimeout(),
-                        listener.quic().initialMaxData(), listener.quic().initialMaxStreamData(),
-                        listener.quic().maxConcurrentStreams())
-                        .withTunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
-                        .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
-                        .withMaxUdpPayload(listener.quic().maxUdpPayload())
-                        .withRequestHeadTimeout(config.timeouts().requestHead())
-                        .withRetryTokens(retryTokens(listener.quic().addressValidation()))
-                        .withEarlyData(listener.quic().earlyData())
-                        .withHqInterop(listener.quic().applicationProtocol().equals(QuicConfig.HQ_INTEROP))
-                        .withQlogDir(listener.quic().qlogDir() == null ? null : listener.quic().qlogDir().toString());
+                QuicConfig q = listener.quic();
+                QuicListenerSettings quic = QuicListenerSettings.builder()
+                        .transport(q.maxIdleTimeout(), q.initialMaxData(), q.initialMaxStreamData(),
+                                q.maxConcurrentStreams())
+                        .tunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
+                        .maxFieldSectionSize(q.maxFieldSectionSize())
+                        .maxUdpPayload(q.maxUdpPayload())
+                        .requestHeadTimeout(config.timeouts().requestHead())
+                        .retryTokens(retryTokens(q.addressValidation()))
+                        .earlyData(q.earlyData())
+                        .hqInterop(q.applicationProtocol().equals(QuicConfig.HQ_INTEROP))
+                        .qlogDir(q.qlogDir() == null ? null : q.qlogDir().toString())
+                        .build();
                 startListener(listener, files, quic, tunnelsConfig);
                 metrics.bindListener(listener.name(), listeners.get(listeners.size() - 1));
             }
