@@ -1,5 +1,6 @@
 package dev.ferry.app.metrics;
 
+import dev.ferry.bridge.error.ProxyErrorType;
 import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ExchangeOutcome;
 import dev.ferry.bridge.hook.ProxyHook;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Records every exchange once it completes: requests by origin, client protocol and status class, the time to the
@@ -18,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * that their number stays small and nothing identifying gets in: an origin's configured name, never an address, a
  * path or a tunnel target.
  *
- * <p>Runs on the event loops, at the end of an exchange. Meters are looked up once per label set and kept in a
- * map; recording is then an atomic add (counters) or a lock-free histogram update (timers), which is what keeps
- * it cheap enough to stay on for every request.
+ * <p>Runs on the event loops, at the end of an exchange. Each origin's meters are made once and kept together
+ * ({@link OriginMeters}), so that recording an exchange is one map lookup by origin name, then atomic adds and a
+ * lock-free histogram update, with nothing allocated: cheap enough to stay on for every request.
  */
 public final class ExchangeMetrics implements ProxyHook {
     static final String REQUESTS = "ferry.requests";
@@ -33,10 +35,7 @@ public final class ExchangeMetrics implements ProxyHook {
         Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
-    private final Map<String, Timer> headDurations = new ConcurrentHashMap<>();
-    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final Map<String, OriginMeters> origins = new ConcurrentHashMap<>();
 
     private ExchangeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -49,23 +48,75 @@ public final class ExchangeMetrics implements ProxyHook {
     @Override
     public void onComplete(ExchangeContext ctx, ExchangeOutcome outcome) {
         String origin = originLabel(ctx, outcome);
-        String protocol = ctx.clientProtocol() == null ? "unknown" : ctx.clientProtocol();
-        String status = statusClass(outcome.status());
-        requests.computeIfAbsent(origin + '\0' + protocol + '\0' + status, k -> Counter.builder(REQUESTS)
-                .description("Exchanges completed, by origin, client protocol and status class")
-                .tags("origin", origin, "protocol", protocol, "status", status).register(registry)).increment();
-        durations.computeIfAbsent(origin, k -> timer(DURATION, "From the request head to the end of the exchange",
-                origin)).record(outcome.totalNanos(), TimeUnit.NANOSECONDS);
+        OriginMeters meters = origins.computeIfAbsent(origin, OriginMeters::new);
+        meters.requests(protocolIndex(ctx.clientProtocol()), statusIndex(outcome.status())).increment();
+        meters.duration.record(outcome.totalNanos(), TimeUnit.NANOSECONDS);
         if (outcome.timeToHeadNanos() >= 0) {
-            headDurations.computeIfAbsent(origin, k -> timer(HEAD_DURATION,
-                    "From the request head to the response head leaving", origin))
-                    .record(outcome.timeToHeadNanos(), TimeUnit.NANOSECONDS);
+            meters.headDuration.record(outcome.timeToHeadNanos(), TimeUnit.NANOSECONDS);
         }
         if (outcome.error() != null) {
-            String type = outcome.error().token();
-            errors.computeIfAbsent(origin + '\0' + type, k -> Counter.builder(ERRORS)
-                    .description("Exchanges that ended in an error, by its Proxy-Status type (RFC 9209)")
-                    .tags("origin", origin, "error", type).register(registry)).increment();
+            meters.errors(outcome.error().ordinal()).increment();
+        }
+    }
+
+    /** The client protocols that label requests; anything else is {@code unknown}. */
+    private static final String[] PROTOCOLS = {"0.9", "1.1", "2", "3", "unknown"};
+    /** Status classes by index: {@code none}, then 1xx to 5xx. */
+    private static final String[] STATUSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    private static int protocolIndex(String protocol) {
+        if (protocol != null) {
+            for (int i = 0; i < PROTOCOLS.length - 1; i++) {
+                if (PROTOCOLS[i].equals(protocol)) {
+                    return i;
+                }
+            }
+        }
+        return PROTOCOLS.length - 1;
+    }
+
+    private static int statusIndex(int status) {
+        return status < 100 || status > 599 ? 0 : status / 100;
+    }
+
+    /** The meters of one origin label, made on first use: counters registered lazily, label set by label set. */
+    private final class OriginMeters {
+        private final String origin;
+        private final Timer duration;
+        private final Timer headDuration;
+        private final AtomicReferenceArray<Counter> requests =
+                new AtomicReferenceArray<>(PROTOCOLS.length * STATUSES.length);
+        private final AtomicReferenceArray<Counter> errors =
+                new AtomicReferenceArray<>(ProxyErrorType.values().length);
+
+        OriginMeters(String origin) {
+            this.origin = origin;
+            this.duration = timer(DURATION, "From the request head to the end of the exchange", origin);
+            this.headDuration = timer(HEAD_DURATION, "From the request head to the response head leaving", origin);
+        }
+
+        Counter requests(int protocol, int status) {
+            int i = protocol * STATUSES.length + status;
+            Counter c = requests.get(i);
+            if (c == null) {
+                // Registering the same meter twice gives the same counter, so a race here costs nothing.
+                c = Counter.builder(REQUESTS).description("Exchanges completed, by origin, client protocol and "
+                        + "status class").tags("origin", origin, "protocol", PROTOCOLS[protocol], "status",
+                        STATUSES[status]).register(registry);
+                requests.set(i, c);
+            }
+            return c;
+        }
+
+        Counter errors(int type) {
+            Counter c = errors.get(type);
+            if (c == null) {
+                c = Counter.builder(ERRORS).description("Exchanges that ended in an error, by its Proxy-Status "
+                        + "type (RFC 9209)").tags("origin", origin, "error", ProxyErrorType.values()[type].token())
+                        .register(registry);
+                errors.set(type, c);
+            }
+            return c;
         }
     }
 
@@ -90,6 +141,6 @@ public final class ExchangeMetrics implements ProxyHook {
 
     /** {@code 2xx} and the like; {@code none} when no status was sent (a reset before the head). */
     static String statusClass(int status) {
-        return status < 100 || status > 599 ? "none" : (status / 100) + "xx";
+        return STATUSES[statusIndex(status)];
     }
 }
