@@ -29,9 +29,9 @@ class InteropClientTest {
 
     @Test
     void anIpv6LiteralLosesItsBracketsAndKeepsItsPort() {
-        InteropRequests r = InteropRequests.of(List.of("https://[fd00:cafe::100]:4433/f"), DL);
+        InteropRequests r = InteropRequests.of(List.of("https://[fd00:cafe::100]:8444/f"), DL);
         assertEquals("fd00:cafe::100", r.host());
-        assertEquals(4433, r.port());
+        assertEquals(8444, r.port());
     }
 
     @Test
