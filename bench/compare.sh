@@ -171,6 +171,8 @@ tunnels:
     allow: [127.0.0.0/8]
   auth:
     required: false
+warm-up:
+  requests: ${ferry_warmup}
 CONF
   java -Xmx"${FERRY_HEAP:-1g}" "$@" -jar "$dist/ferry.jar" serve --config "$work/ferry-$port.yaml" \
     >"$work/logs/ferry-$port.log" 2>&1 &
@@ -257,6 +259,18 @@ run_workloads() {  # run_workloads RELAY PORT
       >"$work/json/$relay-$name.json" 2>>"$work/logs/bench.log" || log "$relay $name: bench failed"
   done
 }
+
+# Requests Ferry sends through its own path before it binds (`warm-up` in the config; docs/performance.md).
+ferry_warmup=${FERRY_WARMUP:-10000}
+if [[ $independent == true ]]; then
+  # The cold burst without the warm-up, for comparison: a relay that starts straight into traffic.
+  port=$(free_port)
+  saved_warmup=$ferry_warmup ferry_warmup=0
+  start_ferry "$port" 2
+  gtls_burst ferry-nowarmup "$port" cold
+  stop_relay
+  ferry_warmup=$saved_warmup
+fi
 
 for relay in ferry caddy; do
   port=$(free_port)

@@ -33,7 +33,8 @@ runs_json() {
   printf '{"name":"%s","unit":"%s","count":%s,"runs":[%s]}\n' "$name" "$unit" "$count" "$runs" >"$file"
 }
 
-burst_runs=5
+# Warm: the median of 15 runs. Ferry's JIT keeps improving the path for the first 20,000 or so requests.
+burst_runs=15
 gtls_burst() {  # gtls_burst RELAY PORT cold|warm: 1000 x 1 KiB on one connection, as many streams as allowed
   local relay=$1 port=$2 phase=$3 n=1 results=()
   [[ $phase == warm ]] && n=$burst_runs

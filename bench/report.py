@@ -135,8 +135,19 @@ def independent_rows(o, j):
 
     for phase in ("cold", "warm"):
         f, c = burst("ferry", phase, "seconds"), burst("caddy", phase, "seconds")
-        o.append(f"| 1000 x 1 KiB on one connection, {phase}: wall s | {fmt(f, '.3f')} | {fmt(c, '.3f')} | "
+        label = "cold (after Ferry's warm-up)" if phase == "cold" else phase
+        o.append(f"| 1000 x 1 KiB on one connection, {label}: wall s | {fmt(f, '.3f')} | {fmt(c, '.3f')} | "
                  f"{ratio(f, c)} |")
+    nowarm = runs_of(j("burst-ferry-nowarmup-cold"))
+    if nowarm:
+        f, c = nowarm[0]["seconds"], burst("caddy", "cold", "seconds")
+        o.append(f"| 1000 x 1 KiB on one connection, cold without Ferry's warm-up: wall s | {fmt(f, '.3f')} | "
+                 f"{fmt(c, '.3f')} | {ratio(f, c)} |")
+    fw, fc = burst("ferry", "warm", "seconds"), burst("ferry", "cold", "seconds")
+    if fw and fc:
+        o.append(f"| Ferry: cold / warm burst, with the warm-up | {fmt(fc / fw, '.2f')} | | |")
+        if nowarm:
+            o.append(f"| Ferry: cold / warm burst, without the warm-up | {fmt(nowarm[0]['seconds'] / fw, '.2f')} | | |")
     f, c = burst("ferry", "warm", "relay_cpu_seconds"), burst("caddy", "warm", "relay_cpu_seconds")
     # CPU seconds over 1000 requests read as milliseconds per request.
     o.append(f"| 1000 x 1 KiB, warm: relay CPU ms per request | {fmt(f, '.3f')} | {fmt(c, '.3f')} | "

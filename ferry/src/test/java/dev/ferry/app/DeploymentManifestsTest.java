@@ -99,6 +99,7 @@ class DeploymentManifestsTest {
     void adminPortIsProbedAndScrapedButNotExposedByTheService() {
         int adminPort = config.admin().address().getPort();
         assertEquals(adminPort, at(containerPort("admin"), "containerPort").asInt());
+        assertEquals(adminPort, portNumber(at(container, "startupProbe.httpGet.port")));
         assertEquals(adminPort, portNumber(at(container, "livenessProbe.httpGet.port")));
         assertEquals(adminPort, portNumber(at(container, "readinessProbe.httpGet.port")));
 
@@ -116,7 +117,17 @@ class DeploymentManifestsTest {
     @Test
     void probesAskHealthzAndReadyz() {
         assertEquals("/healthz", at(container, "livenessProbe.httpGet.path").asText());
+        assertEquals("/healthz", at(container, "startupProbe.httpGet.path").asText());
         assertEquals("/readyz", at(container, "readinessProbe.httpGet.path").asText());
+    }
+
+    @Test
+    void theStartupProbeWaitsLongerThanTheWarmUpMay() {
+        long allowed = at(container, "startupProbe.periodSeconds").asLong()
+                * at(container, "startupProbe.failureThreshold").asLong();
+        assertTrue(config.warmUp().enabled(), "the example config warms up");
+        assertTrue(allowed > config.warmUp().timeout().toSeconds(),
+                "the kubelet would kill a pod still warming up: " + allowed + " s allowed");
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class ConfigView {
         j.append("  \"tunnels\": ").append(tunnels(c.tunnels())).append(",\n");
         field(j, "privacy-role", quote(c.privacy().role())).append(",\n");
         field(j, "access-log", c.accessLog().enabled() ? quote(c.accessLog().path()) : "false").append(",\n");
+        field(j, "warm-up-requests", Integer.toString(c.warmUp().requests())).append(",\n");
         field(j, "admin", quote(HostPort.format(c.admin().address()))).append('\n');
         return j.append("}\n").toString();
     }

@@ -59,6 +59,9 @@ public final class ServeCommand implements Callable<Integer> {
             FerryServer server = FerryServer.create(effective).start();
             boolean tunnels = effective.tunnels().enabled();
             resources.add(0, server);
+            if (server.warmUpSummary() != null) {
+                err.println("ferry: warmed up: " + server.warmUpSummary());
+            }
             printBanner(effective, server, config == null);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -92,7 +92,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, problems);
         }
         root.allowKeys("proxy-name", "state-dir", "event-loops", "listeners", "routes", "origins", "headers",
-                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks", "privacy", "admin");
+                "access-log", "tunnels", "errors", "timeouts", "plugin-path", "hooks", "privacy", "admin", "warm-up");
         FerryConfig d = FerryConfig.defaults(ListenerConfig.defaultAddress());
         String proxyName = root.child("proxy-name").string(d.proxyName(),
                 "a token: a letter, then letters, digits or !#$%&'*+-.^_`|~", s -> TOKEN.matcher(s).matches());
@@ -116,11 +116,12 @@ public final class ConfigLoader {
         ErrorsConfig errors = readErrors(root.child("errors"));
         ExchangeTimeoutsConfig timeouts = readTimeouts(root.child("timeouts"));
         AdminConfig admin = readAdmin(root.child("admin"));
+        WarmUpConfig warmUp = readWarmUp(root.child("warm-up"));
         if (!problems.isEmpty()) {
             throw new ConfigException(sourceName, problems);
         }
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy, admin);
+                tunnels, errors, timeouts, hooks, privacy, admin, warmUp);
     }
 
     static boolean isName(String s) {
@@ -257,6 +258,18 @@ public final class ConfigLoader {
         }
         node.allowKeys("details");
         return new ErrorsConfig(node.child("details").choice(d.details(), ErrorsConfig.DETAILS));
+    }
+
+    /** {@code warm-up}: absent means off. */
+    static WarmUpConfig readWarmUp(ConfigNode node) {
+        WarmUpConfig d = WarmUpConfig.off();
+        if (!node.present() || !node.isMap("a map with keys requests, timeout")) {
+            return d;
+        }
+        node.allowKeys("requests", "timeout");
+        int requests = (int) node.child("requests").integer(d.requests(), 0, WarmUpConfig.MAX_REQUESTS,
+                "an integer from 0 to " + WarmUpConfig.MAX_REQUESTS + "; 0 means no warm-up");
+        return new WarmUpConfig(requests, node.child("timeout").duration(d.timeout()));
     }
 
     /** {@code admin}: absent means off; present (even empty) means on, on loopback unless an address is given. */

@@ -36,12 +36,14 @@ import java.util.Set;
  *                   by name; built-ins not named keep their default place (see {@link HookConfig})
  * @param privacy    {@code privacy}, default {@link PrivacyConfig#none()}: this relay's hop in a two-hop relay
  * @param admin      {@code admin}, default off: the operators' endpoint ({@link AdminConfig})
+ * @param warmUp     {@code warm-up}, default off: requests sent through the relay's own path before it binds its
+ *                   listeners ({@link WarmUpConfig})
  */
 public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
                           List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
                           AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
                           ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks, PrivacyConfig privacy,
-                          AdminConfig admin) {
+                          AdminConfig admin, WarmUpConfig warmUp) {
     public static final String DEFAULT_PROXY_NAME = "ferry";
     /** The name of the origin in {@link #defaults(InetSocketAddress)}. */
     public static final String BUILTIN_ORIGIN = "builtin";
@@ -61,6 +63,7 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         hooks = List.copyOf(hooks);
         Objects.requireNonNull(privacy, "privacy");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(warmUp, "warmUp");
         if (privacy.isIngress() && !tunnels.connectUdp()) {
             throw new IllegalArgumentException("an ingress needs CONNECT-UDP tunnels");
         }
@@ -92,6 +95,16 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
         if (routes.isEmpty() && origins.size() > 1) {
             throw new IllegalArgumentException("routes are needed when there is more than one origin");
         }
+    }
+
+    /** Without a warm-up. */
+    public FerryConfig(String proxyName, Path stateDir, int eventLoops, List<ListenerConfig> listeners,
+                       List<RouteConfig> routes, Map<String, OriginConfig> origins, HeadersConfig headers,
+                       AccessLogConfig accessLog, TunnelsConfig tunnels, ErrorsConfig errors,
+                       ExchangeTimeoutsConfig timeouts, List<HookConfig> hooks, PrivacyConfig privacy,
+                       AdminConfig admin) {
+        this(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog, tunnels, errors,
+                timeouts, hooks, privacy, admin, WarmUpConfig.off());
     }
 
     /** Without the admin endpoint. */
@@ -148,19 +161,25 @@ public record FerryConfig(String proxyName, Path stateDir, int eventLoops, List<
     /** This configuration with {@code tunnels} instead of its own. */
     public FerryConfig withTunnels(TunnelsConfig tunnels) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy, admin);
+                tunnels, errors, timeouts, hooks, privacy, admin, warmUp);
     }
 
     /** This configuration with {@code admin} instead of its own. */
     public FerryConfig withAdmin(AdminConfig admin) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy, admin);
+                tunnels, errors, timeouts, hooks, privacy, admin, warmUp);
+    }
+
+    /** This configuration with {@code warmUp} instead of its own. */
+    public FerryConfig withWarmUp(WarmUpConfig warmUp) {
+        return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
+                tunnels, errors, timeouts, hooks, privacy, admin, warmUp);
     }
 
     /** This configuration as the {@code privacy} hop given, with {@code headers} (which the role may constrain). */
     public FerryConfig withPrivacy(PrivacyConfig privacy, HeadersConfig headers) {
         return new FerryConfig(proxyName, stateDir, eventLoops, listeners, routes, origins, headers, accessLog,
-                tunnels, errors, timeouts, hooks, privacy, admin);
+                tunnels, errors, timeouts, hooks, privacy, admin, warmUp);
     }
 
     /**

@@ -70,6 +70,8 @@ public final class FerryServer implements AutoCloseable {
     private AsyncLineWriter ownAccessLog;
     private volatile boolean closed;
     private ExchangeDriver driver;
+    /** How the warm-up went; null when there was none. */
+    private WarmUp.Result warmUp;
 
     private FerryServer(FerryConfig config, List<ProxyHook> userHooks, Consumer<String> accessLog) {
         this.config = config;
@@ -91,9 +93,16 @@ public final class FerryServer implements AutoCloseable {
         return create(config, List.of(), null);
     }
 
-    /** Binds every listener; on failure releases everything already started and rethrows. */
+    /**
+     * Runs the configured warm-up, then binds every listener; on failure releases everything already started and
+     * rethrows.
+     */
     public FerryServer start() throws InterruptedException {
         Quic.ensureAvailability();
+        if (config.warmUp().enabled()) {
+            // Before binding: a client that connects later finds the request path compiled.
+            warmUp = WarmUp.run(config);
+        }
         try {
             TunnelsConfig tunnelsConfig = config.tunnels();
             if (tunnelsConfig.enabled()) {
@@ -204,6 +213,11 @@ public final class FerryServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** What the warm-up did, in one line; null when the configuration asks for none. */
+    public String warmUpSummary() {
+        return warmUp == null ? null : warmUp.summary();
     }
 
     /** The TCP side of each listener, in the order of {@link #listeners()}; null entries for listeners without. */

@@ -205,6 +205,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theWarmUpIsOffUnlessAskedFor() {
+        assertFalse(ConfigLoader.parse(ORIGIN, "min.yaml").warmUp().enabled());
+        FerryConfig on = ConfigLoader.parse("warm-up: {requests: 20000, timeout: 30s}\n" + ORIGIN, "w.yaml");
+        assertEquals(20000, on.warmUp().requests());
+        assertEquals(java.time.Duration.ofSeconds(30), on.warmUp().timeout());
+    }
+
+    @Test
     void expandsTildeToTheHomeDirectory() {
         FerryConfig c = ConfigLoader.parse("state-dir: ~/ferry-state\n" + ORIGIN, "t.yaml");
         assertEquals(Path.of(System.getProperty("user.home"), "ferry-state"), c.stateDir());
@@ -245,6 +253,10 @@ class ConfigLoaderTest {
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
                 Arguments.of("admin: {address: nonsense}\n" + ORIGIN,
                         "admin.address: nonsense (expected: host:port such as 127.0.0.1:9901)"),
+                Arguments.of("warm-up: {requests: -5}\n" + ORIGIN,
+                        "warm-up.requests: -5 (expected: an integer from 0 to 1000000; 0 means no warm-up)"),
+                Arguments.of("warm-up: {requests: 100, timeout: 0s}\n" + ORIGIN,
+                        "warm-up.timeout: 0s (expected: a duration > 0 such as 30s or 250ms)"),
                 Arguments.of("admin: {bogus: 1}\n" + ORIGIN,
                         "admin.bogus: unknown key (expected one of: address, show-addresses)"),
                 Arguments.of("listeners: [{quic: {application-protocol: h2}}]\n" + ORIGIN,
@@ -296,7 +308,8 @@ class ConfigLoaderTest {
                                 + "!#$%&'*+-.^_`|~)"),
                 Arguments.of("listener: []\n" + ORIGIN,
                         "listener: unknown key (expected one of: proxy-name, state-dir, event-loops, listeners, "
-                                + "routes, origins, headers, access-log, tunnels, errors, timeouts, plugin-path, hooks, privacy, admin)"),
+                                + "routes, origins, headers, access-log, tunnels, errors, timeouts, plugin-path, hooks, privacy, admin, "
+                                + "warm-up)"),
                 Arguments.of("origins: {backend: {protocol: h2c, endpoints: ['127.0.0.1:8080'], tls: {enabled: true}}}",
                         "origins.backend.tls.enabled: true (expected: false or leave it out, since h2c never uses TLS;"
                                 + " use h2 for TLS)"),
