@@ -1,6 +1,7 @@
 package dev.ferry.tools.tunnel;
 
 import dev.ferry.bridge.transport.Transport;
+import dev.ferry.bridge.transport.TurnFlush;
 import dev.ferry.http3.tunnel.TcpTunnelClient;
 import dev.ferry.http3.tunnel.TunnelOptions;
 
@@ -108,6 +109,8 @@ public final class TcpTunnelRelay implements AutoCloseable {
         private final Consumer<Throwable> onError;
         private volatile TcpTunnelClient tunnel;
         private Channel local;
+        /** One flush of the local socket per loop turn, however many DATA frames the turn delivered. */
+        private TurnFlush localFlush;
         /** The last write to the local socket: its FIN must wait for it, as Netty fails writes still queued. */
         private ChannelFuture lastLocalWrite;
 
@@ -123,6 +126,7 @@ public final class TcpTunnelRelay implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             local = ctx.channel();
+            localFlush = new TurnFlush(local, local.eventLoop());
             connections.get()
                     .thenCompose(connection -> TcpTunnelClient.open(connection, host, port, options, this))
                     .whenComplete((t, error) -> {
@@ -186,7 +190,13 @@ public final class TcpTunnelRelay implements AutoCloseable {
         @Override
         public void onData(ByteBuf data) {
             bytesFromTarget.add(data.readableBytes());
-            lastLocalWrite = local.writeAndFlush(data);
+            if (local.eventLoop().inEventLoop()) {
+                // One QUIC read brings many DATA frames: they leave in one write system call at the end of the turn.
+                lastLocalWrite = local.write(data);
+                localFlush.request();
+            } else {
+                lastLocalWrite = local.writeAndFlush(data);
+            }
             TcpTunnelClient t = tunnel;
             if (t != null && !local.isWritable()) {
                 t.setReading(false);
@@ -196,6 +206,7 @@ public final class TcpTunnelRelay implements AutoCloseable {
         @Override
         public void onEnd() {
             SocketChannel socket = (SocketChannel) local;
+            socket.flush();
             if (lastLocalWrite == null) {
                 socket.shutdownOutput();
             } else {
