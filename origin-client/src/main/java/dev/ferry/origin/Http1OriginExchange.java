@@ -196,7 +196,7 @@ final class Http1OriginExchange extends OriginStreamExchange {
             if (content instanceof LastHttpContent last) {
                 HttpHeaders trailers = last.trailingHeaders();
                 content.release();
-                done = true;
+                markDone();
                 maybeRelease();
                 listener.onResponseEnd(trailers.isEmpty() ? null : trailers);
                 return;

@@ -256,7 +256,7 @@ final class Http2OriginExchange extends OriginStreamExchange {
     }
 
     private void finishResponse(HttpHeaders trailers) {
-        done = true;
+        markDone();
         if (!requestComplete && stream.isActive()) {
             // The origin is done; it does not want the rest of the request body.
             stream.close();

@@ -213,7 +213,7 @@ final class Http3OriginExchange extends OriginStreamExchange {
     }
 
     private void finishResponse() {
-        done = true;
+        markDone();
         if (!requestComplete && stream.isActive()) {
             // The origin is done; it does not want the rest of the request body.
             stream.close();

@@ -9,27 +9,48 @@ import io.netty.channel.EventLoop;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Connects exchanges to one HTTP/1.1, HTTP/2 or HTTP/3 origin. Connections are kept per event loop (an exchange's origin
- * connection always lives on its client stream's loop), and each loop spreads its exchanges round-robin over the
- * origin's endpoints, skipping those that passive health checks ejected ({@link EndpointHealth}). A connect
- * failure moves the exchange to the next endpoint, since the origin cannot have seen the request.
+ * connection always lives on its client stream's loop), and each loop spreads its exchanges over the origin's
+ * endpoints by the origin's {@link LoadBalancing} policy, skipping those that passive health ejected
+ * ({@link EndpointHealth}) or active checks found unhealthy ({@link ActiveHealthChecker}). A connect failure moves
+ * the exchange to the next endpoint, since the origin cannot have seen the request.
  */
 public final class HttpOriginConnector implements OriginConnector {
     private final OriginSettings settings;
     private final OriginBootstraps bootstraps;
     private final Map<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
+    /** Null without active health checks. */
+    private final ActiveHealthChecker activeHealth;
+    private final List<String> endpointNames;
 
-    private HttpOriginConnector(OriginSettings settings) {
+    private HttpOriginConnector(OriginSettings settings, Consumer<String> events) {
         this.settings = settings;
         this.bootstraps = new OriginBootstraps(settings);
+        this.endpointNames = settings.endpoints().stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
+        this.activeHealth = settings.balancing().healthCheck() == null ? null
+                : ActiveHealthChecker.start(settings, bootstraps, events);
     }
 
     public static HttpOriginConnector create(OriginSettings settings) {
-        return new HttpOriginConnector(settings);
+        return new HttpOriginConnector(settings, event -> { });
+    }
+
+    /**
+     * A connector that reports what operators want to know as it happens, one line each: an endpoint that active
+     * health checks took out of the rotation or brought back.
+     */
+    public static HttpOriginConnector create(OriginSettings settings, Consumer<String> events) {
+        return new HttpOriginConnector(settings, events);
+    }
+
+    /** Whether active health checks hold {@code endpoint} (in configuration order) healthy; true without checks. */
+    public boolean healthy(int endpoint) {
+        return activeHealth == null || activeHealth.healthy(endpoint);
     }
 
     public OriginSettings settings() {
@@ -41,19 +62,19 @@ public final class HttpOriginConnector implements OriginConnector {
         LoopState state = loops.computeIfAbsent(eventLoop, LoopState::new);
         if (settings.protocol() == OriginProtocol.H1) {
             Http1OriginExchange exchange = new Http1OriginExchange(settings.name(), originRequest, listener);
-            acquireHttp1(state, exchange, 0L);
+            acquireHttp1(state, exchange, originRequest, 0L);
             return exchange;
         }
         if (settings.protocol() == OriginProtocol.H3) {
             Http3OriginExchange exchange = new Http3OriginExchange(settings.name(), originRequest, listener);
-            exchange.reopenWith(() -> openHttp3(state, exchange, 0L));
-            openHttp3(state, exchange, 0L);
+            exchange.reopenWith(() -> openHttp3(state, exchange, originRequest, 0L));
+            openHttp3(state, exchange, originRequest, 0L);
             return exchange;
         }
         Http2OriginExchange exchange = new Http2OriginExchange(settings.name(), originRequest, listener,
                 settings.sslContext() != null);
-        exchange.reopenWith(() -> openHttp2(state, exchange, 0L));
-        openHttp2(state, exchange, 0L);
+        exchange.reopenWith(() -> openHttp2(state, exchange, originRequest, 0L));
+        openHttp2(state, exchange, originRequest, 0L);
         return exchange;
     }
 
@@ -61,8 +82,9 @@ public final class HttpOriginConnector implements OriginConnector {
      * Gets an HTTP/1.1 connection for {@code exchange} from the next endpoint not yet {@code tried}; a connect
      * failure counts against that endpoint and moves on to the next, since the origin cannot have seen the request.
      */
-    private void acquireHttp1(LoopState state, Http1OriginExchange exchange, long tried) {
-        int index = state.picker.pick(tried, System.nanoTime());
+    private void acquireHttp1(LoopState state, Http1OriginExchange exchange, RequestHead request, long tried) {
+        int index = state.picker.pick(tried, System.nanoTime(), request);
+        exchange.countOn(state.picker, index);
         Http1ConnectionPool pool = state.http1[index];
         long nowTried = EndpointPicker.markTried(tried, index);
         pool.acquire().addListener(f -> {
@@ -72,33 +94,35 @@ public final class HttpOriginConnector implements OriginConnector {
             } else if (!failOver(state, index, nowTried, f.cause(), exchange)) {
                 exchange.fail(f.cause());
             } else {
-                acquireHttp1(state, exchange, nowTried);
+                acquireHttp1(state, exchange, request, nowTried);
             }
         });
     }
 
     /** The HTTP/2 counterpart of {@link #acquireHttp1}: a stream on the next endpoint's shared connection. */
-    private void openHttp2(LoopState state, Http2OriginExchange exchange, long tried) {
-        int index = state.picker.pick(tried, System.nanoTime());
+    private void openHttp2(LoopState state, Http2OriginExchange exchange, RequestHead request, long tried) {
+        int index = state.picker.pick(tried, System.nanoTime(), request);
+        exchange.countOn(state.picker, index);
         long nowTried = EndpointPicker.markTried(tried, index);
         state.http2[index].openStream(exchange, () -> state.picker.health(index).succeeded(), cause -> {
             if (!failOver(state, index, nowTried, cause, exchange)) {
                 exchange.fail(cause);
             } else {
-                openHttp2(state, exchange, nowTried);
+                openHttp2(state, exchange, request, nowTried);
             }
         });
     }
 
     /** The HTTP/3 counterpart: a request stream on the next endpoint's shared QUIC connection. */
-    private void openHttp3(LoopState state, Http3OriginExchange exchange, long tried) {
-        int index = state.picker.pick(tried, System.nanoTime());
+    private void openHttp3(LoopState state, Http3OriginExchange exchange, RequestHead request, long tried) {
+        int index = state.picker.pick(tried, System.nanoTime(), request);
+        exchange.countOn(state.picker, index);
         long nowTried = EndpointPicker.markTried(tried, index);
         state.http3[index].openStream(exchange, () -> state.picker.health(index).succeeded(), cause -> {
             if (!failOver(state, index, nowTried, cause, exchange)) {
                 exchange.fail(cause);
             } else {
-                openHttp3(state, exchange, nowTried);
+                openHttp3(state, exchange, request, nowTried);
             }
         });
     }
@@ -127,6 +151,9 @@ public final class HttpOriginConnector implements OriginConnector {
 
     @Override
     public void close() {
+        if (activeHealth != null) {
+            activeHealth.close();
+        }
         for (LoopState state : loops.values()) {
             for (Http2OriginConnection c : state.http2) {
                 if (c != null) {
@@ -160,7 +187,7 @@ public final class HttpOriginConnector implements OriginConnector {
             http1 = new Http1ConnectionPool[endpoints.size()];
             http2 = new Http2OriginConnection[endpoints.size()];
             http3 = new Http3OriginConnection[endpoints.size()];
-            picker = new EndpointPicker(endpoints.size());
+            picker = new EndpointPicker(endpointNames, settings.balancing(), activeHealth);
             http3Client = settings.protocol() == OriginProtocol.H3 ? http3Client(loop) : null;
             for (int i = 0; i < endpoints.size(); i++) {
                 switch (settings.protocol()) {

@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param caFile                for {@link OriginProtocol#H3}: PEM CAs to trust instead of the JDK's, or null (the
  *                              other protocols carry theirs in {@code sslContext}); {@code verifyHostname} false
  *                              turns verification off for H3 too
+ * @param balancing             how requests spread over the endpoints, and their active health checks
  */
 public record OriginSettings(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
                              SslContext sslContext, String serverName, boolean verifyHostname,
                              long connectTimeoutMillis, int maxConnectionsPerLoop, int maxIdlePerLoop,
-                             long idleTimeoutMillis, int maxPendingPerLoop, java.nio.file.Path caFile) {
+                             long idleTimeoutMillis, int maxPendingPerLoop, java.nio.file.Path caFile,
+                             LoadBalancing balancing) {
     public OriginSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");
@@ -39,6 +41,24 @@ public record OriginSettings(String name, OriginProtocol protocol, List<InetSock
         if (protocol == OriginProtocol.H2 && sslContext == null) {
             throw new IllegalArgumentException("origin " + name + ": h2 needs a TLS context");
         }
+        java.util.Objects.requireNonNull(balancing, "balancing");
+        if (balancing.weights().size() != endpoints.size()) {
+            throw new IllegalArgumentException("origin " + name + ": " + balancing.weights().size() + " weights for "
+                    + endpoints.size() + " endpoints");
+        }
+        if (balancing.healthCheck() != null && protocol != OriginProtocol.H1) {
+            throw new IllegalArgumentException("origin " + name + ": active health checks need protocol h1");
+        }
+    }
+
+    /** Round robin over equal endpoints, without active health checks. */
+    public OriginSettings(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
+                          SslContext sslContext, String serverName, boolean verifyHostname,
+                          long connectTimeoutMillis, int maxConnectionsPerLoop, int maxIdlePerLoop,
+                          long idleTimeoutMillis, int maxPendingPerLoop, java.nio.file.Path caFile) {
+        this(name, protocol, endpoints, sslContext, serverName, verifyHostname, connectTimeoutMillis,
+                maxConnectionsPerLoop, maxIdlePerLoop, idleTimeoutMillis, maxPendingPerLoop, caFile,
+                LoadBalancing.roundRobin(endpoints.size()));
     }
 
     /** Cleartext settings with default limits, for tests and the built-in origin. */

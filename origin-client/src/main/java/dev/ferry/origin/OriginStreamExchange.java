@@ -116,6 +116,33 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
     protected abstract void sendEnd(HttpHeaders trailers);
 
     /** True once the exchange ended or was aborted: a connection that arrives now is not used. */
+    /** The picker and endpoint this exchange counts as in flight on, for least-request; null when none. */
+    private EndpointPicker countedBy;
+    private int countedEndpoint;
+
+    /** Counts this exchange in flight on {@code endpoint} from now on, and no longer on the one it had before. */
+    final void countOn(EndpointPicker picker, int endpoint) {
+        uncount();
+        if (!done && endpoint >= 0) {
+            countedBy = picker;
+            countedEndpoint = endpoint;
+            picker.started(endpoint);
+        }
+    }
+
+    private void uncount() {
+        if (countedBy != null) {
+            countedBy.finished(countedEndpoint);
+            countedBy = null;
+        }
+    }
+
+    /** The exchange is over, whichever way: it no longer counts as in flight. */
+    protected final void markDone() {
+        done = true;
+        uncount();
+    }
+
     boolean isDone() {
         return done;
     }
@@ -123,7 +150,7 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
     /** The connection could not be had: report it as a connect failure (the origin never saw the request). */
     void fail(Throwable connectFailure) {
         if (!done) {
-            done = true;
+            markDone();
             pending.release();
             listener.onOriginFailure(OriginFailures.connectFailed(originName, connectFailure));
         }
@@ -170,7 +197,7 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
         if (done) {
             return;
         }
-        done = true;
+        markDone();
         pending.release();
         if (channel != null) {
             // Mid-message: an HTTP/1.1 connection cannot be reused; an HTTP/2 stream is reset (CANCEL).
@@ -202,7 +229,7 @@ abstract class OriginStreamExchange extends ChannelInboundHandlerAdapter impleme
     }
 
     protected void failExchange(ProxyException failure) {
-        done = true;
+        markDone();
         pending.release();
         if (channel != null) {
             channel.close();

@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.origin.LoadBalancing;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +18,12 @@ import java.util.Objects;
  * @param timeouts  {@code timeouts}, default {@link TimeoutsConfig#defaults()}
  * @param pool      {@code pool}, default {@link PoolConfig#defaults()}
  * @param root      {@code root}, for {@code files} only and required there: the directory served
+ * @param balancing {@code load-balancing} and {@code health-check}, default round robin over equal endpoints with
+ *                  passive health only
  */
 public record OriginConfig(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
-                           OriginTlsConfig tls, TimeoutsConfig timeouts, PoolConfig pool, Path root) {
+                           OriginTlsConfig tls, TimeoutsConfig timeouts, PoolConfig pool, Path root,
+                           LoadBalancing balancing) {
     public OriginConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");
@@ -37,12 +41,29 @@ public record OriginConfig(String name, OriginProtocol protocol, List<InetSocket
         if (protocol == OriginProtocol.H2C && tls.enabled()) {
             throw new IllegalArgumentException("origin " + name + ": h2c never uses TLS");
         }
+        if (balancing == null) {
+            balancing = LoadBalancing.roundRobin(endpoints.size());
+        }
+        if (balancing.weights().size() != endpoints.size()) {
+            throw new IllegalArgumentException("origin " + name + ": one weight per endpoint");
+        }
     }
 
-    /** A network origin (any protocol but {@code files}). */
+    /** With the default balancing. */
+    public OriginConfig(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
+                        OriginTlsConfig tls, TimeoutsConfig timeouts, PoolConfig pool, Path root) {
+        this(name, protocol, endpoints, tls, timeouts, pool, root, null);
+    }
+
+    /** A network origin (any protocol but {@code files}) with the default balancing. */
     public OriginConfig(String name, OriginProtocol protocol, List<InetSocketAddress> endpoints,
                         OriginTlsConfig tls, TimeoutsConfig timeouts, PoolConfig pool) {
-        this(name, protocol, endpoints, tls, timeouts, pool, null);
+        this(name, protocol, endpoints, tls, timeouts, pool, null, null);
+    }
+
+    /** This origin with {@code balancing} instead of its own. */
+    public OriginConfig withBalancing(LoadBalancing balancing) {
+        return new OriginConfig(name, protocol, endpoints, tls, timeouts, pool, root, balancing);
     }
 
     /** An h1 origin with every other setting at its default. */

@@ -43,7 +43,7 @@ final class OriginReader {
                 problemWithKey(item, name);
                 return;
             }
-            if (!item.isMap("a map with keys protocol, endpoints, tls, timeouts, pool")) {
+            if (!item.isMap("a map with keys protocol, endpoints, tls, timeouts, pool, load-balancing, health-check")) {
                 if (!item.present()) {
                     item.child("endpoints").missing(ENDPOINTS_EXPECTED);
                 }
@@ -60,13 +60,15 @@ final class OriginReader {
                 }
                 return;
             }
-            item.allowKeys("protocol", "endpoints", "tls", "timeouts", "pool");
+            item.allowKeys("protocol", "endpoints", "tls", "timeouts", "pool", "load-balancing", "health-check");
             List<InetSocketAddress> endpoints = readEndpoints(item.child("endpoints"));
             OriginTlsConfig tls = readTls(item.child("tls"), protocol, baseDir);
             TimeoutsConfig timeouts = readTimeouts(item.child("timeouts"));
             PoolConfig pool = readPool(item.child("pool"));
+            dev.ferry.origin.LoadBalancing balancing = endpoints == null ? null : BalancingReader.read(
+                    item.child("load-balancing"), item.child("health-check"), endpoints.size(), protocol);
             if (item.problemCount() == before) {
-                out.put(name, new OriginConfig(name, protocol, endpoints, tls, timeouts, pool));
+                out.put(name, new OriginConfig(name, protocol, endpoints, tls, timeouts, pool, null, balancing));
             }
         });
         return out;

@@ -286,7 +286,9 @@ public final class FerryServer implements AutoCloseable {
             if (origin.protocol() == dev.ferry.app.config.OriginProtocol.FILES) {
                 connector = FileOriginConnector.create(origin.name(), origin.root());
             } else {
-                HttpOriginConnector http = HttpOriginConnector.create(OriginFactory.settings(origin));
+                // Endpoints taken out of the rotation by active health checks, and brought back: one line each.
+                HttpOriginConnector http = HttpOriginConnector.create(OriginFactory.settings(origin),
+                        event -> System.err.println("ferry: " + event));
                 connectors.add(http);
                 connector = http;
             }

@@ -30,7 +30,8 @@ final class OriginFactory {
         return new OriginSettings(config.name(), protocol, config.endpoints(), ssl, config.tls().serverName(),
                 config.tls().verify(), config.timeouts().connect().toMillis(),
                 config.pool().maxConnectionsPerLoop(), config.pool().maxIdlePerLoop(),
-                config.pool().idleTimeout().toMillis(), config.pool().maxPendingPerLoop(), config.tls().caFile());
+                config.pool().idleTimeout().toMillis(), config.pool().maxPendingPerLoop(), config.tls().caFile(),
+                config.balancing());
     }
 
     private static SslContext sslContext(OriginConfig config, OriginProtocol protocol) {

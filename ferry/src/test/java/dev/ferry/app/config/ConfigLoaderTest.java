@@ -205,6 +205,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsLoadBalancingAndHealthChecks() {
+        FerryConfig c = ConfigLoader.parse("origins: {app: {endpoints: ['10.0.0.1:80', '10.0.0.2:80'], "
+                + "load-balancing: {policy: consistent-hash, hash-key: 'cookie:Session', weights: [3, 1]}, "
+                + "health-check: {path: /healthz, interval: 2s}}}", "lb.yaml");
+        dev.ferry.origin.LoadBalancing lb = c.origins().get("app").balancing();
+        assertEquals(dev.ferry.origin.LoadBalancing.Policy.CONSISTENT_HASH, lb.policy());
+        assertEquals("session", lb.hashKey().name());
+        assertEquals(java.util.List.of(3, 1), lb.weights());
+        assertEquals(2000, lb.healthCheck().intervalMillis());
+        assertEquals(3, lb.healthCheck().unhealthyThreshold());
+        assertEquals(dev.ferry.origin.LoadBalancing.Policy.ROUND_ROBIN,
+                ConfigLoader.parse(ORIGIN, "min.yaml").origins().values().iterator().next().balancing().policy());
+    }
+
+    @Test
     void theWarmUpIsOffUnlessAskedFor() {
         assertFalse(ConfigLoader.parse(ORIGIN, "min.yaml").warmUp().enabled());
         FerryConfig on = ConfigLoader.parse("warm-up: {requests: 20000, timeout: 30s}\n" + ORIGIN, "w.yaml");
@@ -253,6 +268,21 @@ class ConfigLoaderTest {
                         "listeners[0].quic.max-idle-timeout: -1s (expected: a duration > 0 such as 30s or 250ms)"),
                 Arguments.of("admin: {address: nonsense}\n" + ORIGIN,
                         "admin.address: nonsense (expected: host:port such as 127.0.0.1:9901)"),
+                Arguments.of("origins: {o: {endpoints: ['127.0.0.1:1'], load-balancing: {policy: random}}}",
+                        "origins.o.load-balancing.policy: random (expected: one of round-robin, least-request, "
+                                + "consistent-hash)"),
+                Arguments.of("origins: {o: {endpoints: ['127.0.0.1:1'], load-balancing: {hash-key: 'header:x'}}}",
+                        "origins.o.load-balancing.hash-key: header:x (expected: no hash-key unless policy is "
+                                + "consistent-hash)"),
+                Arguments.of("origins: {o: {endpoints: ['127.0.0.1:1', '127.0.0.1:2'], load-balancing: "
+                        + "{weights: [1]}}}",
+                        "origins.o.load-balancing.weights: a list (expected: a list of 2 integers from 1 to 100, one "
+                                + "per endpoint in order)"),
+                Arguments.of("origins: {o: {protocol: h2c, endpoints: ['127.0.0.1:1'], health-check: "
+                        + "{path: /healthz}}}",
+                        "origins.o.health-check: a map (expected: leave it out: active health "
+                                + "checks are for h1 origins (h2, h2c and h3 origins are checked passively, by their "
+                                + "connect failures))"),
                 Arguments.of("warm-up: {requests: -5}\n" + ORIGIN,
                         "warm-up.requests: -5 (expected: an integer from 0 to 1000000; 0 means no warm-up)"),
                 Arguments.of("warm-up: {requests: 100, timeout: 0s}\n" + ORIGIN,
