@@ -8,7 +8,6 @@ import dev.ferry.app.config.PrivacyConfig;
 import dev.ferry.app.config.QuicConfig;
 import dev.ferry.app.config.TcpConfig;
 import dev.ferry.app.config.TlsFilesConfig;
-import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.app.config.WarmUpConfig;
 import dev.ferry.http3.client.Http3Client;
 import dev.ferry.http3.client.Http3Connection;
@@ -128,8 +127,9 @@ final class WarmUp {
     /**
      * The configuration of the private copy: the first listener's QUIC settings and certificate on a loopback port
      * of its own, HTTP/3 whatever the listener speaks (the warm-up client speaks HTTP/3), no TCP side, keylog or
-     * qlog; one origin in this process; the real headers, errors and deadlines; no tunnels, privacy role, plugin
-     * hooks, admin endpoint or warm-up of its own.
+     * qlog; one origin in this process; the real headers, errors, deadlines and tunnel settings (they decide the
+     * listener's pipeline: HTTP Datagrams, extended CONNECT, so that the warm-up runs the handlers real traffic
+     * will); no privacy role, plugin hooks, admin endpoint or warm-up of its own.
      */
     static FerryConfig privateCopy(FerryConfig config, InetSocketAddress origin) {
         ListenerConfig first = config.listeners().get(0);
@@ -139,7 +139,7 @@ final class WarmUp {
                 TcpConfig.disabled());
         return new FerryConfig(config.proxyName(), config.stateDir(), config.eventLoops(), List.of(listener),
                 List.of(), Map.of(ORIGIN, OriginConfig.of(ORIGIN, origin)), config.headers(), config.accessLog(),
-                TunnelsConfig.disabled(), config.errors(), config.timeouts(), List.of(), PrivacyConfig.none(),
+                config.tunnels(), config.errors(), config.timeouts(), List.of(), PrivacyConfig.none(),
                 AdminConfig.disabled(), WarmUpConfig.off());
     }
 }
