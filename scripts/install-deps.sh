@@ -20,6 +20,7 @@ DEFAULT_REQUIRED=(
   curl:curl
   tcpdump:tcpdump
   tshark:tshark
+  nft:nftables
   ss:iproute2
   ps:procps
   pkill:procps

@@ -43,7 +43,10 @@ final class CellRun {
      */
     CellResult run(Implementation server, Implementation client, String testCase, String serverCase, Path dir)
             throws Exception {
-        String reason = server.notApplicable(testCase);
+        String reason = SimScenario.cannotPlay(testCase);
+        if (reason == null) {
+            reason = server.notApplicable(testCase);
+        }
         if (reason == null) {
             reason = client.notApplicable(testCase);
         }
@@ -57,7 +60,8 @@ final class CellRun {
         Path pcap = dir.resolve("server-side.pcap");
         try (BackgroundProcess capture = capture(pcap, dir);
              BackgroundProcess serverProcess = BackgroundProcess.start(
-                     NetworkNamespaces.inside(net.server, server.server(serverCase, dirs)), dir, "server")) {
+                     NetworkNamespaces.inside(net.server, server.server(endpointCase(serverCase), dirs)), dir,
+                     "server")) {
             String started = awaitServer(serverProcess, dir);
             if (started != null) {
                 boolean unsupported = !serverProcess.isAlive() && serverProcess.exitCode() == 127;
@@ -65,18 +69,22 @@ final class CellRun {
                         : CellResult.Outcome.FAIL, "server: " + started);
             }
             long start = System.nanoTime();
-            List<List<String>> commands = client.client(testCase, dirs, urls);
-            for (int i = 0; i < commands.size(); i++) {
-                ProcessRunner.Result run = ProcessRunner.run(NetworkNamespaces.inside(net.client, commands.get(i)),
-                        dir, "client" + (commands.size() > 1 ? "-" + i : ""), CLIENT_TIMEOUT);
-                if (run.timedOut()) {
-                    return result(server, client, testCase, CellResult.Outcome.FAIL, "client: no end within "
-                            + CLIENT_TIMEOUT.toSeconds() + " s");
-                }
-                if (client.exitCodeMeansSomething() && run.exitCode() != 0) {
-                    return result(server, client, testCase, run.exitCode() == 127 ? CellResult.Outcome.UNSUPPORTED
-                            : CellResult.Outcome.FAIL, "client exited " + run.exitCode() + ": "
-                            + lastLine(run.stderrText()));
+            List<List<String>> commands = client.client(endpointCase(testCase), dirs, urls);
+            // The network's scenario (loss, corruption, blackhole) holds while the client runs.
+            SimScenario scenario = SimScenario.start(net, testCase, scale);
+            try (scenario) {
+                for (int i = 0; i < commands.size(); i++) {
+                    ProcessRunner.Result run = ProcessRunner.run(NetworkNamespaces.inside(net.client,
+                            commands.get(i)), dir, "client" + (commands.size() > 1 ? "-" + i : ""), CLIENT_TIMEOUT);
+                    if (run.timedOut()) {
+                        return result(server, client, testCase, CellResult.Outcome.FAIL, "client: no end within "
+                                + CLIENT_TIMEOUT.toSeconds() + " s");
+                    }
+                    if (client.exitCodeMeansSomething() && run.exitCode() != 0) {
+                        return result(server, client, testCase, run.exitCode() == 127
+                                ? CellResult.Outcome.UNSUPPORTED : CellResult.Outcome.FAIL, "client exited "
+                                + run.exitCode() + ": " + lastLine(run.stderrText()));
+                    }
                 }
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -85,6 +93,16 @@ final class CellRun {
 
             List<String> failures = new ArrayList<>(missingFiles(files, dirs.downloads()));
             String note = "";
+            if (scenario.acts()) {
+                String acted = scenario.description() + ": " + scenario.acted() + " of " + scenario.seen()
+                        + " packets dropped or corrupted";
+                Files.writeString(dir.resolve("scenario.txt"), acted + "\n");
+                note = acted;
+                if (scenario.acted() <= 0) {
+                    // The client finished before the network did anything: the case proved nothing.
+                    failures.add("the scenario never acted (" + acted + ")");
+                }
+            }
             if (failures.isEmpty()) {
                 Path keys = mergedKeys(dirs, dir);
                 try {
@@ -92,7 +110,7 @@ final class CellRun {
                             files.size()));
                 } catch (IllegalArgumentException noRules) {
                     // A case whose capture checks are not written yet is graded by its files alone, and says so.
-                    note = "graded by files only: " + noRules.getMessage();
+                    note = (note.isEmpty() ? "" : note + "; ") + "graded by files only: " + noRules.getMessage();
                 }
             }
             if (!failures.isEmpty()) {
@@ -106,6 +124,18 @@ final class CellRun {
             return new CellResult(server.label(), client.label(), testCase, CellResult.Outcome.PASS, note, millis,
                     kbps);
         }
+    }
+
+    /**
+     * The case name the endpoints are told, as the runner's {@code testname()}: the network scenarios are the
+     * simulator's business, so their endpoints just transfer, or connect once per file.
+     */
+    static String endpointCase(String testCase) {
+        return switch (testCase) {
+            case "handshakeloss", "handshakecorruption" -> "multiconnect";
+            case "transferloss", "transfercorruption", "blackhole", "longrtt", "goodput", "crosstraffic" -> "transfer";
+            default -> testCase;
+        };
     }
 
     private Implementation.Dirs dirs(Path dir) throws IOException {

@@ -13,9 +13,10 @@ import java.util.List;
  * private ({@code 10.77.0.0/24} client side, {@code 10.77.100.0/24} server side) and exist only in these namespaces.
  *
  * <p>The simulator shapes both directions with {@code tbf} to the runner's simple-p2p bandwidth (10 Mbit/s, a
- * queue of 25 packets). The runner also adds 15 ms of delay there, and loss, corruption and other delays in other
- * scenarios; that takes {@code netem}, which this kernel lacks ({@code tc qdisc add ... netem} answers "Specified
- * qdisc kind is unknown"), so the link here has loopback delay. Cases that need those scenarios are not run.
+ * queue of 25 packets). The runner also adds 15 ms of delay there, and other delays in other scenarios; that takes
+ * {@code netem}, which this kernel lacks ({@code tc qdisc add ... netem} answers "Specified qdisc kind is unknown"),
+ * so the link here has loopback delay. Loss, corruption and blackholes are played with nftables
+ * ({@link SimScenario}).
  */
 final class RunnerTopology implements AutoCloseable {
     static final String CLIENT_ADDRESS = "10.77.0.100";
@@ -80,12 +81,21 @@ final class RunnerTopology implements AutoCloseable {
         run(namespace, command.toArray(String[]::new));
     }
 
-    private void run(String namespace, String... command) throws IOException {
+    /**
+     * Runs {@code command} in the simulator namespace (for {@link SimScenario}) and returns its standard output;
+     * fails on a non-zero exit.
+     */
+    String runInSim(String... command) throws IOException {
+        return run(sim, command);
+    }
+
+    private String run(String namespace, String... command) throws IOException {
         ProcessRunner.Result result = ProcessRunner.run(NetworkNamespaces.inside(namespace, List.of(command)), work,
                 "topology", Duration.ofSeconds(20));
         if (result.exitCode() != 0) {
             throw new IOException(String.join(" ", command) + " in " + namespace + " failed: " + result.stderrText());
         }
+        return result.stdoutText();
     }
 
     @Override

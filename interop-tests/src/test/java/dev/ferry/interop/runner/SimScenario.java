@@ -1,0 +1,181 @@
+package dev.ferry.interop.runner;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The interop runner's network scenarios that this kernel can play without {@code netem}: its drop-rate,
+ * corrupt-rate and blackhole simulators, as nftables rules in the simulator namespace's forward path (the kernel has
+ * nf_tables with {@code numgen}, but neither {@code netem} nor NFQUEUE for nftables, so there is no delay, and no
+ * user-space packet handling either).
+ *
+ * <ul>
+ *   <li><b>drop-rate</b> (handshakeloss 30%, transferloss 2%, each direction): {@code numgen random} picks the
+ *       packets to drop.</li>
+ *   <li><b>corrupt-rate</b> (handshakecorruption 30%, transfercorruption 2%): two bytes of the UDP payload,
+ *       30 bytes in, are flipped ({@code xor 0xffff}); nftables fixes the UDP checksum, so the packet arrives and
+ *       fails QUIC's packet authentication (30 bytes is past a short header with a 20-byte connection ID, and
+ *       inside the authenticated header or payload of a long one). Packets shorter than that pass intact, where
+ *       the runner's simulator corrupts any packet.</li>
+ *   <li><b>blackhole</b>: every packet both ways is dropped for {@code off} after each {@code on} of working link,
+ *       as the runner's {@code --on=5s --off=2s}; 1 s and 1 s when the files are scaled down, so that holes
+ *       fall inside the transfer of the (at least 4 MB) file.</li>
+ * </ul>
+ *
+ * <p>Two named counters tell what the scenario did: {@code seen}, every UDP packet forwarded, and {@code acted},
+ * those it dropped or corrupted. A scenario that never acted proves nothing, and {@link CellRun} fails its cell.
+ */
+final class SimScenario implements AutoCloseable {
+    private static final String TABLE = "ferry_sim";
+    /** Where corruption hits: bytes into the UDP payload. */
+    private static final int CORRUPT_AT_PAYLOAD_BYTE = 30;
+    private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
+
+    private final RunnerTopology net;
+    private final String description;
+    private ScheduledExecutorService blackhole;
+    private long seen = -1;
+    private long acted = -1;
+
+    private SimScenario(RunnerTopology net, String description) {
+        this.net = net;
+        this.description = description;
+    }
+
+    /** What the scenario does, for the case's log: "drop-rate 30% each way", or "simple-p2p". */
+    String description() {
+        return description;
+    }
+
+    /** Whether this scenario changes the link at all (simple-p2p does not). */
+    boolean acts() {
+        return !description.equals("simple-p2p");
+    }
+
+    /** UDP packets forwarded while the scenario held; -1 before {@link #close()} or for simple-p2p. */
+    long seen() {
+        return seen;
+    }
+
+    /** Packets it dropped or corrupted; -1 before {@link #close()} or for simple-p2p. */
+    long acted() {
+        return acted;
+    }
+
+    /** Why {@code testCase}'s network cannot be played here, or null when it can. */
+    static String cannotPlay(String testCase) {
+        return switch (testCase) {
+            case "longrtt" -> "needs 750 ms of delay: no netem in this kernel";
+            case "crosstraffic" -> "needs iperf cross traffic, not set up";
+            case "rebind-port", "rebind-addr", "connectionmigration" -> "needs NAT rebinding in the simulator, not "
+                    + "built yet";
+            case "ipv6" -> "the simulated network is IPv4 only";
+            default -> null;
+        };
+    }
+
+    /**
+     * Starts {@code testCase}'s scenario in {@code net}'s simulator (nothing for the simple-p2p cases);
+     * {@link #close()} ends it. Below {@code scale} 1 the blackhole's periods shrink with the files.
+     */
+    static SimScenario start(RunnerTopology net, String testCase, double scale) throws IOException {
+        return switch (testCase) {
+            case "handshakeloss" -> drop(net, 30);
+            case "transferloss" -> drop(net, 2);
+            case "handshakecorruption" -> corrupt(net, 30);
+            case "transfercorruption" -> corrupt(net, 2);
+            case "blackhole" -> scale >= 1 ? blackhole(net, 5000, 2000) : blackhole(net, 1000, 1000);
+            default -> new SimScenario(net, "simple-p2p");
+        };
+    }
+
+    private static SimScenario drop(RunnerTopology net, int percent) throws IOException {
+        SimScenario s = new SimScenario(net, "drop-rate " + percent + "% each way");
+        s.table();
+        for (String device : List.of(net.simClientSide, net.simServerSide)) {
+            s.nft("add", "rule", "inet", TABLE, "forward", "iifname", device, "meta", "l4proto", "udp", "numgen",
+                    "random", "mod", "100", "<", Integer.toString(percent), "counter", "name", "acted", "drop");
+        }
+        return s;
+    }
+
+    private static SimScenario corrupt(RunnerTopology net, int percent) throws IOException {
+        SimScenario s = new SimScenario(net, "corrupt-rate " + percent + "% each way");
+        s.table();
+        String field = "@th," + (8 + CORRUPT_AT_PAYLOAD_BYTE) * 8 + ",16";
+        for (String device : List.of(net.simClientSide, net.simServerSide)) {
+            s.nft("add", "rule", "inet", TABLE, "forward", "iifname", device, "meta", "l4proto", "udp",
+                    "udp", "length", ">=", Integer.toString(8 + CORRUPT_AT_PAYLOAD_BYTE + 2), "numgen", "random",
+                    "mod", "100", "<", Integer.toString(percent), "counter", "name", "acted", field, "set", field,
+                    "^", "0xffff");
+        }
+        return s;
+    }
+
+    private static SimScenario blackhole(RunnerTopology net, long onMillis, long offMillis) throws IOException {
+        SimScenario s = new SimScenario(net, "blackhole: " + offMillis + " ms of nothing after every " + onMillis
+                + " ms");
+        s.table();
+        s.nft("add", "chain", "inet", TABLE, "hole");
+        s.nft("add", "rule", "inet", TABLE, "forward", "jump", "hole");
+        s.blackhole = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sim-blackhole");
+            t.setDaemon(true);
+            return t;
+        });
+        s.blackhole.scheduleWithFixedDelay(() -> {
+            try {
+                s.nft("add", "rule", "inet", TABLE, "hole", "counter", "name", "acted", "drop");
+                Thread.sleep(offMillis);
+                s.nft("flush", "chain", "inet", TABLE, "hole");
+            } catch (IOException | InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, onMillis, onMillis, TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    /** The scenario's table: the two counters, and a forward chain that counts UDP and accepts what no rule drops. */
+    private void table() throws IOException {
+        nft("add", "table", "inet", TABLE);
+        nft("add", "counter", "inet", TABLE, "seen");
+        nft("add", "counter", "inet", TABLE, "acted");
+        nft("add", "chain", "inet", TABLE, "forward", "{ type filter hook forward priority 0; policy accept; }");
+        nft("add", "rule", "inet", TABLE, "forward", "meta", "l4proto", "udp", "counter", "name", "seen");
+    }
+
+    private String nft(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("nft"));
+        command.addAll(List.of(args));
+        return net.runInSim(command.toArray(String[]::new));
+    }
+
+    private long counter(String name) throws IOException {
+        Matcher m = PACKETS.matcher(nft("list", "counter", "inet", TABLE, name));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Ends the scenario, reading its counters first: the link is the simple one again. */
+    @Override
+    public void close() throws IOException {
+        if (blackhole != null) {
+            blackhole.shutdownNow();
+            try {
+                blackhole.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (acts()) {
+            seen = counter("seen");
+            acted = counter("acted");
+            nft("delete", "table", "inet", TABLE);
+        }
+    }
+}
