@@ -55,8 +55,9 @@ final class CellRun {
         }
         Implementation.Dirs dirs = dirs(dir);
         List<Path> files = CaseFiles.create(dirs.www(), CaseFiles.sizes(testCase, scale), testCase.hashCode());
-        List<String> urls = files.stream()
-                .map(f -> "https://" + RunnerTopology.SERVER_ADDRESS + ":" + PORT + "/" + f.getFileName()).toList();
+        String host = testCase.equals("ipv6") ? "[" + RunnerTopology.SERVER_ADDRESS_6 + "]"
+                : RunnerTopology.SERVER_ADDRESS;
+        List<String> urls = files.stream().map(f -> "https://" + host + ":" + PORT + "/" + f.getFileName()).toList();
         Path pcap = dir.resolve("server-side.pcap");
         try (BackgroundProcess capture = capture(pcap, dir);
              BackgroundProcess serverProcess = BackgroundProcess.start(
@@ -103,6 +104,9 @@ final class CellRun {
                     failures.add("the scenario never acted (" + acted + ")");
                 }
             }
+            if (failures.isEmpty() && testCase.equals("ipv6")) {
+                failures.addAll(onlyIpv6(pcap, dir));
+            }
             if (failures.isEmpty()) {
                 Path keys = mergedKeys(dirs, dir);
                 try {
@@ -133,7 +137,8 @@ final class CellRun {
     static String endpointCase(String testCase) {
         return switch (testCase) {
             case "handshakeloss", "handshakecorruption" -> "multiconnect";
-            case "transferloss", "transfercorruption", "blackhole", "longrtt", "goodput", "crosstraffic" -> "transfer";
+            case "transferloss", "transfercorruption", "blackhole", "longrtt", "goodput", "crosstraffic", "ipv6"
+                    -> "transfer";
             default -> testCase;
         };
     }
@@ -178,6 +183,26 @@ final class CellRun {
             Thread.sleep(50);
         }
         return "not listening on UDP " + PORT + " after " + SERVER_START.toSeconds() + " s";
+    }
+
+    /** The ipv6 case's check: every QUIC datagram in the capture went over IPv6. */
+    private static List<String> onlyIpv6(Path pcap, Path dir) throws Exception {
+        ProcessRunner.Result versions = ProcessRunner.run(List.of("tshark", "-n", "-r", pcap.toString(), "-Y",
+                "udp.port==" + PORT, "-T", "fields", "-e", "ip.version", "-e", "ipv6.version"), dir, "tshark-ip",
+                Duration.ofSeconds(60));
+        long v4 = 0;
+        long v6 = 0;
+        for (String line : versions.stdoutText().split("\n")) {
+            if (line.startsWith("4")) {
+                v4++;
+            } else if (line.contains("6")) {
+                v6++;
+            }
+        }
+        if (v4 > 0 || v6 == 0) {
+            return List.of("expected only IPv6 datagrams, found " + v4 + " over IPv4 and " + v6 + " over IPv6");
+        }
+        return List.of();
     }
 
     private static List<String> missingFiles(List<Path> served, Path downloads) throws IOException {

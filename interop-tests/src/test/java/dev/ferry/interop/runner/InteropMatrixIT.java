@@ -40,7 +40,7 @@ class InteropMatrixIT {
      * (same build), so its verdict is not yet one to fail CI on.
      */
     private static final String DEFAULT_CASES = "handshake,transfer,retry,resumption,zerortt,multiconnect,http3,"
-            + "handshakeloss,transferloss,handshakecorruption,transfercorruption,blackhole";
+            + "handshakeloss,transferloss,handshakecorruption,transfercorruption,blackhole,ipv6";
 
     @Test
     void everyCellWithFerryPassesOrIsADocumentedUnsupportedCase() throws Exception {

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The interop runner's network, in namespaces instead of containers: a client and a server, each on a link of its
  * own to a simulator namespace that routes between them, as the runner's ns-3 simulator does. Addresses are
- * private ({@code 10.77.0.0/24} client side, {@code 10.77.100.0/24} server side) and exist only in these namespaces.
+ * private ({@code 10.77.0.0/24} and {@code fd00:77::/64} client side, {@code 10.77.100.0/24} and
+ * {@code fd00:77:100::/64} server side) and exist only in these namespaces.
  *
  * <p>The simulator shapes both directions with {@code tbf} to the runner's simple-p2p bandwidth (10 Mbit/s, a
  * queue of 25 packets). The runner also adds 15 ms of delay there, and other delays in other scenarios; that takes
@@ -21,6 +22,11 @@ import java.util.List;
 final class RunnerTopology implements AutoCloseable {
     static final String CLIENT_ADDRESS = "10.77.0.100";
     static final String SERVER_ADDRESS = "10.77.100.100";
+    /** The same hosts over IPv6 (unique local addresses), for the runner's ipv6 case. */
+    static final String CLIENT_ADDRESS_6 = "fd00:77::100";
+    static final String SERVER_ADDRESS_6 = "fd00:77:100::100";
+    private static final String SIM_CLIENT_SIDE_6 = "fd00:77::1";
+    private static final String SIM_SERVER_SIDE_6 = "fd00:77:100::1";
     private static final String SIM_CLIENT_SIDE = "10.77.0.1";
     private static final String SIM_SERVER_SIDE = "10.77.100.1";
     /** simple-p2p: 10 Mbit/s; a queue of 25 full-size packets. */
@@ -56,9 +62,16 @@ final class RunnerTopology implements AutoCloseable {
             run(server, "ip", "link", "set", "dev", serverLink[0], "gso_max_segs", "1");
             run(sim, "ip", "link", "set", "dev", simClientSide, "gso_max_segs", "1");
             run(sim, "ip", "link", "set", "dev", simServerSide, "gso_max_segs", "1");
-            sysctl(sim, "net.ipv4.ip_forward=1");
+            sysctl(sim, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
             run(client, "ip", "route", "add", "default", "via", SIM_CLIENT_SIDE);
             run(server, "ip", "route", "add", "default", "via", SIM_SERVER_SIDE);
+            // IPv6 beside IPv4 on the same links; nodad, so that the addresses are usable at once.
+            run(client, "ip", "-6", "addr", "add", CLIENT_ADDRESS_6 + "/64", "dev", clientLink[0], "nodad");
+            run(sim, "ip", "-6", "addr", "add", SIM_CLIENT_SIDE_6 + "/64", "dev", simClientSide, "nodad");
+            run(server, "ip", "-6", "addr", "add", SERVER_ADDRESS_6 + "/64", "dev", serverLink[0], "nodad");
+            run(sim, "ip", "-6", "addr", "add", SIM_SERVER_SIDE_6 + "/64", "dev", simServerSide, "nodad");
+            run(client, "ip", "-6", "route", "add", "default", "via", SIM_CLIENT_SIDE_6);
+            run(server, "ip", "-6", "route", "add", "default", "via", SIM_SERVER_SIDE_6);
             for (String device : List.of(simClientSide, simServerSide)) {
                 List<String> tc = new java.util.ArrayList<>(List.of("tc", "qdisc", "add", "dev", device, "root"));
                 tc.addAll(SHAPING);

@@ -75,7 +75,6 @@ final class SimScenario implements AutoCloseable {
             case "crosstraffic" -> "needs iperf cross traffic, not set up";
             case "rebind-port", "rebind-addr", "connectionmigration" -> "needs NAT rebinding in the simulator, not "
                     + "built yet";
-            case "ipv6" -> "the simulated network is IPv4 only";
             default -> null;
         };
     }
