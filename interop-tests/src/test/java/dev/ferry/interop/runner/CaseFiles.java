@@ -20,8 +20,9 @@ final class CaseFiles {
     static List<Long> sizes(String testCase, double scale) {
         List<Long> sizes = new ArrayList<>();
         switch (testCase) {
-            // The runner's one 10 MB file; at least 4 MB (3 s at 10 Mbit/s), so that a blackhole falls inside it.
-            case "blackhole" -> sizes.add(scaled(10_000_000, Math.max(scale, 0.4)));
+            // The runner's one 10 MB file; at least 4 MB (3 s at 10 Mbit/s), so that blackholes and rebindings
+            // fall inside it.
+            case "blackhole", "rebind-port", "rebind-addr" -> sizes.add(scaled(10_000_000, Math.max(scale, 0.4)));
             case "transfer", "http3", "longrtt", "transferloss", "transfercorruption", "ipv6" -> {
                 sizes.add(scaled(2_000_000, scale));
                 sizes.add(scaled(3_000_000, scale));

@@ -96,7 +96,7 @@ final class CellRun {
             String note = "";
             if (scenario.acts()) {
                 String acted = scenario.description() + ": " + scenario.acted() + " of " + scenario.seen()
-                        + " packets dropped or corrupted";
+                        + " packets " + scenario.verb();
                 Files.writeString(dir.resolve("scenario.txt"), acted + "\n");
                 note = acted;
                 if (scenario.acted() <= 0) {
@@ -106,6 +106,9 @@ final class CellRun {
             }
             if (failures.isEmpty() && testCase.equals("ipv6")) {
                 failures.addAll(onlyIpv6(pcap, dir));
+            }
+            if (failures.isEmpty() && testCase.startsWith("rebind-")) {
+                failures.addAll(newPathsChallenged(pcap, mergedKeys(dirs, dir), dir));
             }
             if (failures.isEmpty()) {
                 Path keys = mergedKeys(dirs, dir);
@@ -137,8 +140,8 @@ final class CellRun {
     static String endpointCase(String testCase) {
         return switch (testCase) {
             case "handshakeloss", "handshakecorruption" -> "multiconnect";
-            case "transferloss", "transfercorruption", "blackhole", "longrtt", "goodput", "crosstraffic", "ipv6"
-                    -> "transfer";
+            case "transferloss", "transfercorruption", "blackhole", "longrtt", "goodput", "crosstraffic", "ipv6",
+                    "rebind-port", "rebind-addr" -> "transfer";
             default -> testCase;
         };
     }
@@ -183,6 +186,37 @@ final class CellRun {
             Thread.sleep(50);
         }
         return "not listening on UDP " + PORT + " after " + SERVER_START.toSeconds() + " s";
+    }
+
+    /**
+     * The rebinding cases' check, as the runner's: every client address and port the server saw after the first
+     * got a PATH_CHALLENGE from the server (RFC 9000 9.3: a peer's new address is validated before much is sent to
+     * it).
+     */
+    private static List<String> newPathsChallenged(Path pcap, Path keys, Path dir) throws Exception {
+        List<String> paths = tupleLines(pcap, keys, dir, "udp.dstport==" + PORT, "ip.src", "udp.srcport", "paths");
+        java.util.Set<String> challenged = new java.util.HashSet<>(tupleLines(pcap, keys, dir, "udp.srcport=="
+                + PORT + " && quic.frame_type==0x1a", "ip.dst", "udp.dstport", "challenges"));
+        List<String> newPaths = paths.stream().distinct().skip(1).toList();
+        if (newPaths.isEmpty()) {
+            return List.of("the server never saw the client on a new path");
+        }
+        List<String> unchallenged = newPaths.stream().filter(p -> !challenged.contains(p)).toList();
+        if (!unchallenged.isEmpty()) {
+            return List.of("no PATH_CHALLENGE from the server to " + unchallenged.size() + " of " + newPaths.size()
+                    + " new client paths: " + String.join(", ", unchallenged));
+        }
+        return List.of();
+    }
+
+    /** "address port" of each QUIC datagram matching {@code filter}, in capture order. */
+    private static List<String> tupleLines(Path pcap, Path keys, Path dir, String filter, String addressField,
+                                           String portField, String log) throws Exception {
+        ProcessRunner.Result r = ProcessRunner.run(List.of("tshark", "-n", "-r", pcap.toString(), "-o",
+                "tls.keylog_file:" + keys, "-d", "udp.port==" + PORT + ",quic", "-Y", filter, "-T", "fields",
+                "-e", addressField, "-e", portField), dir, "tshark-" + log, Duration.ofSeconds(120));
+        return java.util.Arrays.stream(r.stdoutText().split("\n")).map(String::strip).filter(l -> !l.isEmpty())
+                .map(l -> l.replace('\t', ' ')).toList();
     }
 
     /** The ipv6 case's check: every QUIC datagram in the capture went over IPv6. */

@@ -102,6 +102,11 @@ final class RunnerTopology implements AutoCloseable {
         return run(sim, command);
     }
 
+    /** As {@link #runInSim}, in the client namespace (to find the client's UDP port). */
+    String runInClient(String... command) throws IOException {
+        return run(client, command);
+    }
+
     private String run(String namespace, String... command) throws IOException {
         ProcessRunner.Result result = ProcessRunner.run(NetworkNamespaces.inside(namespace, List.of(command)), work,
                 "topology", Duration.ofSeconds(20));

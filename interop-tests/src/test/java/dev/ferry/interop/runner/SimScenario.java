@@ -39,7 +39,9 @@ final class SimScenario implements AutoCloseable {
 
     private final RunnerTopology net;
     private final String description;
-    private ScheduledExecutorService blackhole;
+    /** What the scenario does to the packets it acts on: dropped, corrupted, rewritten. */
+    private String verb = "dropped";
+    private ScheduledExecutorService timeline;
     private long seen = -1;
     private long acted = -1;
 
@@ -51,6 +53,11 @@ final class SimScenario implements AutoCloseable {
     /** What the scenario does, for the case's log: "drop-rate 30% each way", or "simple-p2p". */
     String description() {
         return description;
+    }
+
+    /** What it did to a packet it acted on, for "12 of 340 packets dropped". */
+    String verb() {
+        return verb;
     }
 
     /** Whether this scenario changes the link at all (simple-p2p does not). */
@@ -73,8 +80,7 @@ final class SimScenario implements AutoCloseable {
         return switch (testCase) {
             case "longrtt" -> "needs 750 ms of delay: no netem in this kernel";
             case "crosstraffic" -> "needs iperf cross traffic, not set up";
-            case "rebind-port", "rebind-addr", "connectionmigration" -> "needs NAT rebinding in the simulator, not "
-                    + "built yet";
+            case "connectionmigration" -> "needs the server's preferred_address, which Ferry does not offer";
             default -> null;
         };
     }
@@ -90,6 +96,8 @@ final class SimScenario implements AutoCloseable {
             case "handshakecorruption" -> corrupt(net, 30);
             case "transfercorruption" -> corrupt(net, 2);
             case "blackhole" -> scale >= 1 ? blackhole(net, 5000, 2000) : blackhole(net, 1000, 1000);
+            case "rebind-port" -> rebind(net, false, scale);
+            case "rebind-addr" -> rebind(net, true, scale);
             default -> new SimScenario(net, "simple-p2p");
         };
     }
@@ -106,6 +114,7 @@ final class SimScenario implements AutoCloseable {
 
     private static SimScenario corrupt(RunnerTopology net, int percent) throws IOException {
         SimScenario s = new SimScenario(net, "corrupt-rate " + percent + "% each way");
+        s.verb = "corrupted";
         s.table();
         String field = "@th," + (8 + CORRUPT_AT_PAYLOAD_BYTE) * 8 + ",16";
         for (String device : List.of(net.simClientSide, net.simServerSide)) {
@@ -123,12 +132,12 @@ final class SimScenario implements AutoCloseable {
         s.table();
         s.nft("add", "chain", "inet", TABLE, "hole");
         s.nft("add", "rule", "inet", TABLE, "forward", "jump", "hole");
-        s.blackhole = Executors.newSingleThreadScheduledExecutor(r -> {
+        s.timeline = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sim-blackhole");
             t.setDaemon(true);
             return t;
         });
-        s.blackhole.scheduleWithFixedDelay(() -> {
+        s.timeline.scheduleWithFixedDelay(() -> {
             try {
                 s.nft("add", "rule", "inet", TABLE, "hole", "counter", "name", "acted", "drop");
                 Thread.sleep(offMillis);
@@ -138,6 +147,82 @@ final class SimScenario implements AutoCloseable {
             }
         }, onMillis, onMillis, TimeUnit.MILLISECONDS);
         return s;
+    }
+
+    /**
+     * The runner's rebind scenario: the client's packets appear to come from a new source port (or, with
+     * {@code address}, a new source address) after {@code --first-rebind=1s} and every {@code --rebind-freq=5s}
+     * (0.5 s and 1 s at reduced sizes), as a NAT that forgot its mapping would make them. Played statelessly: the
+     * client's one UDP port is read from its namespace once it has sent, and from then on the simulator rewrites
+     * that port (or address) on the way to the server and back on the way to the client, with the current
+     * mapping; connection tracking is off for this traffic so that no stale mapping survives a rebind. Old
+     * mappings are forgotten: what the server still sends to an old one reaches no socket.
+     */
+    private static SimScenario rebind(RunnerTopology net, boolean address, double scale) throws IOException {
+        long first = scale >= 1 ? 1000 : 500;
+        long every = scale >= 1 ? 5000 : 1000;
+        SimScenario s = new SimScenario(net, (address ? "rebind-addr" : "rebind-port") + ": first after " + first
+                + " ms, then every " + every + " ms");
+        s.verb = "rewritten to a new path";
+        s.table();
+        s.nft("add", "chain", "inet", TABLE, "untracked", "{ type filter hook prerouting priority -300; }");
+        s.nft("add", "rule", "inet", TABLE, "untracked", "udp", "dport", "443", "notrack");
+        s.nft("add", "rule", "inet", TABLE, "untracked", "udp", "sport", "443", "notrack");
+        s.nft("add", "chain", "inet", TABLE, "rebind", "{ type filter hook prerouting priority -150; }");
+        s.timeline = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sim-rebind");
+            t.setDaemon(true);
+            return t;
+        });
+        s.timeline.execute(() -> {
+            try {
+                int port = -1;
+                while (port < 0) {
+                    Thread.sleep(50);
+                    port = s.clientPort();
+                }
+                Thread.sleep(first);
+                for (int step = 1; ; step++) {
+                    s.rebindTo(address, port, step);
+                    Thread.sleep(every);
+                }
+            } catch (IOException | InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return s;
+    }
+
+    /** Maps the client's {@code port} to its {@code step}-th new port or address, forgetting the one before. */
+    private void rebindTo(boolean address, int port, int step) throws IOException {
+        nft("flush", "chain", "inet", TABLE, "rebind");
+        String client = RunnerTopology.CLIENT_ADDRESS;
+        String real = Integer.toString(port);
+        if (address) {
+            String alias = "10.77.0." + (100 + step);
+            nft("add", "rule", "inet", TABLE, "rebind", "ip", "saddr", client, "udp", "sport", real, "udp", "dport",
+                    "443", "counter", "name", "acted", "ip", "saddr", "set", alias);
+            nft("add", "rule", "inet", TABLE, "rebind", "ip", "daddr", alias, "udp", "sport", "443", "udp", "dport",
+                    real, "ip", "daddr", "set", client);
+        } else {
+            String alias = Integer.toString(40000 + step);
+            nft("add", "rule", "inet", TABLE, "rebind", "ip", "saddr", client, "udp", "sport", real, "udp", "dport",
+                    "443", "counter", "name", "acted", "udp", "sport", "set", alias);
+            nft("add", "rule", "inet", TABLE, "rebind", "ip", "daddr", client, "udp", "sport", "443", "udp", "dport",
+                    alias, "udp", "dport", "set", real);
+        }
+    }
+
+    /** The client's UDP port: its namespace runs nothing else that holds one. -1 while it has none yet. */
+    private int clientPort() throws IOException {
+        for (String line : net.runInClient("ss", "-Hnua").split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 4) {
+                String local = fields[3];
+                return Integer.parseInt(local.substring(local.lastIndexOf(':') + 1));
+            }
+        }
+        return -1;
     }
 
     /** The scenario's table: the two counters, and a forward chain that counts UDP and accepts what no rule drops. */
@@ -163,10 +248,10 @@ final class SimScenario implements AutoCloseable {
     /** Ends the scenario, reading its counters first: the link is the simple one again. */
     @Override
     public void close() throws IOException {
-        if (blackhole != null) {
-            blackhole.shutdownNow();
+        if (timeline != null) {
+            timeline.shutdownNow();
             try {
-                blackhole.awaitTermination(5, TimeUnit.SECONDS);
+                timeline.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -41,7 +41,8 @@ import java.util.Set;
 public final class TraceChecks {
 
   private static final Set<String> ONE_HANDSHAKE =
-      Set.of("handshake", "transfer", "http3", "blackhole", "transferloss", "transfercorruption", "ipv6");
+      Set.of("handshake", "transfer", "http3", "blackhole", "transferloss", "transfercorruption", "ipv6",
+      "rebind-port", "rebind-addr");
   private static final Set<String> PER_FILE = Set.of("multiconnect", "handshakeloss", "handshakecorruption");
   private static final long MIN_AMPLIFICATION_CRYPTO_BYTES = 7500;
 
