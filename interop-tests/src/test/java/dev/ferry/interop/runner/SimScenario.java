@@ -132,11 +132,7 @@ final class SimScenario implements AutoCloseable {
         s.table();
         s.nft("add", "chain", "inet", TABLE, "hole");
         s.nft("add", "rule", "inet", TABLE, "forward", "jump", "hole");
-        s.timeline = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sim-blackhole");
-            t.setDaemon(true);
-            return t;
-        });
+        s.timeline = timeline("sim-blackhole");
         s.timeline.scheduleWithFixedDelay(() -> {
             try {
                 s.nft("add", "rule", "inet", TABLE, "hole", "counter", "name", "acted", "drop");
@@ -169,11 +165,7 @@ final class SimScenario implements AutoCloseable {
         s.nft("add", "rule", "inet", TABLE, "untracked", "udp", "dport", "443", "notrack");
         s.nft("add", "rule", "inet", TABLE, "untracked", "udp", "sport", "443", "notrack");
         s.nft("add", "chain", "inet", TABLE, "rebind", "{ type filter hook prerouting priority -150; }");
-        s.timeline = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sim-rebind");
-            t.setDaemon(true);
-            return t;
-        });
+        s.timeline = timeline("sim-rebind");
         s.timeline.execute(() -> {
             try {
                 int port = -1;
@@ -223,6 +215,15 @@ final class SimScenario implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** A daemon thread for a scenario that changes the network as time passes. */
+    private static ScheduledExecutorService timeline(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The scenario's table: the two counters, and a forward chain that counts UDP and accepts what no rule drops. */
