@@ -68,6 +68,7 @@ public final class Http3Listener implements AutoCloseable {
     private final Map<Channel, LongAdder> acceptedBySocket = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final QuicTransportTotals transport = new QuicTransportTotals();
 
     private Http3Listener(InetSocketAddress address, QuicSslContext sslContext, QuicListenerSettings settings,
                           ExchangeDriver driver, EventLoopGroup group) {
@@ -152,6 +153,7 @@ public final class Http3Listener implements AutoCloseable {
                     @Override
                     protected void initChannel(QuicChannel connection) {
                         connections.add(connection);
+                        transport.follow(connection);
                         acceptedBySocket.computeIfAbsent(connection.parent(), socket -> new LongAdder()).increment();
                         if (earlyRequests != null) {
                             EarlyData.install(connection);
@@ -229,6 +231,11 @@ public final class Http3Listener implements AutoCloseable {
     }
 
     /** QUIC connections open now. */
+    /** Packets, bytes and failed handshakes of this listener's closed connections. */
+    public QuicTransportTotals transportTotals() {
+        return transport;
+    }
+
     public int openConnections() {
         return connections.size();
     }

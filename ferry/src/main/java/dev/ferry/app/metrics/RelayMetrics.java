@@ -2,6 +2,7 @@ package dev.ferry.app.metrics;
 
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.ingress.Http3Listener;
+import dev.ferry.ingress.QuicTransportTotals;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -44,6 +45,28 @@ public final class RelayMetrics {
         FunctionCounter.builder("ferry.quic.connections.accepted", listener,
                         l -> l.acceptedPerSocket().stream().mapToLong(Long::longValue).sum())
                 .description("QUIC connections accepted since start").tag("listener", name).register(registry);
+        QuicTransportTotals t = listener.transportTotals();
+        transportCounter("ferry.quic.packets", name, "sent", t, QuicTransportTotals::packetsSent);
+        transportCounter("ferry.quic.packets", name, "received", t, QuicTransportTotals::packetsReceived);
+        transportCounter("ferry.quic.packets", name, "lost", t, QuicTransportTotals::packetsLost);
+        transportCounter("ferry.quic.packets", name, "retransmitted", t, QuicTransportTotals::packetsRetransmitted);
+        transportCounter("ferry.quic.bytes", name, "sent", t, QuicTransportTotals::bytesSent);
+        transportCounter("ferry.quic.bytes", name, "received", t, QuicTransportTotals::bytesReceived);
+        transportCounter("ferry.quic.bytes", name, "lost", t, QuicTransportTotals::bytesLost);
+        FunctionCounter.builder("ferry.quic.handshake.failures", t, QuicTransportTotals::handshakeTimeouts)
+                .description("QUIC connections closed before their handshake completed")
+                .tags("listener", name, "reason", "timeout").register(registry);
+        FunctionCounter.builder("ferry.quic.handshake.failures", t, QuicTransportTotals::handshakeErrors)
+                .description("QUIC connections closed before their handshake completed")
+                .tags("listener", name, "reason", "error").register(registry);
+    }
+
+    /** One of quiche's transport counts, summed over a listener's closed connections. */
+    private void transportCounter(String metric, String listener, String what, QuicTransportTotals totals,
+                                  ToDoubleFunction<QuicTransportTotals> value) {
+        FunctionCounter.builder(metric, totals, value)
+                .description("QUIC transport counts of closed connections (quiche's), by what happened")
+                .tags("listener", listener, "what", what).register(registry);
     }
 
     /** Tunnel totals, read from the relay's counters when scraped. */
