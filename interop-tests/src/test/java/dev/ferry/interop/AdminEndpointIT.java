@@ -186,6 +186,7 @@ class AdminEndpointIT {
       assertEquals("test", json.path("listeners").path(0).path("name").asText(), body);
       assertEquals("generated", json.path("listeners").path(0).path("certificate").asText(), body);
       assertFalse(body.contains("BEGIN") || body.contains("PRIVATE KEY"), "no PEM contents in /config:\n" + body);
+      assertEquals("127.0.0.1:" + admin.getPort(), json.path("admin").asText(), "the bound admin address:\n" + body);
 
       HttpResponse<String> healthz = get(admin, "/healthz");
       assertEquals(200, healthz.statusCode());

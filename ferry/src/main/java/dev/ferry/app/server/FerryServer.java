@@ -440,7 +440,9 @@ public final class FerryServer implements AutoCloseable {
 
         @Override
         public FerryConfig config() {
-            return config;
+            // The addresses bound, not the ones asked for: port 0 in a file is a real port here.
+            return admin == null ? config : config.withAdmin(new dev.ferry.app.config.AdminConfig(true,
+                    admin.localAddress(), config.admin().showAddresses()));
         }
 
         @Override
