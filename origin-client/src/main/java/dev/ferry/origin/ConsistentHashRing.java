@@ -1,6 +1,5 @@
 package dev.ferry.origin;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -74,12 +73,17 @@ final class ConsistentHashRing {
         return lo == points.length ? 0 : lo;
     }
 
-    /** 64-bit FNV-1a over the UTF-8 bytes, then MurmurHash3's finaliser so that similar keys land far apart. */
+    /**
+     * 64-bit FNV-1a over the key's UTF-16 code units, low byte then high byte (no copy: it runs once per request),
+     * then MurmurHash3's finaliser so that similar keys land far apart.
+     */
     static long hash(CharSequence key) {
-        byte[] bytes = key.toString().getBytes(StandardCharsets.UTF_8);
         long h = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            h ^= b & 0xff;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            h ^= c & 0xff;
+            h *= 0x100000001b3L;
+            h ^= c >>> 8;
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;

@@ -49,12 +49,6 @@ final class EndpointPicker {
                 ? new ConsistentHashRing(endpointNames, java.util.Arrays.stream(weights).boxed().toList()) : null;
     }
 
-    /** Round robin over {@code endpoints} equal endpoints, passive health only. */
-    EndpointPicker(int endpoints) {
-        this(java.util.stream.IntStream.range(0, endpoints).mapToObj(i -> "endpoint-" + i).toList(),
-                LoadBalancing.roundRobin(endpoints), null);
-    }
-
     int size() {
         return health.length;
     }
@@ -75,6 +69,19 @@ final class EndpointPicker {
 
     int inFlight(int endpoint) {
         return inFlight[endpoint];
+    }
+
+    /**
+     * Whether an endpoint is left for another attempt after {@code tried}: any untried one, ejected or not, since
+     * {@link #pick} falls back to those. Unlike a pick, it moves no policy state (round-robin position, random).
+     */
+    boolean anyUntried(long tried) {
+        for (int i = 0; i < health.length; i++) {
+            if (!isTried(tried, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** As {@link #pick(long, long, RequestHead)} for a request that carries no hash key. */

@@ -32,8 +32,12 @@ final class HashKeys {
             if (end < 0) {
                 end = n;
             }
-            int eq = field.indexOf('=', i);
-            if (eq > i && eq < end && field.substring(i, eq).trim().equalsIgnoreCase(name)) {
+            int start = i;
+            while (start < end && field.charAt(start) == ' ') {
+                start++;
+            }
+            int eq = start + name.length();
+            if (eq < end && field.charAt(eq) == '=' && field.regionMatches(true, start, name, 0, name.length())) {
                 String value = field.substring(eq + 1, end).trim();
                 return value.isEmpty() ? null : value;
             }

@@ -48,10 +48,6 @@ public final class HttpOriginConnector implements OriginConnector {
         return new HttpOriginConnector(settings, events);
     }
 
-    /** Whether active health checks hold {@code endpoint} (in configuration order) healthy; true without checks. */
-    public boolean healthy(int endpoint) {
-        return activeHealth == null || activeHealth.healthy(endpoint);
-    }
 
     public OriginSettings settings() {
         return settings;
@@ -137,7 +133,7 @@ public final class HttpOriginConnector implements OriginConnector {
             return false;
         }
         state.picker.health(endpoint).failed(System.nanoTime());
-        return !exchange.isDone() && state.picker.pick(tried, System.nanoTime()) >= 0;
+        return !exchange.isDone() && state.picker.anyUntried(tried);
     }
 
     /** Endpoint ejections so far, summed over event loops (passive health, see {@link EndpointHealth}). */

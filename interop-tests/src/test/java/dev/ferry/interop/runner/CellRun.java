@@ -107,11 +107,11 @@ final class CellRun {
             if (failures.isEmpty() && testCase.equals("ipv6")) {
                 failures.addAll(onlyIpv6(pcap, dir));
             }
+            Path keys = mergedKeys(dirs, dir);
             if (failures.isEmpty() && testCase.startsWith("rebind-")) {
-                failures.addAll(newPathsChallenged(pcap, mergedKeys(dirs, dir), dir));
+                failures.addAll(newPathsChallenged(pcap, keys, dir));
             }
             if (failures.isEmpty()) {
-                Path keys = mergedKeys(dirs, dir);
                 try {
                     failures.addAll(TraceChecks.failures(testCase, TraceReader.read(pcap, keys, PORT),
                             files.size()));
