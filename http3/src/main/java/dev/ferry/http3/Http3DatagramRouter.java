@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Datagrams are sent on QUIC only when both sides negotiated them: the peer's {@code max_datagram_frame_size}
  * (learned from {@link QuicDatagramExtensionEvent}) and its SETTINGS_H3_DATAGRAM (reported through
- * {@link #peerSettings}). Otherwise {@link #trySend} refuses and the caller uses a DATAGRAM capsule.
+ * {@link #peerSettings}). Otherwise {@link #trySend} refuses and the caller uses a DATAGRAM capsule. A payload
+ * too large for one DATAGRAM frame on a connection that has them is for the caller to drop, not to send as a
+ * capsule (RFC 9297 3.5, RFC 9298 5): see {@link #fits}.
  */
 public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
     /** A request stream in datagram mode. */
@@ -121,14 +123,21 @@ public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * True when a payload of {@code length} bytes, tagged with {@code streamId} and {@code contextId}, fits in one
+     * of the peer's QUIC DATAGRAM frames.
+     */
+    public boolean fits(long streamId, long contextId, int length) {
+        return HttpDatagram.overhead(streamId, contextId) + length <= peerMaxDatagramLength;
+    }
+
+    /**
      * Sends {@code payload} as an HTTP Datagram on a QUIC DATAGRAM frame when negotiated and small enough. Call on
      * the connection's event loop. Takes ownership only when it returns true; otherwise the caller sends it another
      * way. The datagram is flushed at the end of the loop's turn, with every other one written in it.
      */
     public boolean trySend(long streamId, long contextId, ByteBuf payload) {
         ChannelHandlerContext c = ctx;
-        if (c == null || !negotiated()
-                || HttpDatagram.overhead(streamId, contextId) + payload.readableBytes() > peerMaxDatagramLength) {
+        if (c == null || !negotiated() || !fits(streamId, contextId, payload.readableBytes())) {
             return false;
         }
         c.write(HttpDatagram.encode(c.alloc(), streamId, contextId, payload)).addListener(countFailure);

@@ -16,6 +16,13 @@ public final class QuicPacketSizes {
     public static final int QUIC_MINIMUM = 1200;
     /** The largest UDP payload Ferry sends unless configured otherwise. */
     public static final int DEFAULT_MAX_UDP_PAYLOAD = 1350;
+    /**
+     * The largest UDP payload a privacy relay's egress sends unless configured otherwise. Its clients reach it
+     * inside an ingress's CONNECT-UDP tunnel, whose datagrams hold about 1300 bytes at the default above, and a
+     * payload too large for one is dropped there, not carried as a capsule (RFC 9298 5). quiche has no path MTU
+     * discovery to find that out, so the egress keeps below it from the start, with room for longer stream IDs.
+     */
+    public static final int EGRESS_MAX_UDP_PAYLOAD = 1280;
 
     private QuicPacketSizes() {
     }

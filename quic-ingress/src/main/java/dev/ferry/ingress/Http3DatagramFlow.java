@@ -54,8 +54,12 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
     }
 
     /**
-     * Sends one UDP payload: on a QUIC DATAGRAM frame when negotiated, the client has not switched to capsules and
-     * it fits; otherwise as a DATAGRAM capsule on the stream. Takes ownership.
+     * Sends one UDP payload: on a QUIC DATAGRAM frame when both sides negotiated them and the client has not
+     * switched to capsules; as a DATAGRAM capsule on the stream otherwise. Takes ownership.
+     *
+     * <p>A payload too large for one DATAGRAM frame is dropped, never sent as a capsule (RFC 9298 5, RFC 9297 3.5):
+     * a capsule would carry it reliably and so tell the endpoints' path MTU discovery that the path takes packets
+     * it does not, after which every packet of theirs would ride the stream.
      */
     void send(ChannelHandlerContext ctx, ByteBuf payload) {
         if (closed) {
@@ -65,11 +69,15 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
         }
         int length = payload.readableBytes();
         boolean clientUsesCapsules = capsules.sawCapsule() && !clientSentQuicDatagram;
-        if (!clientUsesCapsules && router.trySend(streamId, 0, payload)) {
-            counters.toClient(length, true, false);
+        if (!clientUsesCapsules && router.negotiated()) {
+            if (router.trySend(streamId, 0, payload)) {
+                counters.toClient(length, true, false);
+            } else {
+                counters.drop(TunnelCounters.Drop.TOO_LARGE);
+                payload.release();
+            }
             return;
         }
-        // Capsules are the fallback for clients without QUIC datagrams and for payloads too large for one.
         ctx.writeAndFlush(new DefaultHttp3DataFrame(capsules.encode(ctx.alloc(), payload)), ctx.voidPromise());
     }
 

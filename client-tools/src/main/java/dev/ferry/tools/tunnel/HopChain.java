@@ -177,7 +177,7 @@ public final class HopChain implements AutoCloseable {
             lines.add("tunnel " + (i + 1) + " of the chain (datagrams up to "
                     + levels.get(i).tunnel().maxDatagramPayload() + " bytes): sent " + s.sent() + " (" + s.sentAsCapsules()
                     + " as capsules), received " + s.received() + " (" + s.receivedAsCapsules() + " as capsules),"
-                    + " dropped " + s.dropped());
+                    + " dropped " + s.dropped() + " (" + s.tooLarge() + " too large for a datagram)");
         }
         return lines;
     }

@@ -214,7 +214,7 @@ public final class Http2UdpTunnelClient implements UdpTunnel {
     public UdpTunnelClient.Stats stats() {
         long s = sent.sum();
         long r = received.sum();
-        return new UdpTunnelClient.Stats(s, s, r, r, dropped.sum());
+        return new UdpTunnelClient.Stats(s, s, r, r, dropped.sum(), 0);
     }
 
     @Override

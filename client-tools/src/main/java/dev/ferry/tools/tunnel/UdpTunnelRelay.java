@@ -96,9 +96,10 @@ public final class UdpTunnelRelay implements AutoCloseable {
     /** The counters in one line, for the end of a {@code ferry tunnel udp} run. */
     public String summary() {
         UdpTunnel t = tunnel;
-        UdpTunnelClient.Stats s = t == null ? new UdpTunnelClient.Stats(0, 0, 0, 0, 0) : t.stats();
+        UdpTunnelClient.Stats s = t == null ? new UdpTunnelClient.Stats(0, 0, 0, 0, 0, 0) : t.stats();
         return "datagrams (up to " + (t == null ? 0 : t.maxDatagramPayload()) + " bytes) local->target " + fromPeer() + " (" + s.sentAsCapsules() + " as capsules), target->local "
-                + toPeer() + " (" + s.receivedAsCapsules() + " as capsules), drops " + (dropped() + s.dropped());
+                + toPeer() + " (" + s.receivedAsCapsules() + " as capsules), drops " + (dropped() + s.dropped())
+                + " (" + s.tooLarge() + " too large for a datagram)";
     }
 
     private void fromLocal(DatagramPacket packet) {

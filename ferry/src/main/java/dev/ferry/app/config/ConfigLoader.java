@@ -1,5 +1,6 @@
 package dev.ferry.app.config;
 
+import dev.ferry.http3.QuicPacketSizes;
 import dev.ferry.bridge.net.HostPort;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -99,7 +100,10 @@ public final class ConfigLoader {
         Path stateDir = root.child("state-dir").file(d.stateDir(), baseDir);
         int eventLoops = (int) root.child("event-loops").integer(0, 0, 4096,
                 "an integer from 0 to 4096; 0 means one per core");
-        List<ListenerConfig> listeners = ListenerReader.read(root.child("listeners"), baseDir);
+        // Read ahead of the privacy section (quietly; it is checked in its turn) so that problems stay in file order.
+        boolean egress = root.child("privacy").child("role").isText(PrivacyConfig.EGRESS);
+        List<ListenerConfig> listeners = ListenerReader.read(root.child("listeners"), baseDir,
+                egress ? QuicPacketSizes.EGRESS_MAX_UDP_PAYLOAD : QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD);
         List<String> originNames = root.child("origins").keys();
         boolean tunnelOnly = TunnelsReader.enabledIn(root.child("tunnels"));
         HookCatalog catalog = readPluginPath(root.child("plugin-path"), baseDir);

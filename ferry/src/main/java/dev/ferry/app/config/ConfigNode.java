@@ -51,6 +51,11 @@ final class ConfigNode {
         return value != null && value.isBoolean() && value.booleanValue();
     }
 
+    /** True if this node is the string {@code text}; reports nothing (for looking ahead). */
+    boolean isText(String text) {
+        return value != null && value.isTextual() && value.asText().equals(text);
+    }
+
     /** True if this node is a list; reports nothing. */
     boolean isList() {
         return value != null && value.isArray();

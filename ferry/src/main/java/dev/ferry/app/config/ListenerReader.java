@@ -18,16 +18,20 @@ final class ListenerReader {
     private ListenerReader() {
     }
 
-    static List<ListenerConfig> read(ConfigNode node, Path baseDir) {
+    /**
+     * @param defaultMaxUdpPayload {@code quic.max-udp-payload} where a listener leaves it out: smaller on a privacy
+     *                             egress, whose packets must fit the ingress's tunnel datagrams
+     */
+    static List<ListenerConfig> read(ConfigNode node, Path baseDir, int defaultMaxUdpPayload) {
         if (!node.present()) {
-            return List.of(ListenerConfig.defaults());
+            return List.of(withMaxUdpPayload(ListenerConfig.defaults(), defaultMaxUdpPayload));
         }
         List<ConfigNode> items = node.elements("a list of listeners");
         if (items.isEmpty()) {
             if (node.shown().equals("[]")) {
                 node.problem("at least one listener, or leave listeners out for the default");
             }
-            return List.of(ListenerConfig.defaults());
+            return List.of(withMaxUdpPayload(ListenerConfig.defaults(), defaultMaxUdpPayload));
         }
         List<ListenerConfig> out = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
@@ -38,7 +42,7 @@ final class ListenerReader {
                 continue;
             }
             item.allowKeys("name", "address", "tls", "quic", "tcp");
-            ListenerConfig l = readOne(item, i, baseDir);
+            ListenerConfig l = readOne(item, i, baseDir, defaultMaxUdpPayload);
             String previous = names.putIfAbsent(l.name(), item.path());
             if (previous != null) {
                 item.child("name").report(l.name() + " (expected: a name not already used by " + previous + ")");
@@ -55,7 +59,11 @@ final class ListenerReader {
         return out;
     }
 
-    private static ListenerConfig readOne(ConfigNode item, int index, Path baseDir) {
+    private static ListenerConfig withMaxUdpPayload(ListenerConfig l, int maxUdpPayload) {
+        return new ListenerConfig(l.name(), l.address(), l.tls(), l.quic().withMaxUdpPayload(maxUdpPayload), l.tcp());
+    }
+
+    private static ListenerConfig readOne(ConfigNode item, int index, Path baseDir, int defaultMaxUdpPayload) {
         String name = item.child("name").string("listener-" + index, ConfigLoader.NAME_EXPECTED,
                 ConfigLoader::isName);
         ConfigNode addressNode = item.child("address");
@@ -69,7 +77,7 @@ final class ListenerReader {
             }
         }
         return new ListenerConfig(name, address, readTls(item.child("tls"), baseDir),
-                readQuic(item.child("quic"), baseDir),
+                readQuic(item.child("quic"), baseDir, defaultMaxUdpPayload),
                 readTcp(item.child("tcp")));
     }
 
@@ -146,8 +154,8 @@ final class ListenerReader {
         return dir;
     }
 
-    private static QuicConfig readQuic(ConfigNode quic, Path baseDir) {
-        QuicConfig d = QuicConfig.defaults();
+    private static QuicConfig readQuic(ConfigNode quic, Path baseDir, int defaultMaxUdpPayload) {
+        QuicConfig d = QuicConfig.defaults().withMaxUdpPayload(defaultMaxUdpPayload);
         if (!quic.isMap("a map with keys max-idle-timeout, initial-max-data, initial-max-stream-data, "
                 + "max-concurrent-streams, max-field-section-size, max-udp-payload, address-validation, early-data, "
                 + "application-protocol, qlog-dir")) {

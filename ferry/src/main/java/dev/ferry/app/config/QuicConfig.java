@@ -17,9 +17,10 @@ import java.time.Duration;
  * @param maxFieldSectionSize  {@code max-field-section-size}, default 64KiB: the largest request header (or trailer)
  *                             section, counted as RFC 9114 4.2.2 does, advertised in SETTINGS_MAX_FIELD_SECTION_SIZE;
  *                             a larger request head is answered 431 on its own stream, larger trailers reset it
- * @param maxUdpPayload        {@code max-udp-payload}, default 1350: the largest UDP payload the relay sends, 1200 to
- *                             65527; large enough that a tunnel's QUIC DATAGRAM frame holds a full 1200-byte inner
- *                             QUIC packet ({@link QuicPacketSizes} has the reasoning)
+ * @param maxUdpPayload        {@code max-udp-payload}, default 1350 (1280 on a privacy egress): the largest UDP
+ *                             payload the relay sends, 1200 to 65527; large enough that a tunnel's QUIC DATAGRAM
+ *                             frame holds a full 1200-byte inner QUIC packet ({@link QuicPacketSizes} has the
+ *                             reasoning)
  * @param addressValidation    {@code address-validation}, default off: Retry for clients ({@link AddressValidationConfig})
  * @param earlyData            {@code early-data}, default false: accept 0-RTT early data from clients that resume a
  *                             session; safe requests go on at once marked Early-Data: 1, others wait for the
@@ -124,6 +125,12 @@ public record QuicConfig(Duration maxIdleTimeout, long initialMaxData, long init
                       long maxConcurrentStreams) {
         this(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
                 DEFAULT_MAX_FIELD_SECTION_SIZE, QuicPacketSizes.DEFAULT_MAX_UDP_PAYLOAD);
+    }
+
+    /** The same with another {@code max-udp-payload}. */
+    public QuicConfig withMaxUdpPayload(int bytes) {
+        return new QuicConfig(maxIdleTimeout, initialMaxData, initialMaxStreamData, maxConcurrentStreams,
+                maxFieldSectionSize, bytes, addressValidation, earlyData, applicationProtocol, qlogDir);
     }
 
     public static QuicConfig defaults() {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -75,9 +76,14 @@ public final class RelayMetrics {
         tunnelCounter("ferry.tunnel.bytes", "to_client", totals, t -> t.bytesToClient());
         tunnelCounter("ferry.tunnel.datagrams", "to_target", totals, t -> t.datagramsToTarget());
         tunnelCounter("ferry.tunnel.datagrams", "to_client", totals, t -> t.datagramsToClient());
-        FunctionCounter.builder("ferry.tunnel.drops", totals, t -> t.get().totalDrops())
-                .description("Tunnel datagrams dropped (malformed, too large, queue full, tunnel closed)")
-                .register(registry);
+        FunctionCounter.builder("ferry.tunnel.capsules", totals, t -> t.get().capsulesToClient())
+                .description("UDP payloads sent to clients as DATAGRAM capsules rather than QUIC datagrams")
+                .tag("direction", "to_client").register(registry);
+        for (TunnelCounters.Drop reason : TunnelCounters.Drop.values()) {
+            FunctionCounter.builder("ferry.tunnel.drops", totals, t -> t.get().drops(reason))
+                    .description("Tunnel datagrams dropped, by reason")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
     }
 
     private void tunnelCounter(String name, String direction, Supplier<TunnelCounters> totals,

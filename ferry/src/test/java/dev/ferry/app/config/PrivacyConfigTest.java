@@ -53,6 +53,23 @@ class PrivacyConfigTest {
                 problems(UDP_TUNNELS + "headers: {via: true, forwarding: replace}\nprivacy: {role: egress}\n"));
     }
 
+    /**
+     * An egress is reached inside an ingress's tunnel, whose datagrams hold about 1300 bytes: its packets default
+     * smaller than a plain relay's, and a value the file sets is kept.
+     */
+    @Test
+    void anEgressSendsPacketsThatFitAnIngressDatagram() {
+        FerryConfig egress = parse(UDP_TUNNELS + "privacy: {role: egress}\n");
+        assertEquals(1280, egress.listeners().get(0).quic().maxUdpPayload());
+        FerryConfig listed = parse(UDP_TUNNELS + "listeners: [{address: 127.0.0.1:0}]\nprivacy: {role: egress}\n");
+        assertEquals(1280, listed.listeners().get(0).quic().maxUdpPayload());
+        FerryConfig set = parse(UDP_TUNNELS
+                + "listeners: [{address: 127.0.0.1:0, quic: {max-udp-payload: 1400}}]\nprivacy: {role: egress}\n");
+        assertEquals(1400, set.listeners().get(0).quic().maxUdpPayload());
+        FerryConfig ingress = parse(UDP_TUNNELS + "privacy: {role: ingress, next-hops: [hop2.example:443]}\n");
+        assertEquals(1350, ingress.listeners().get(0).quic().maxUdpPayload());
+    }
+
     @Test
     void eachRolesKeysBelongToIt() {
         assertEquals(List.of("privacy.next-hops: belongs to an ingress (privacy.role: ingress)"),

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,8 +86,12 @@ class UdpTunnelClientTest {
         assertEquals(COUNT, r.stats.receivedAsCapsules());
     }
 
+    /**
+     * RFC 9298 5 / RFC 9297 3.5: on a tunnel with QUIC datagrams, a payload too large for one is dropped and
+     * counted, not carried as a capsule (which would mislead the sender's path MTU discovery); the tunnel goes on.
+     */
     @Test
-    void payloadTooLargeForQuicDatagramGoesAsCapsule() throws Exception {
+    void payloadTooLargeForQuicDatagramIsDroppedNotSentAsCapsule() throws Exception {
         LinkedBlockingQueue<byte[]> back = new LinkedBlockingQueue<>();
         UdpTunnelClient tunnel = UdpTunnelClient.open(connection, "127.0.0.1", fixture.udpEcho.port(),
                 TunnelOptions.defaults(), buf -> back.add(bytes(buf))).get(10, TimeUnit.SECONDS);
@@ -94,16 +99,21 @@ class UdpTunnelClientTest {
             assertTrue(tunnel.usesQuicDatagrams());
             int max = tunnel.maxDatagramPayload();
             assertTrue(max > 1000 && max < 1400, "max QUIC datagram payload " + max);
-            byte[] big = new byte[1400];
+            byte[] big = new byte[max + 1];
             Arrays.fill(big, (byte) 0x5a);
-            big[0] = 1;
-            big[1399] = 2;
+            byte[] fits = new byte[max];
+            Arrays.fill(fits, (byte) 0x3c);
             tunnel.send(Unpooled.wrappedBuffer(big));
+            tunnel.send(Unpooled.wrappedBuffer(fits));
             byte[] answer = back.poll(10, TimeUnit.SECONDS);
-            assertNotNull(answer, "no answer to the 1,400-byte payload");
-            assertArrayEquals(big, answer);
-            assertEquals(1, tunnel.stats().sentAsCapsules());
-            assertEquals(1, tunnel.stats().receivedAsCapsules());
+            assertNotNull(answer, "no answer to the " + max + "-byte payload that fits");
+            assertArrayEquals(fits, answer);
+            assertNull(back.poll(500, TimeUnit.MILLISECONDS), "the payload too large for a datagram went through");
+            UdpTunnelClient.Stats stats = tunnel.stats();
+            assertEquals(1, stats.tooLarge(), stats.toString());
+            assertEquals(1, stats.dropped(), stats.toString());
+            assertEquals(0, stats.sentAsCapsules(), stats.toString());
+            assertEquals(0, stats.receivedAsCapsules(), stats.toString());
         } finally {
             tunnel.close();
         }

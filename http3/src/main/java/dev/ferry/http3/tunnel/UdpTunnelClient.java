@@ -45,6 +45,7 @@ public final class UdpTunnelClient implements UdpTunnel {
     private final LongAdder received = new LongAdder();
     private final LongAdder receivedAsCapsules = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder tooLarge = new LongAdder();
 
     private UdpTunnelClient(Handler handler) {
         this.handler = handler;
@@ -106,7 +107,8 @@ public final class UdpTunnelClient implements UdpTunnel {
     /** A snapshot of this tunnel's counters. */
     @Override
     public Stats stats() {
-        return new Stats(sent.sum(), sentAsCapsules.sum(), received.sum(), receivedAsCapsules.sum(), dropped.sum());
+        return new Stats(sent.sum(), sentAsCapsules.sum(), received.sum(), receivedAsCapsules.sum(), dropped.sum(),
+                tooLarge.sum());
     }
 
     /** Completes when the stream has closed: exceptionally if it was reset or failed. */
@@ -128,10 +130,12 @@ public final class UdpTunnelClient implements UdpTunnel {
      * @param sentAsCapsules     of those, sent as DATAGRAM capsules
      * @param received           payloads delivered to the receiver
      * @param receivedAsCapsules of those, received as DATAGRAM capsules
-     * @param dropped            payloads not sent (tunnel closed, stream full) or received ones not delivered
-     *                           (unknown context ID)
+     * @param dropped            payloads not sent (tunnel closed, stream full, too large) or received ones not
+     *                           delivered (unknown context ID)
+     * @param tooLarge           of the dropped, payloads too large for one of the relay's QUIC DATAGRAM frames
      */
-    public record Stats(long sent, long sentAsCapsules, long received, long receivedAsCapsules, long dropped) {
+    public record Stats(long sent, long sentAsCapsules, long received, long receivedAsCapsules, long dropped,
+                        long tooLarge) {
     }
 
     /** The stream's handler and the tunnel's state; touched only on the event loop. */
@@ -167,8 +171,16 @@ public final class UdpTunnelClient implements UdpTunnel {
                 client.dropped.increment();
                 return;
             }
-            if (!forceCapsules && datagrams != null && datagrams.trySend(stream.streamId(), 0, payload)) {
-                client.sent.increment();
+            if (!forceCapsules && datagrams != null && datagrams.negotiated()) {
+                if (datagrams.trySend(stream.streamId(), 0, payload)) {
+                    client.sent.increment();
+                } else {
+                    // RFC 9297 3.5, RFC 9298 5: too large for a datagram is dropped, as a link of that MTU would;
+                    // a capsule would mislead the local program's path MTU discovery.
+                    payload.release();
+                    client.dropped.increment();
+                    client.tooLarge.increment();
+                }
                 return;
             }
             int size = CapsuleEncoder.datagramSize(0, payload.readableBytes());

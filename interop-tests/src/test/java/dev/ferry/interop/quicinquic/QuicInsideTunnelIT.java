@@ -1,6 +1,7 @@
 package dev.ferry.interop.quicinquic;
 
 import dev.ferry.app.config.TunnelsConfig;
+import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.testorigin.BuiltinOrigin;
 import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
@@ -26,12 +27,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * QUIC inside QUIC: ngtcp2's {@code gtlsclient} talks HTTP/3 to ngtcp2's {@code gtlsserver} through
  * {@code ferry tunnel udp} (a separate process) and a Ferry relay serving CONNECT-UDP. Neither end knows the other
- * is tunnelled; a 10 MiB file must arrive with its hash intact. Inner packets of 1,200 bytes and more do not fit a
- * QUIC DATAGRAM frame of the outer connection, so this also proves the capsule fallback under real traffic.
+ * is tunnelled; a 10 MiB file must arrive with its hash intact.
+ *
+ * <p>Over HTTP/3 every inner packet must ride a QUIC DATAGRAM frame: gtlsserver's path MTU probes, larger than one
+ * outer datagram holds, must be dropped by the relay (counted as too large), never carried as capsules, which would
+ * let the probes succeed and move the whole transfer onto the stream (RFC 9298 section 5, RFC 9297 section 3.5).
+ * Over HTTP/2 every payload is a capsule, since there is nothing else.
  */
 class QuicInsideTunnelIT {
 
@@ -128,6 +134,19 @@ class QuicInsideTunnelIT {
             System.out.printf("[" + name + "] 10 MiB HTTP/3: inside CONNECT-UDP %.2f s (%.1f MB/s), direct %.2f s "
                     + "(%.1f MB/s), tunnel/direct throughput %.2f%n", seconds, (10L << 20) / seconds / 1e6,
                     directSeconds, (10L << 20) / directSeconds / 1e6, directSeconds / seconds);
+
+            // The tunnel's counts join the relay's totals when it ends.
+            stop(tunnel);
+            TunnelCounters totals = relay.awaitTunnelTotals(t -> t.datagramsToClient() > 0);
+            System.out.println("[" + name + "] relay tunnel totals: " + totals);
+            assertTrue(totals.datagramsToClient() >= (10L << 20) / 1500, "payloads to the client: " + totals);
+            if (tunnelOptions.contains("--http2")) {
+                assertTrue(totals.capsulesToClient() > 0, "over HTTP/2 payloads are capsules: " + totals);
+            } else {
+                assertEquals(0, totals.capsulesToClient(), "no payload may leave as a capsule: " + totals);
+                assertTrue(totals.drops(TunnelCounters.Drop.TOO_LARGE) > 0,
+                        "gtlsserver's path MTU probes should have been dropped as too large: " + totals);
+            }
         } finally {
             stop(tunnel);
             gtls.stop();

@@ -19,6 +19,7 @@ import dev.ferry.app.config.TimeoutsConfig;
 import dev.ferry.app.config.TlsFilesConfig;
 import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.app.server.FerryServer;
+import dev.ferry.bridge.tunnel.TunnelCounters;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * A real Ferry relay for integration tests: HTTP/3 on 127.0.0.1 with an ephemeral UDP port, a certificate generated
@@ -71,6 +73,20 @@ public final class FerryRelay implements AutoCloseable {
 
     public FerryServer server() {
         return server;
+    }
+
+    /**
+     * The relay's tunnel totals once {@code done} holds of them, or as they are after 10 s. A tunnel's counts join
+     * the totals when it ends, so a test waits for them after closing its tunnels.
+     */
+    public TunnelCounters awaitTunnelTotals(Predicate<TunnelCounters> done) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        TunnelCounters totals = server().tunnelTotals();
+        while (!done.test(totals) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            totals = server().tunnelTotals();
+        }
+        return totals;
     }
 
     @Override

@@ -41,12 +41,6 @@ final class TunnelRelays {
 
     /** Waits up to 10 s for the relay's totals (summed as tunnels end) to satisfy {@code done}. */
     static TunnelCounters awaitTotals(FerryRelay relay, Predicate<TunnelCounters> done) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        TunnelCounters totals = relay.server().tunnelTotals();
-        while (!done.test(totals) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            totals = relay.server().tunnelTotals();
-        }
-        return totals;
+        return relay.awaitTunnelTotals(done);
     }
 }
