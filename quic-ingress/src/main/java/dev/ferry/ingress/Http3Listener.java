@@ -148,6 +148,7 @@ public final class Http3Listener implements AutoCloseable {
                 .initialMaxStreamDataBidirectionalRemote(settings.initialMaxStreamData())
                 .initialMaxStreamsBidirectional(settings.maxConcurrentStreams())
                 .maxSendUdpPayloadSize(settings.maxUdpPayload())
+                .activeConnectionIdLimit(QuicPaths.ACTIVE_CONNECTION_ID_LIMIT)
                 .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSockets.segmentedPackets(group))
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override

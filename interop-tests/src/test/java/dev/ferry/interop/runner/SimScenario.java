@@ -188,24 +188,29 @@ final class SimScenario implements AutoCloseable {
         return s;
     }
 
-    /** Maps the client's {@code port} to its {@code step}-th new port or address, forgetting the one before. */
+    /**
+     * Maps the client's {@code port} to its {@code step}-th new port or address, forgetting the one before. One nft
+     * run is one transaction: between the old mapping and the new one no packet passes unmapped, which would look
+     * to the server like one more path (the client's real one) at every rebind.
+     */
     private void rebindTo(boolean address, int port, int step) throws IOException {
-        nft("flush", "chain", "inet", TABLE, "rebind");
         String client = RunnerTopology.CLIENT_ADDRESS;
         String real = Integer.toString(port);
+        String rules;
         if (address) {
             String alias = "10.77.0." + (100 + step);
-            nft("add", "rule", "inet", TABLE, "rebind", "ip", "saddr", client, "udp", "sport", real, "udp", "dport",
-                    "443", "counter", "name", "acted", "ip", "saddr", "set", alias);
-            nft("add", "rule", "inet", TABLE, "rebind", "ip", "daddr", alias, "udp", "sport", "443", "udp", "dport",
-                    real, "ip", "daddr", "set", client);
+            rules = "add rule inet " + TABLE + " rebind ip saddr " + client + " udp sport " + real
+                    + " udp dport 443 counter name acted ip saddr set " + alias + "; "
+                    + "add rule inet " + TABLE + " rebind ip daddr " + alias + " udp sport 443 udp dport " + real
+                    + " ip daddr set " + client;
         } else {
             String alias = Integer.toString(40000 + step);
-            nft("add", "rule", "inet", TABLE, "rebind", "ip", "saddr", client, "udp", "sport", real, "udp", "dport",
-                    "443", "counter", "name", "acted", "udp", "sport", "set", alias);
-            nft("add", "rule", "inet", TABLE, "rebind", "ip", "daddr", client, "udp", "sport", "443", "udp", "dport",
-                    alias, "udp", "dport", "set", real);
+            rules = "add rule inet " + TABLE + " rebind ip saddr " + client + " udp sport " + real
+                    + " udp dport 443 counter name acted udp sport set " + alias + "; "
+                    + "add rule inet " + TABLE + " rebind ip daddr " + client + " udp sport 443 udp dport " + alias
+                    + " udp dport set " + real;
         }
+        nft("flush chain inet " + TABLE + " rebind; " + rules);
     }
 
     /** The client's UDP port: its namespace runs nothing else that holds one. -1 while it has none yet. */
