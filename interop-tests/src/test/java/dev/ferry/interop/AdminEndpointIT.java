@@ -109,6 +109,12 @@ class AdminEndpointIT {
             grep(text, "ferry_quic_connections"));
         assertTrue(text.contains("ferry_response_head_duration_seconds_count"), "head durations exported");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics exported");
+        // The requests are over: the keep-alive connections they used wait in the pool, open and idle.
+        double open = value(text, "ferry_origin_connections{origin=\"builtin\",state=\"open\"}");
+        double idle = value(text, "ferry_origin_connections{origin=\"builtin\",state=\"idle\"}");
+        assertTrue(idle >= 1 && idle <= open, "origin pool: open " + open + ", idle " + idle + "\n"
+            + grep(text, "ferry_origin_"));
+        assertEquals(0.0, value(text, "ferry_origin_waiting_requests{origin=\"builtin\"}"), grep(text, "ferry_origin_"));
         assertFalse(text.contains("127.0.0.1"), "no address in a label:\n" + grep(text, "127.0.0.1"));
         assertFalse(text.contains(":" + relay.port()), "no relay address in a label");
         for (String path : paths) {
@@ -210,25 +216,97 @@ class AdminEndpointIT {
   @Test
   void aClientChosenConnectProtocolBecomesNoLabel() throws Exception {
     Path work = WorkDirs.create("admin-connect-protocol");
-    try (BuiltinOrigin origin = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build()
-            .start();
-         FerryRelay relay = FerryRelay.builder(work.resolve("state"))
-             .origin(FerryRelay.h1("builtin", origin.address())).tunnels(openTunnels()).admin(loopbackAdmin())
-             .start();
-         RawHttp3Client client = new RawHttp3Client();
-         RawHttp3Connection connection = client.connect(relay.address())) {
+    try (TunnelRelay t = TunnelRelay.start(work)) {
       List<String> outcomes = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        RawOutcome outcome = connection.send(RawRequest.standard("CONNECT", connection.authority(),
+        RawOutcome outcome = t.connection.send(RawRequest.standard("CONNECT", t.connection.authority(),
             "/.well-known/masque/udp/10.9.8.7/443/")
             .field(":protocol", "probe-10.9.8.7-secret-path-" + i).build()).get(10, TimeUnit.SECONDS);
         outcomes.add(outcome.toString());
       }
-      String text = get(relay.server().adminAddress(), "/metrics").body();
+      String text = get(t.relay.server().adminAddress(), "/metrics").body();
       System.out.println("[admin-connect-protocol] outcomes " + outcomes + "; series:\n"
           + grep(text, "ferry_requests_total{"));
       assertFalse(text.contains("probe-10.9.8.7"),
           "a client-chosen :protocol became a label value:\n" + grep(text, "probe-10.9.8.7"));
+    }
+  }
+
+  /**
+   * Refused tunnels are counted by kind and by the Proxy-Status error type that refused them, and the refused target
+   * is in no series.
+   */
+  @Test
+  void tunnelRefusalsAreCountedByKindAndReason() throws Exception {
+    Path work = WorkDirs.create("admin-tunnel-refusals");
+    try (TunnelRelay t = TunnelRelay.start(work)) {
+      FerryRelay relay = t.relay;
+      RawHttp3Connection connection = t.connection;
+      // 10.9.8.7 is private: the default egress policy refuses it for both kinds.
+      RawOutcome udp = connection.send(RawRequest.standard("CONNECT", connection.authority(),
+          "/.well-known/masque/udp/10.9.8.7/443/").field(":protocol", "connect-udp").build())
+          .get(10, TimeUnit.SECONDS);
+      RawOutcome tcp = connection.send(RawRequest.builder().field(":method", "CONNECT")
+          .field(":authority", "10.9.8.7:443").build()).get(10, TimeUnit.SECONDS);
+      // An exchange is counted when it completes, which may come a moment after its answer reached the client.
+      String text = "";
+      for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline; Thread.sleep(50)) {
+        text = get(relay.server().adminAddress(), "/metrics").body();
+        if (text.contains("origin=\"connect\"") && text.contains("origin=\"connect-udp\"")) {
+          break;
+        }
+      }
+      System.out.println("[admin-tunnel-refusals] " + udp + " / " + tcp + "; series:\n"
+          + grep(text, "ferry_proxy_errors_total{"));
+      assertTrue(text.contains("ferry_proxy_errors_total{error=\"destination_ip_prohibited\",origin=\"connect-udp\"} 1.0"),
+          "CONNECT-UDP refusal by reason:\n" + grep(text, "ferry_proxy_errors_total{"));
+      assertTrue(text.contains("ferry_proxy_errors_total{error=\"destination_ip_prohibited\",origin=\"connect\"} 1.0"),
+          "CONNECT refusal by reason:\n" + grep(text, "ferry_proxy_errors_total{"));
+      assertFalse(text.contains("10.9.8.7"), "the refused target in a series:\n" + grep(text, "10.9.8.7"));
+    }
+  }
+
+  /** A relay with open tunnels and an admin endpoint in front of a built-in origin, and a raw HTTP/3 connection. */
+  private static final class TunnelRelay implements AutoCloseable {
+    final BuiltinOrigin origin;
+    final FerryRelay relay;
+    final RawHttp3Client client;
+    final RawHttp3Connection connection;
+
+    private TunnelRelay(BuiltinOrigin origin, FerryRelay relay, RawHttp3Client client, RawHttp3Connection connection) {
+      this.origin = origin;
+      this.relay = relay;
+      this.client = client;
+      this.connection = connection;
+    }
+
+    static TunnelRelay start(Path work) throws Exception {
+      BuiltinOrigin origin = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build().start();
+      FerryRelay relay = null;
+      RawHttp3Client client = null;
+      try {
+        relay = FerryRelay.builder(work.resolve("state")).origin(FerryRelay.h1("builtin", origin.address()))
+            .tunnels(openTunnels()).admin(loopbackAdmin()).start();
+        client = new RawHttp3Client();
+        return new TunnelRelay(origin, relay, client, client.connect(relay.address()));
+      } catch (Exception | Error e) {
+        if (client != null) {
+          client.close();
+        }
+        if (relay != null) {
+          relay.close();
+        }
+        origin.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try (BuiltinOrigin o = origin; FerryRelay r = relay; RawHttp3Client c = client;
+           RawHttp3Connection conn = connection) {
+        // closes all four, the connection first
+      }
     }
   }
 
@@ -242,6 +320,16 @@ class AdminEndpointIT {
       throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + path))
         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The value of the series {@code series} (name and labels as exposed) in a scrape, NaN when absent. */
+  private static double value(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return Double.NaN;
   }
 
   private static String grep(String text, String needle) {

@@ -98,6 +98,11 @@ final class Http1ConnectionPool {
         idle.addFirst(new IdleConnection(channel, System.nanoTime()));
     }
 
+    /** The pool's counts; call on its loop. */
+    PoolStats stats() {
+        return new PoolStats(open, idle.size(), waiters.size());
+    }
+
     private void onClosed(Channel channel) {
         open--;
         idle.removeIf(c -> c.channel() == channel);

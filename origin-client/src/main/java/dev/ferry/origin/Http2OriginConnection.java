@@ -116,6 +116,18 @@ final class Http2OriginConnection {
         return ready;
     }
 
+    /** One connection if it is up or being opened, with the streams waiting for a slot on it; call on the loop. */
+    PoolStats stats() {
+        if (connection == null || (connection.isDone() && !connection.isSuccess())) {
+            return PoolStats.EMPTY;
+        }
+        Channel parent = connection.getNow();
+        if (parent == null) {
+            return new PoolStats(1, 0, 0);
+        }
+        return parent.isActive() ? new PoolStats(1, 0, Http2StreamSlots.of(parent).waiting()) : PoolStats.EMPTY;
+    }
+
     void close() {
         Future<Channel> current = connection;
         if (current != null && current.isSuccess()) {

@@ -51,6 +51,11 @@ final class Http2StreamSlots {
         }
     }
 
+    /** Streams waiting for a slot; call on the connection's loop. */
+    int waiting() {
+        return waiting.size();
+    }
+
     /** A stream opened through {@link #acquire} closed (or never opened): the next waiting one may go. */
     void release() {
         open--;

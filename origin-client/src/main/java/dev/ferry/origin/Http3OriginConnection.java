@@ -161,6 +161,15 @@ final class Http3OriginConnection {
         return ready;
     }
 
+    /** One connection if it is up or being opened; call on the loop. */
+    PoolStats stats() {
+        if (connection == null || connection.isCompletedExceptionally()) {
+            return PoolStats.EMPTY;
+        }
+        Http3Connection c = connection.getNow(null);
+        return c == null || usable(c) ? new PoolStats(1, 0, 0) : PoolStats.EMPTY;
+    }
+
     void close() {
         CompletableFuture<Http3Connection> current = connection;
         if (current != null && current.isDone() && !current.isCompletedExceptionally()) {

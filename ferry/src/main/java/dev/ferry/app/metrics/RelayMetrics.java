@@ -3,6 +3,7 @@ package dev.ferry.app.metrics;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.ingress.Http3Listener;
 import dev.ferry.ingress.QuicTransportTotals;
+import dev.ferry.origin.HttpOriginConnector;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -68,6 +69,11 @@ public final class RelayMetrics {
         FunctionCounter.builder(metric, totals, value)
                 .description("QUIC transport counts of closed connections (quiche's), by what happened")
                 .tags("listener", listener, "what", what).register(registry);
+    }
+
+    /** Connection gauges of one HTTP origin, counted on its event loops when scraped. */
+    public void bindOrigin(String name, HttpOriginConnector connector) {
+        OriginPoolGauges.register(registry, name, connector);
     }
 
     /** Tunnel totals, read from the relay's counters when scraped. */

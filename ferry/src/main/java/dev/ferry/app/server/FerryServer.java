@@ -290,6 +290,7 @@ public final class FerryServer implements AutoCloseable {
                 HttpOriginConnector http = HttpOriginConnector.create(OriginFactory.settings(origin),
                         event -> System.err.println("ferry: " + event));
                 connectors.add(http);
+                metrics.bindOrigin(origin.name(), http);
                 connector = http;
             }
             origins.put(origin.name(), new SelectedOrigin(origin.name(), connector,
