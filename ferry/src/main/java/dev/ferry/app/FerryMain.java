@@ -3,6 +3,7 @@ package dev.ferry.app;
 import dev.ferry.app.cli.BenchCommand;
 import dev.ferry.app.cli.CheckCommand;
 import dev.ferry.app.cli.GeofeedCommand;
+import dev.ferry.app.cli.ReloadCommand;
 import dev.ferry.app.cli.GetCommand;
 import dev.ferry.app.cli.InteropCommand;
 import dev.ferry.app.cli.ServeCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "An HTTP/3 and QUIC relay",
         subcommands = {ServeCommand.class, CheckCommand.class, GeofeedCommand.class, GetCommand.class,
                 BenchCommand.class, dev.ferry.app.cli.TokenCommand.class, dev.ferry.app.cli.TunnelCommand.class,
-                InteropCommand.class})
+                InteropCommand.class, ReloadCommand.class})
 public final class FerryMain implements Runnable {
 
     public static void main(String[] args) {

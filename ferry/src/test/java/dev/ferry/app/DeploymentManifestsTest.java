@@ -175,6 +175,8 @@ class DeploymentManifestsTest {
     @Test
     void systemdUnitRunsTheDocumentedConfigAndOutlivesTheDrain() throws IOException {
         Map<String, List<String>> unit = readUnit("systemd/ferry.service");
+        // systemctl reload sends what ferry serve reloads its file on.
+        assertEquals(List.of("/bin/kill -HUP $MAINPID"), unit.get("Service.ExecReload"));
         List<String> execStart = List.of(only(unit, "Service.ExecStart").split("\\s+"));
         assertEquals("/opt/ferry/ferry.jar", argumentAfter(execStart, "-jar"));
         assertEquals("serve", argumentAfter(execStart, "/opt/ferry/ferry.jar"));

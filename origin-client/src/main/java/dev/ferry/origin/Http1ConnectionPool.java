@@ -23,6 +23,8 @@ final class Http1ConnectionPool {
     private final ArrayDeque<IdleConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Promise<Channel>> waiters = new ArrayDeque<>();
     private int open;
+    /** Set when the origin's connector closes (a reload replaced it): connections are no longer kept. */
+    private boolean closed;
 
     private record IdleConnection(Channel channel, long sinceNanos) {
     }
@@ -86,6 +88,10 @@ final class Http1ConnectionPool {
             return;
         }
         channel.attr(REUSED).set(Boolean.TRUE);
+        if (closed) {
+            channel.close();
+            return;
+        }
         Promise<Channel> waiter = waiters.poll();
         if (waiter != null) {
             waiter.setSuccess(channel);
@@ -96,6 +102,18 @@ final class Http1ConnectionPool {
             return;
         }
         idle.addFirst(new IdleConnection(channel, System.nanoTime()));
+    }
+
+    /**
+     * Closes the idle connections and keeps none from now on; connections still serving an exchange close when it
+     * ends. Call on the pool's loop.
+     */
+    void close() {
+        closed = true;
+        IdleConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.channel().close();
+        }
     }
 
     /** The pool's counts; call on its loop. */

@@ -153,19 +153,33 @@ public final class HttpOriginConnector implements OriginConnector {
             activeHealth.close();
         }
         for (LoopState state : loops.values()) {
+            for (Http1ConnectionPool pool : state.http1) {
+                if (pool != null) {
+                    onLoop(state, pool::close);
+                }
+            }
             for (Http2OriginConnection c : state.http2) {
                 if (c != null) {
-                    state.loop.execute(c::close);
+                    onLoop(state, c::close);
                 }
             }
             for (Http3OriginConnection c : state.http3) {
                 if (c != null) {
-                    state.loop.execute(c::close);
+                    onLoop(state, c::close);
                 }
             }
             if (state.http3Client != null) {
                 state.http3Client.close();
             }
+        }
+    }
+
+    /** Runs {@code task} on the loop's thread; nothing to do when the loop has already stopped with its channels. */
+    private static void onLoop(LoopState state, Runnable task) {
+        try {
+            state.loop.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // The loop closed every channel it had when it stopped.
         }
     }
 

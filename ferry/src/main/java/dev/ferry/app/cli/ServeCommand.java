@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ferry serve [--config FILE]}: runs the relay until interrupted. Without a file it runs the built-in
  * default: HTTP/3 on 127.0.0.1:8443 with a certificate generated into the state directory, in front of a small
- * built-in HTTP/1.1 origin on an ephemeral loopback port.
+ * built-in HTTP/1.1 origin on an ephemeral loopback port. With a file, SIGHUP ({@code ferry reload}) applies the
+ * file again without dropping a request ({@link ConfigReloader}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the relay (the built-in default when no --config is given)")
@@ -61,6 +62,9 @@ public final class ServeCommand implements Callable<Integer> {
             resources.add(0, server);
             if (server.warmUpSummary() != null) {
                 err.println("ferry: warmed up: " + server.warmUpSummary());
+            }
+            if (config != null) {
+                resources.add(1, ConfigReloader.install(config, server, effective.stateDir(), err));
             }
             printBanner(effective, server, config == null);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -144,7 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             }
         }
-        out.println("ferry: press Ctrl-C to stop");
+        out.println("ferry: press Ctrl-C to stop" + (builtin ? "" : "; ferry reload (or SIGHUP) applies the file again"));
     }
 
     private static String hostPort(InetSocketAddress address) {

@@ -21,7 +21,8 @@ final class OriginPoolGauges {
     /** A loop busy for longer than this leaves the gauges at their last value. */
     private static final long WAIT_MILLIS = 1000;
 
-    private final HttpOriginConnector connector;
+    /** The origin's connector now: a reload replaces it, and the gauges follow. */
+    private volatile HttpOriginConnector connector;
     private PoolStats last = PoolStats.EMPTY;
     private long readAt = System.nanoTime() - 2 * FRESH_NANOS;
 
@@ -29,13 +30,20 @@ final class OriginPoolGauges {
         this.connector = connector;
     }
 
-    static void register(MeterRegistry registry, String origin, HttpOriginConnector connector) {
+    static OriginPoolGauges register(MeterRegistry registry, String origin, HttpOriginConnector connector) {
         OriginPoolGauges gauges = new OriginPoolGauges(connector);
         gauge(registry, "ferry.origin.connections", origin, "open", gauges, PoolStats::open);
         gauge(registry, "ferry.origin.connections", origin, "idle", gauges, PoolStats::idle);
         Gauge.builder("ferry.origin.waiting.requests", gauges, g -> g.read().waiting())
                 .description("Requests waiting for a connection or a stream slot to the origin")
                 .tag("origin", origin).register(registry);
+        return gauges;
+    }
+
+    /** Counts {@code next}'s connections from now on (the origin's connector after a reload). */
+    synchronized void use(HttpOriginConnector next) {
+        connector = next;
+        readAt = System.nanoTime() - 2 * FRESH_NANOS;
     }
 
     private static void gauge(MeterRegistry registry, String name, String origin, String state,

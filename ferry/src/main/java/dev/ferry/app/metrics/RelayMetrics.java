@@ -71,9 +71,17 @@ public final class RelayMetrics {
                 .tags("listener", listener, "what", what).register(registry);
     }
 
+    private final java.util.Map<String, OriginPoolGauges> originGauges = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Connection gauges of one HTTP origin, counted on its event loops when scraped. */
     public void bindOrigin(String name, HttpOriginConnector connector) {
-        OriginPoolGauges.register(registry, name, connector);
+        // Meters live as long as the registry: after a reload the same gauges count the new connector.
+        OriginPoolGauges existing = originGauges.get(name);
+        if (existing != null) {
+            existing.use(connector);
+        } else {
+            originGauges.put(name, OriginPoolGauges.register(registry, name, connector));
+        }
     }
 
     /** Tunnel totals, read from the relay's counters when scraped. */

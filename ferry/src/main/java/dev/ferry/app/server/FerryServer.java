@@ -1,28 +1,15 @@
 package dev.ferry.app.server;
 
 import dev.ferry.bridge.transport.Transport;
-import dev.ferry.privacy.SourceNetworkPolicy;
-import dev.ferry.privacy.GeoEgress;
-import dev.ferry.privacy.IngressPolicy;
-import dev.ferry.app.config.PrivacyConfig;
 import java.util.Set;
-import java.util.HashSet;
-import dev.ferry.app.config.RouteConfig;
-import dev.ferry.app.config.HookConfig;
 import dev.ferry.app.config.FerryConfig;
-import dev.ferry.app.config.HeadersConfig;
 import dev.ferry.app.config.ListenerConfig;
-import dev.ferry.app.config.OriginConfig;
 import dev.ferry.app.admin.AdminServer;
 import dev.ferry.app.config.QuicConfig;
 import dev.ferry.app.metrics.RelayMetrics;
 import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.bridge.tunnel.TunnelCounters;
-import dev.ferry.app.hooks.AccessLogHook;
-import dev.ferry.bridge.builtin.ForwardingHook;
 import dev.ferry.bridge.exchange.ExchangeDriver;
-import dev.ferry.bridge.exchange.OriginSelector.SelectedOrigin;
-import dev.ferry.bridge.headers.ForwardingPolicy;
 import dev.ferry.bridge.hook.ProxyHook;
 import dev.ferry.ingress.Http3Listener;
 import dev.ferry.ingress.QuicListenerSettings;
@@ -31,9 +18,6 @@ import dev.ferry.app.config.AddressValidationConfig;
 import dev.ferry.tcpingress.TcpListener;
 import dev.ferry.tcpingress.TcpListenerSettings;
 import dev.ferry.tcpingress.TcpTls;
-import dev.ferry.bridge.exchange.OriginConnector;
-import dev.ferry.origin.HttpOriginConnector;
-import dev.ferry.origin.files.FileOriginConnector;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -41,10 +25,7 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -53,21 +34,22 @@ import java.util.function.Consumer;
  * Thin by design: each piece it wires lives in its own module.
  */
 public final class FerryServer implements AutoCloseable {
-    private final FerryConfig config;
+    /** The configuration running now; a reload replaces it. */
+    private volatile FerryConfig config;
     private final List<ProxyHook> userHooks;
     private final Consumer<String> accessLog;
     private final EventLoopGroup group;
     private final List<Http3Listener> listeners = new ArrayList<>();
     /** The TCP side of each listener, at the same index; null where a listener has none. */
     private final List<TcpListener> tcpListeners = new ArrayList<>();
-    private final List<HttpOriginConnector> connectors = new ArrayList<>();
+    /** The exchange path new exchanges take; a reload replaces it. */
+    private ExchangePath path;
+    /** Replaced paths whose last exchanges are still running; closed as each drains, or with the relay. */
+    private final Set<ExchangePath> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RelayMetrics metrics = new RelayMetrics();
     private AdminServer admin;
     /** Set when a graceful close begins: /readyz answers 503 from then on. */
-    private volatile boolean draining;
-    private TunnelWiring tunnels;
-    /** The access log's writer when this server opened it (not when the caller gave its own sink). */
-    private AsyncLineWriter ownAccessLog;
+    private volatile boolean stopping;
     private volatile boolean closed;
     private ExchangeDriver driver;
     /** How the warm-up went; null when there was none. */
@@ -105,13 +87,8 @@ public final class FerryServer implements AutoCloseable {
         }
         try {
             TunnelsConfig tunnelsConfig = config.tunnels();
-            if (tunnelsConfig.enabled()) {
-                tunnels = new TunnelWiring(tunnelsConfig);
-            }
-            driver = new ExchangeDriver(hooks(), routes(),
-                    new ExchangeDriver.Settings(config.proxyName(), config.headers().via(),
-                            config.errors().verbose(), config.timeouts().hookDecision().toMillis()),
-                    tunnels == null ? null : tunnels.settings());
+            path = ExchangePath.build(config, userHooks, accessLog, metrics, null);
+            driver = new ExchangeDriver(path.hooks, path.routes, path.settings, path.tunnels);
             for (ListenerConfig listener : config.listeners()) {
                 ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());
                 QuicConfig q = listener.quic();
@@ -225,100 +202,6 @@ public final class FerryServer implements AutoCloseable {
         return java.util.Collections.unmodifiableList(tcpListeners);
     }
 
-    /**
-     * The global chain: the configured {@code hooks:} in their order, with each built-in where it is named. A
-     * built-in not named keeps its default place: proxy-auth first (no other hook sees a client that did not
-     * authenticate), then the hooks given in code, the configured ones, forwarding and the access log last. A
-     * privacy role's policy comes before all of them.
-     */
-    private List<ProxyHook> hooks() {
-        Map<String, ProxyHook> builtins = new LinkedHashMap<>();
-        ProxyHook auth = tunnels == null ? null : tunnels.authHook(config.proxyName());
-        if (auth != null) {
-            builtins.put(HookConfig.PROXY_AUTH, auth);
-        }
-        HeadersConfig headers = config.headers();
-        ForwardingPolicy.Mode mode = ForwardingPolicy.Mode.valueOf(headers.forwarding().toUpperCase(Locale.ROOT));
-        ForwardingPolicy.Style style = ForwardingPolicy.Style.valueOf(
-                headers.forwardingStyle().toUpperCase(Locale.ROOT).replace('-', '_'));
-        builtins.put(HookConfig.FORWARDING,
-                ForwardingHook.create(ForwardingPolicy.of(mode, style, headers.strip()), config.proxyName()));
-        if (config.accessLog().enabled()) {
-            Consumer<String> sink = accessLog;
-            if (sink == null) {
-                ownAccessLog = AccessLogSinks.open(config.accessLog());
-                sink = ownAccessLog;
-            }
-            builtins.put(HookConfig.ACCESS_LOG, AccessLogHook.create(sink, config.accessLogFields()));
-        }
-        Set<String> placed = new HashSet<>();
-        List<ProxyHook> configured = new ArrayList<>();
-        for (HookConfig hook : config.hooks()) {
-            if (hook instanceof HookConfig.Plugin plugin) {
-                configured.add(plugin.hook());
-            } else if (builtins.containsKey(hook.name())) {
-                placed.add(hook.name());
-                configured.add(builtins.get(hook.name()));
-            }
-        }
-        List<ProxyHook> chain = new ArrayList<>();
-        // Before everything, named hooks included: no order written in a file can open a hop to more.
-        chain.addAll(privacyRole());
-        if (auth != null && !placed.contains(HookConfig.PROXY_AUTH)) {
-            chain.add(auth);
-        }
-        chain.addAll(userHooks);
-        chain.addAll(configured);
-        for (String last : List.of(HookConfig.FORWARDING, HookConfig.ACCESS_LOG)) {
-            if (builtins.containsKey(last) && !placed.contains(last)) {
-                chain.add(builtins.get(last));
-            }
-        }
-        // Last: it only records how each exchange ended.
-        chain.add(metrics.exchangeHook());
-        return chain;
-    }
-
-    private RouteTable routes() {
-        Map<String, SelectedOrigin> origins = new LinkedHashMap<>();
-        for (OriginConfig origin : config.origins().values()) {
-            OriginConnector connector;
-            if (origin.protocol() == dev.ferry.app.config.OriginProtocol.FILES) {
-                connector = FileOriginConnector.create(origin.name(), origin.root());
-            } else {
-                // Endpoints taken out of the rotation by active health checks, and brought back: one line each.
-                HttpOriginConnector http = HttpOriginConnector.create(OriginFactory.settings(origin),
-                        event -> System.err.println("ferry: " + event));
-                connectors.add(http);
-                metrics.bindOrigin(origin.name(), http);
-                connector = http;
-            }
-            origins.put(origin.name(), new SelectedOrigin(origin.name(), connector,
-                    origin.timeouts().response().toMillis(), origin.timeouts().idle().toMillis()));
-        }
-        return new RouteTable(config.effectiveRoutes(), origins, FerryServer::routeHooks);
-    }
-
-    /** The hooks of this relay's privacy role: none when it is no hop of a privacy relay. */
-    private List<ProxyHook> privacyRole() {
-        PrivacyConfig privacy = config.privacy();
-        List<ProxyHook> role = new ArrayList<>();
-        if (privacy.isIngress()) {
-            role.add(new IngressPolicy(privacy.nextHops()));
-        }
-        if (privacy.isEgress() && !privacy.sourceNetworks().isEmpty()) {
-            role.add(new SourceNetworkPolicy(privacy.sourceNetworks()));
-        }
-        if (privacy.isEgress() && !privacy.egressPools().isEmpty()) {
-            role.add(new GeoEgress(privacy.egressPools(), config.proxyName()));
-        }
-        return role;
-    }
-
-    private static List<ProxyHook> routeHooks(RouteConfig route) {
-        return route.hooks().stream().map(h -> ((HookConfig.Plugin) h).hook()).toList();
-    }
-
     /** The bound address of each listener, in configuration order (real ports when port 0 was asked for). */
     public List<InetSocketAddress> listenerAddresses() {
         return listeners.stream().map(Http3Listener::localAddress).toList();
@@ -336,11 +219,43 @@ public final class FerryServer implements AutoCloseable {
 
     /** How many times passive health checks ejected an origin endpoint, summed over origins and event loops. */
     public long originEjections() {
-        long sum = 0;
-        for (HttpOriginConnector connector : connectors) {
-            sum += connector.ejections();
+        ExchangePath current = path;
+        return current == null ? 0 : current.originEjections();
+    }
+
+    /**
+     * Applies {@code next} to new exchanges; running ones finish on the configuration they started with, and what
+     * only the old one used (origin connections, tunnel sockets) closes after its last exchange. Settings that
+     * live in bound sockets or TLS contexts cannot change this way.
+     *
+     * @return why {@code next} was refused (the running configuration then stays), or an empty list when applied
+     */
+    public synchronized List<String> reload(FerryConfig next) {
+        if (closed) {
+            return List.of("the relay is shutting down");
         }
-        return sum;
+        List<String> restartOnly = RestartOnlySettings.changes(config, next);
+        if (!restartOnly.isEmpty()) {
+            return restartOnly;
+        }
+        ExchangePath previous = path;
+        ExchangePath built;
+        try {
+            built = ExchangePath.build(next, userHooks, accessLog, metrics, previous);
+        } catch (RuntimeException e) {
+            return List.of("cannot apply the configuration: " + e.getMessage());
+        }
+        path = built;
+        config = next;
+        built.takeOver(previous);
+        draining.add(previous);
+        // Closed off the event loop whose exchange ended last: closing connectors and the log may wait a moment.
+        driver.replace(built.hooks, built.routes, built.settings, built.tunnels).whenCompleteAsync((ignored, e) -> {
+            if (draining.remove(previous)) {
+                previous.close();
+            }
+        });
+        return List.of();
     }
 
     /** Bytes, datagrams and drops of every tunnel that ended so far (zero when tunnels are off). */
@@ -357,7 +272,7 @@ public final class FerryServer implements AutoCloseable {
      * finish for up to {@code grace}, later ones are refused as safe to retry; then everything closes.
      */
     public void close(Duration grace) {
-        draining = true;
+        stopping = true;
         // Every listener drains at once: one after another, the last would only send GOAWAY once the others had
         // used up their grace, and a stop would take the sum of them.
         List<Thread> drains = new ArrayList<>();
@@ -391,7 +306,7 @@ public final class FerryServer implements AutoCloseable {
             return;
         }
         closed = true;
-        draining = true;
+        stopping = true;
         if (admin != null) {
             admin.close();
         }
@@ -403,17 +318,19 @@ public final class FerryServer implements AutoCloseable {
         for (Http3Listener listener : listeners) {
             listener.close();
         }
-        for (HttpOriginConnector connector : connectors) {
-            connector.close();
+        List<ExchangePath> paths = new ArrayList<>();
+        for (ExchangePath replaced : List.copyOf(draining)) {
+            if (draining.remove(replaced)) {
+                paths.add(replaced);
+            }
         }
-        if (tunnels != null) {
-            tunnels.close();
+        if (path != null) {
+            paths.add(path);
         }
+        paths.forEach(ExchangePath::closeConnections);
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        if (ownAccessLog != null) {
-            // After the loops: the lines of the exchanges that ended while closing are written too.
-            ownAccessLog.close();
-        }
+        // After the loops: the access log gets the lines of the exchanges that ended while closing.
+        paths.forEach(ExchangePath::closeAccessLog);
         metrics.close();
     }
 
@@ -431,12 +348,12 @@ public final class FerryServer implements AutoCloseable {
     private final class AdminView implements AdminServer.Relay {
         @Override
         public boolean ready() {
-            return !draining && !closed && !listeners.isEmpty();
+            return !stopping && !closed && !listeners.isEmpty();
         }
 
         @Override
         public String notReadyReason() {
-            return draining ? "draining" : "starting";
+            return stopping ? "draining" : "starting";
         }
 
         @Override
@@ -462,7 +379,7 @@ public final class FerryServer implements AutoCloseable {
                 }
                 j.append('}');
             }
-            return j.append("], \"draining\": ").append(draining).append("}\n").toString();
+            return j.append("], \"draining\": ").append(stopping).append("}\n").toString();
         }
     }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 final class Exchange implements ClientStreamListener, OriginListener {
     private static final Object END = new Object();
 
-    private final ExchangeDriver driver;
+    /** The configuration this exchange started on, kept to its end. */
+    private final Generation generation;
     private final ClientStream client;
     private final ExchangeContext ctx;
     private final RequestHead clientRequest;
@@ -57,19 +58,19 @@ final class Exchange implements ClientStreamListener, OriginListener {
     private long requestBodyBytes;
     private long responseBodyBytes;
 
-    Exchange(ExchangeDriver driver, ClientStream client, ExchangeContext ctx, RequestHead clientRequest) {
-        this.driver = driver;
+    Exchange(Generation generation, ClientStream client, ExchangeContext ctx, RequestHead clientRequest) {
+        this.generation = generation;
         this.client = client;
         this.ctx = ctx;
         this.clientRequest = clientRequest;
-        this.hooks = driver.hooks();
-        this.life = new ExchangeLifecycle(client, ctx);
+        this.hooks = generation.hooks;
+        this.life = new ExchangeLifecycle(client, ctx, generation::exit);
     }
 
     void start() {
         // Hold the request body until an origin exists to take it.
         client.setReading(false);
-        if (driver.settings().via() && ViaField.seenBefore(clientRequest.headers(), driver.settings().proxyName())) {
+        if (generation.settings.via() && ViaField.seenBefore(clientRequest.headers(), generation.settings.proxyName())) {
             fail(new ProxyException(ProxyErrorType.PROXY_LOOP_DETECTED, ProxyException.Side.PROXY, false,
                     "request already passed through this proxy"));
             return;
@@ -80,8 +81,8 @@ final class Exchange implements ClientStreamListener, OriginListener {
     // ---- request phases -------------------------------------------------------------------------------------
 
     private void runRequestHooks(int from) {
-        HookPhase.run(driver.hooks(), from, client.eventLoop(), hook -> hook.onRequest(ctx, clientRequest),
-                requestPhaseOutcome(this::selectOrigin), driver.settings().deferTimeoutMillis());
+        HookPhase.run(generation.hooks, from, client.eventLoop(), hook -> hook.onRequest(ctx, clientRequest),
+                requestPhaseOutcome(this::selectOrigin), generation.settings.deferTimeoutMillis());
     }
 
     /** Where a request phase leads: on to {@code next}, or to a local answer or a failure. */
@@ -95,7 +96,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
      */
     private void selectOrigin() {
         try {
-            origin = driver.selector().select(ctx, clientRequest);
+            origin = generation.selector.select(ctx, clientRequest);
         } catch (RuntimeException e) {
             fail(e instanceof ProxyException pe ? pe : hookFailure(e));
             return;
@@ -105,19 +106,19 @@ final class Exchange implements ClientStreamListener, OriginListener {
             openOrigin();
             return;
         }
-        List<ProxyHook> chain = new ArrayList<>(driver.hooks());
+        List<ProxyHook> chain = new ArrayList<>(generation.hooks);
         chain.addAll(origin.hooks());
         hooks = List.copyOf(chain);
         HookPhase.run(origin.hooks(), 0, client.eventLoop(), hook -> hook.onRequest(ctx, clientRequest),
-                requestPhaseOutcome(this::openOrigin), driver.settings().deferTimeoutMillis());
+                requestPhaseOutcome(this::openOrigin), generation.settings.deferTimeoutMillis());
     }
 
     private void openOrigin() {
         life.opening();
         try {
             RequestHead.Builder originRequest = clientRequest.toBuilder();
-            if (driver.settings().via()) {
-                ViaField.append(originRequest.headers(), ctx.clientProtocol(), driver.settings().proxyName());
+            if (generation.settings.via()) {
+                ViaField.append(originRequest.headers(), ctx.clientProtocol(), generation.settings.proxyName());
             }
             for (ProxyHook hook : hooks) {
                 hook.onOriginRequest(ctx, originRequest);
@@ -331,7 +332,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         ResponseHead.Builder head;
         try {
             head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
-                    driver.settings().proxyName(), driver.settings().via());
+                    generation.settings.proxyName(), generation.settings.via());
         } catch (ProxyException e) {
             // A malformed interim response is not worth failing the exchange over: the final one decides.
             return;
@@ -348,7 +349,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         cancel(responseTimer);
         life.touch();
         ResponseHead.Builder head = ResponseTranslator.fromOrigin(originStatus, headers, protocolVersion,
-                driver.settings().proxyName(), driver.settings().via());
+                generation.settings.proxyName(), generation.settings.via());
         try {
             for (int i = hooks.size() - 1; i >= 0; i--) {
                 hooks.get(i).onOriginResponse(ctx, head);
@@ -460,7 +461,7 @@ final class Exchange implements ClientStreamListener, OriginListener {
         if (originExchange != null) {
             originExchange.abort();
         }
-        responseBodyBytes += life.answerError(hooks, driver.settings(), error, requestSent);
+        responseBodyBytes += life.answerError(hooks, generation.settings, error, requestSent);
         complete(error);
     }
 

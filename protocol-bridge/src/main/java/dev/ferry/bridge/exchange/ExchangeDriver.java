@@ -8,17 +8,16 @@ import dev.ferry.bridge.tunnel.TunnelSettings;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Starts exchanges: the shared, immutable part (hooks, routing, settings) that every {@link Exchange} reads.
- * One driver serves every listener and event loop; it holds no per-exchange state.
+ * Starts exchanges on the current {@link Generation} of the exchange path (hooks, routing, settings, tunnels),
+ * which {@link #replace} swaps for a reload while running exchanges finish on theirs. One driver serves every
+ * listener and event loop; it holds no per-exchange state.
  */
 public final class ExchangeDriver {
-    private final List<ProxyHook> hooks;
-    private final OriginSelector selector;
-    private final Settings settings;
-    private final TunnelSettings tunnels;
+    private volatile Generation current;
     private final TunnelCounters tunnelTotals = new TunnelCounters();
     private final AtomicLong ids = new AtomicLong();
 
@@ -62,10 +61,40 @@ public final class ExchangeDriver {
      */
     public ExchangeDriver(List<ProxyHook> hooks, OriginSelector selector, Settings settings,
                           TunnelSettings tunnels) {
-        this.hooks = List.copyOf(hooks);
-        this.selector = Objects.requireNonNull(selector, "selector");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.tunnels = tunnels;
+        this.current = generation(hooks, selector, settings, tunnels);
+    }
+
+    private static Generation generation(List<ProxyHook> hooks, OriginSelector selector, Settings settings,
+                                         TunnelSettings tunnels) {
+        return new Generation(hooks, Objects.requireNonNull(selector, "selector"),
+                Objects.requireNonNull(settings, "settings"), tunnels);
+    }
+
+    /**
+     * Makes new exchanges start on these hooks, routes, settings and tunnels; exchanges already running finish on
+     * what they started with.
+     *
+     * @return completes when the last exchange of the replaced configuration has ended: then what only it used
+     *         (origin connections, tunnel sockets) may be closed
+     */
+    public synchronized CompletableFuture<Void> replace(List<ProxyHook> hooks, OriginSelector selector,
+                                                       Settings settings, TunnelSettings tunnels) {
+        Generation old = current;
+        current = generation(hooks, selector, settings, tunnels);
+        return old.retire();
+    }
+
+    /** The current generation, entered: the caller's exchange counts on it until it ends. */
+    private Generation enterCurrent() {
+        while (true) {
+            Generation g = current;
+            g.enter();
+            if (g == current) {
+                return g;
+            }
+            // Replaced between the read and the count: the old one may already be closing.
+            g.exit();
+        }
     }
 
     /**
@@ -82,12 +111,13 @@ public final class ExchangeDriver {
         if (certificates != null) {
             ctx.set(ExchangeContext.CLIENT_CERTIFICATES, certificates);
         }
+        Generation generation = enterCurrent();
         if (clientRequest.isConnect()) {
-            TunnelExchange tunnel = new TunnelExchange(this, tunnels, client, ctx, clientRequest);
+            TunnelExchange tunnel = new TunnelExchange(this, generation, client, ctx, clientRequest);
             tunnel.start();
             return tunnel;
         }
-        Exchange exchange = new Exchange(this, client, ctx, clientRequest);
+        Exchange exchange = new Exchange(generation, client, ctx, clientRequest);
         exchange.start();
         return exchange;
     }
@@ -97,7 +127,7 @@ public final class ExchangeDriver {
                                dev.ferry.bridge.error.ProxyException error) {
         ExchangeContext ctx = new ExchangeContext(ids.incrementAndGet(), clientAddress, clientProtocol,
                 System.nanoTime());
-        Exchange.reportRejected(hooks, ctx, error);
+        Exchange.reportRejected(current.hooks, ctx, error);
     }
 
     /** Bytes, datagrams and drops of every tunnel that ended so far. */
@@ -105,20 +135,13 @@ public final class ExchangeDriver {
         return tunnelTotals;
     }
 
-    /** The tunnels served, or null. */
+    /** The tunnels new exchanges are served, or null. */
     public TunnelSettings tunnels() {
-        return tunnels;
+        return current.tunnels;
     }
 
-    List<ProxyHook> hooks() {
-        return hooks;
-    }
-
-    OriginSelector selector() {
-        return selector;
-    }
-
+    /** The settings new exchanges start with. */
     public Settings settings() {
-        return settings;
+        return current.settings;
     }
 }

@@ -51,9 +51,13 @@ final class ExchangeLifecycle {
     private long lastActivityNanos;
     private ScheduledFuture<?> idleTimer;
 
-    ExchangeLifecycle(ClientStream client, ExchangeContext ctx) {
+    /** Runs once, after the hooks heard of the end: the exchange no longer holds its configuration. */
+    private final Runnable onEnd;
+
+    ExchangeLifecycle(ClientStream client, ExchangeContext ctx, Runnable onEnd) {
         this.client = client;
         this.ctx = ctx;
+        this.onEnd = onEnd;
     }
 
     State state() {
@@ -169,8 +173,12 @@ final class ExchangeLifecycle {
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
-        cleanup.run();
-        notifyComplete(hooks, ctx, outcome.get());
+        try {
+            cleanup.run();
+            notifyComplete(hooks, ctx, outcome.get());
+        } finally {
+            onEnd.run();
+        }
         return true;
     }
 

@@ -29,6 +29,8 @@ import java.net.InetSocketAddress;
  */
 final class TunnelExchange implements ClientStreamListener, TunnelListener {
     private final ExchangeDriver driver;
+    /** The configuration this tunnel started on, kept to its end. */
+    private final Generation generation;
     private final TunnelSettings settings;
     private final ClientStream client;
     private final ExchangeContext ctx;
@@ -41,21 +43,22 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
     private boolean targetEnded;
     private final ExchangeLifecycle life;
 
-    TunnelExchange(ExchangeDriver driver, TunnelSettings settings, ClientStream client, ExchangeContext ctx,
+    TunnelExchange(ExchangeDriver driver, Generation generation, ClientStream client, ExchangeContext ctx,
                    RequestHead request) {
         this.driver = driver;
-        this.settings = settings;
+        this.generation = generation;
+        this.settings = generation.tunnels;
         this.client = client;
         this.ctx = ctx;
         this.request = request;
-        this.life = new ExchangeLifecycle(client, ctx);
+        this.life = new ExchangeLifecycle(client, ctx, generation::exit);
         ctx.set(TunnelCounters.KEY, counters);
     }
 
     void start() {
         client.setReading(false);
-        HookPhase.run(driver.hooks(), 0, client.eventLoop(), hook -> hook.onRequest(ctx, request),
-                outcome(this::resolveTarget), driver.settings().deferTimeoutMillis());
+        HookPhase.run(generation.hooks, 0, client.eventLoop(), hook -> hook.onRequest(ctx, request),
+                outcome(this::resolveTarget), generation.settings.deferTimeoutMillis());
     }
 
     private HookPhase.Outcome outcome(Runnable proceed) {
@@ -70,8 +73,8 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
             return;
         }
         ctx.originName(target.toString());
-        HookPhase.run(driver.hooks(), 0, client.eventLoop(), hook -> hook.onTunnel(ctx, target),
-                outcome(this::openTarget), driver.settings().deferTimeoutMillis());
+        HookPhase.run(generation.hooks, 0, client.eventLoop(), hook -> hook.onTunnel(ctx, target),
+                outcome(this::openTarget), generation.settings.deferTimeoutMillis());
     }
 
     private TunnelTarget parseTarget() {
@@ -113,7 +116,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     private void openTarget() {
         life.opening();
-        for (ProxyHook hook : driver.hooks()) {
+        for (ProxyHook hook : generation.hooks) {
             TunnelTarget chosen;
             try {
                 chosen = hook.selectTunnelTarget(ctx, target);
@@ -148,7 +151,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
         }
         life.headSending(head.status());
         try {
-            life.status(LocalAnswer.sendHeadOnly(client, driver.hooks(), ctx, head));
+            life.status(LocalAnswer.sendHeadOnly(client, generation.hooks, ctx, head));
         } catch (RuntimeException e) {
             life.headNotSent();
             fail(HookPhase.hookFailure(e));
@@ -292,7 +295,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
 
     private void respondLocally(ResponseHead head, byte[] body) {
         life.headSending(head.status());
-        life.status(LocalAnswer.send(client, driver.hooks(), ctx, head.toBuilder(), body, true));
+        life.status(LocalAnswer.send(client, generation.hooks, ctx, head.toBuilder(), body, true));
         complete(null);
     }
 
@@ -300,7 +303,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
         if (life.isEnded()) {
             return;
         }
-        life.answerError(driver.hooks(), driver.settings(), error, true);
+        life.answerError(generation.hooks, generation.settings, error, true);
         complete(error);
     }
 
@@ -314,7 +317,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
                 endpoint.close();
             }
             counters.addTo(driver.tunnelTotals());
-        }, driver.hooks(), () -> new ExchangeOutcome(request, life.status(), counters.bytesToTarget(),
+        }, generation.hooks, () -> new ExchangeOutcome(request, life.status(), counters.bytesToTarget(),
                 counters.bytesToClient(), life.headNanos(), System.nanoTime() - ctx.startNanos(),
                 error == null ? null : error.type(), error == null ? null : error.getMessage()));
     }

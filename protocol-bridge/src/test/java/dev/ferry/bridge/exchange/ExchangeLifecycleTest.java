@@ -24,7 +24,7 @@ class ExchangeLifecycleTest {
     private final FakeClientStream client = new FakeClientStream(loop.eventLoop());
     private final ExchangeContext ctx = new ExchangeContext(1, new InetSocketAddress("192.0.2.7", 1), "3",
             System.nanoTime());
-    private final ExchangeLifecycle life = new ExchangeLifecycle(client, ctx);
+    private final ExchangeLifecycle life = new ExchangeLifecycle(client, ctx, () -> { });
     private final List<ExchangeOutcome> outcomes = new ArrayList<>();
     private final List<ProxyHook> hooks = List.of(new ProxyHook() {
         @Override
@@ -69,7 +69,7 @@ class ExchangeLifecycleTest {
         assertEquals(403, life.status());
 
         FakeClientStream other = new FakeClientStream(loop.eventLoop());
-        ExchangeLifecycle streaming = new ExchangeLifecycle(other, ctx);
+        ExchangeLifecycle streaming = new ExchangeLifecycle(other, ctx, () -> { });
         streaming.headSending(200);
         assertEquals(0, streaming.answerError(hooks, ExchangeDriver.Settings.defaults(), denied, true));
         assertEquals(Boolean.TRUE, other.resetOriginSawRequest);
@@ -89,7 +89,7 @@ class ExchangeLifecycleTest {
         loop.runScheduledPendingTasks();
         assertEquals(1, idle.get());
 
-        ExchangeLifecycle ended = new ExchangeLifecycle(client, ctx);
+        ExchangeLifecycle ended = new ExchangeLifecycle(client, ctx, () -> { });
         AtomicInteger never = new AtomicInteger();
         ended.watchIdle(1_000, never::incrementAndGet);
         ended.end(() -> { }, hooks, this::outcome);
