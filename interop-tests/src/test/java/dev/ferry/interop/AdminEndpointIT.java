@@ -98,6 +98,7 @@ class AdminEndpointIT {
             "sum(ferry_request_duration_seconds_bucket{origin=\"builtin\",le=\"+Inf\"})", expected,
             Duration.ofSeconds(20)), "the histogram's +Inf bucket");
         assertEquals("1", prometheus.awaitValue("up{job=\"ferry\"}", "1", Duration.ofSeconds(5)));
+        dashboardQueriesRunOn(prometheus);
 
         HttpResponse<String> metrics = get(admin, "/metrics");
         assertEquals(200, metrics.statusCode());
@@ -109,6 +110,9 @@ class AdminEndpointIT {
             grep(text, "ferry_quic_connections"));
         assertTrue(text.contains("ferry_response_head_duration_seconds_count"), "head durations exported");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics exported");
+        // gtlsclient has closed its connection by now: no RTT to sample, and the gauges say so rather than guess.
+        assertEquals(0.0, value(text, "ferry_quic_rtt_sampled_connections{listener=\"test\"}"),
+            grep(text, "ferry_quic_rtt"));
         // The requests are over: the keep-alive connections they used wait in the pool, open and idle.
         double open = value(text, "ferry_origin_connections{origin=\"builtin\",state=\"open\"}");
         double idle = value(text, "ferry_origin_connections{origin=\"builtin\",state=\"idle\"}");
@@ -263,6 +267,11 @@ class AdminEndpointIT {
       assertTrue(text.contains("ferry_proxy_errors_total{error=\"destination_ip_prohibited\",origin=\"connect\"} 1.0"),
           "CONNECT refusal by reason:\n" + grep(text, "ferry_proxy_errors_total{"));
       assertFalse(text.contains("10.9.8.7"), "the refused target in a series:\n" + grep(text, "10.9.8.7"));
+      // The test's connection is still open: its round-trip time on loopback is sampled.
+      assertEquals(1.0, value(text, "ferry_quic_rtt_sampled_connections{listener=\"test\"}"),
+          grep(text, "ferry_quic_rtt"));
+      double median = value(text, "ferry_quic_rtt_seconds{listener=\"test\",quantile=\"0.5\"}");
+      assertTrue(median > 0 && median < 0.5, "loopback RTT " + median + "\n" + grep(text, "ferry_quic_rtt"));
     }
   }
 
@@ -320,6 +329,42 @@ class AdminEndpointIT {
       throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + path))
         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Every query of the Grafana dashboard in docs/ runs on the Prometheus that scraped the relay: it parses, and
+   * each Ferry series it reads is one docs/metrics.md documents and the relay exports; the request panels show the
+   * requests just sent.
+   */
+  private static void dashboardQueriesRunOn(Prometheus prometheus) throws Exception {
+    JsonNode dashboard = JSON.readTree(Files.readString(Path.of("..", "docs", "grafana-dashboard.json")));
+    String metricsDoc = Files.readString(Path.of("..", "docs", "metrics.md"));
+    java.util.regex.Pattern series = java.util.regex.Pattern.compile("\\bferry_[a-z_]+");
+    int queries = 0;
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        // Grafana's variables, as Grafana would fill them in for "all instances".
+        String expr = target.path("expr").asText().replace("$__rate_interval", "1m").replace("$instance", ".*");
+        java.util.regex.Matcher m = series.matcher(expr);
+        while (m.find()) {
+          String name = m.group().replaceAll("_(bucket|count|sum)$", "");
+          assertTrue(metricsDoc.contains("`" + name + "`"), name + " (panel \"" + panel.path("title").asText()
+              + "\") is not in docs/metrics.md");
+        }
+        prometheus.query(expr);
+        queries++;
+      }
+    }
+    assertTrue(queries >= 10, "dashboard queries: " + queries);
+    // A rate needs two scrapes of the series: poll as a refreshing panel would.
+    String panel = "";
+    for (long deadline = System.nanoTime() + 15_000_000_000L; System.nanoTime() < deadline; Thread.sleep(500)) {
+      panel = prometheus.query("sum by (status) (rate(ferry_requests_total[1m]))");
+      if (panel.contains("2xx")) {
+        break;
+      }
+    }
+    assertTrue(panel.contains("2xx"), "the requests panel shows the 2xx requests: " + panel);
   }
 
   /** The value of the series {@code series} (name and labels as exposed) in a scrape, NaN when absent. */
@@ -427,19 +472,24 @@ class AdminEndpointIT {
       return last;
     }
 
-    String value(String query) throws IOException, InterruptedException {
+    /** Runs an instant query that must succeed (any number of series); returns the response body. */
+    String query(String query) throws IOException, InterruptedException {
       URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
           + URLEncoder.encode(query, StandardCharsets.UTF_8));
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), query + ": " + response.body());
-      JsonNode json = JSON.readTree(response.body());
-      assertEquals("success", json.path("status").asText(), response.body());
-      JsonNode result = json.path("data").path("result");
+      assertEquals("success", JSON.readTree(response.body()).path("status").asText(), query + ": " + response.body());
+      return response.body();
+    }
+
+    String value(String query) throws IOException, InterruptedException {
+      String body = query(query);
+      JsonNode result = JSON.readTree(body).path("data").path("result");
       if (result.size() == 0) {
         return "(none)";
       }
-      assertEquals(1, result.size(), "one series for " + query + ": " + response.body());
+      assertEquals(1, result.size(), "one series for " + query + ": " + body);
       return result.get(0).path("value").path(1).asText();
     }
 

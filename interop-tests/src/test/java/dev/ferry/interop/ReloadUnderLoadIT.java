@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * HTTP/1.1, then every request to origin {@code b} over h2c, whose one connection per loop carries many requests at
  * once and so must outlive the reload until they end), each applied with {@code ferry reload}. No request may fail, and the access
  * log must show both origins answering. Then a broken file: {@code ferry reload} refuses it before signalling
- * (exit 2), a bare SIGHUP makes the relay refuse it itself, and a setting only a restart can change (the listener)
- * is refused by the relay (exit 1); the relay keeps serving on its previous configuration throughout.
+ * (exit 2), a bare SIGHUP makes the relay refuse it itself, and a listener changed in place is refused by the relay
+ * (exit 1); the relay keeps serving on its previous configuration throughout. Last, a listener added under a new
+ * name binds and serves, and removed again it closes its port.
  */
 class ReloadUnderLoadIT {
     private static final int RELOADS = 10;
@@ -82,15 +83,27 @@ class ReloadUnderLoadIT {
                 assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(pid)).start().waitFor());
                 awaitText(relay, "refused; still serving the previous configuration");
                 assertTrue(relay.stderrText().contains("origins.a.protocol: spdy"), relay.stderrText());
-                // A listener change needs a restart: the relay refuses it and says which key.
+                // A listener cannot change in place: the relay refuses it and names it.
                 Files.writeString(live, toA.replace("127.0.0.1:" + port, "127.0.0.1:" + FreePorts.udp()));
                 assertEquals(1, reload(work, live, "reload-listener"));
-                assertTrue(Files.readString(work.resolve("reload-listener.stderr")).contains("listeners: changed"));
+                assertTrue(Files.readString(work.resolve("reload-listener.stderr"))
+                        .contains("listeners.listener-0: changed"), Files.readString(
+                        work.resolve("reload-listener.stderr")));
+                // A listener added under a new name binds and serves; removed again, it drains and closes.
+                int second = FreePorts.udpAndTcp();
+                String first = "  - address: 127.0.0.1:" + port + "\n";
+                Files.writeString(live, toA.replace(first, first + "  - name: second\n    address: 127.0.0.1:"
+                        + second + "\n"));
+                assertEquals(0, reload(work, live, "reload-add"));
+                assertEquals(0, get(work, "https://127.0.0.1:" + second + "/bytes/300", "second.bin"),
+                        Files.readString(work.resolve("get-second.bin.stderr")));
+                assertEquals(300, Files.size(work.resolve("second.bin")));
+                Files.writeString(live, toA);
+                assertEquals(0, reload(work, live, "reload-remove"));
+                awaitUnbound(second);
                 // Still serving, on the last applied route set (A after ten switches).
-                Process get = ferry(work, "get", List.of("get", "-k", "-o", work.resolve("after.bin").toString(),
-                        relay.url("/bytes/100")));
-                assertTrue(get.waitFor(30, TimeUnit.SECONDS));
-                assertEquals(0, get.exitValue(), Files.readString(work.resolve("get.stderr")));
+                assertEquals(0, get(work, relay.url("/bytes/100"), "after.bin"),
+                        Files.readString(work.resolve("get-after.bin.stderr")));
                 assertEquals(100, Files.size(work.resolve("after.bin")));
                 String lastLine = lastLine(Files.readString(accessLog, StandardCharsets.UTF_8));
                 assertTrue(lastLine.contains("\"origin\":\"a\""), lastLine);
@@ -124,6 +137,28 @@ class ReloadUnderLoadIT {
         return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(work.resolve(name + ".stdout").toFile())
                 .redirectError(work.resolve(name + ".stderr").toFile()).start();
+    }
+
+    /** {@code ferry get -k URL -o FILE} in {@code work}; its exit code. */
+    private static int get(Path work, String url, String file) throws Exception {
+        Process get = ferry(work, "get-" + file, List.of("get", "-k", "-o", work.resolve(file).toString(), url));
+        assertTrue(get.waitFor(30, TimeUnit.SECONDS), "ferry get " + url + " did not finish");
+        return get.exitValue();
+    }
+
+    /** Waits until nothing listens on UDP {@code port} any more (a removed listener with no requests closes at once). */
+    private static void awaitUnbound(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            Process ss = new ProcessBuilder("ss", "-Hnul", "sport = :" + port).redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            ss.waitFor();
+            if (out.isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "UDP port " + port + " still bound:\n" + out);
+            Thread.sleep(100);
+        }
     }
 
     private static void awaitText(FerryServeProcess relay, String text) throws Exception {

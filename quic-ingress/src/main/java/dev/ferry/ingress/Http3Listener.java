@@ -23,6 +23,7 @@ import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
@@ -35,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -231,12 +233,32 @@ public final class Http3Listener implements AutoCloseable {
         return addresses;
     }
 
-    /** QUIC connections open now. */
     /** Packets, bytes and failed handshakes of this listener's closed connections. */
     public QuicTransportTotals transportTotals() {
         return transport;
     }
 
+    /**
+     * quiche's smoothed round-trip time of the first path of up to {@code max} open connections, in nanoseconds,
+     * each read on its connection's event loop. Connections that close meanwhile, or whose loop does not answer
+     * within {@code timeout}, are left out.
+     */
+    public CompletableFuture<long[]> sampleRtts(int max, Duration timeout) {
+        List<CompletableFuture<Long>> reads = new ArrayList<>();
+        for (Channel connection : connections) {
+            if (reads.size() >= max) {
+                break;
+            }
+            CompletableFuture<Long> rtt = new CompletableFuture<>();
+            ((QuicChannel) connection).collectPathStats(0).addListener(f -> rtt.complete(
+                    f.isSuccess() ? ((QuicConnectionPathStats) f.getNow()).rtt() : -1L));
+            reads.add(rtt.completeOnTimeout(-1L, timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done ->
+                reads.stream().mapToLong(CompletableFuture::join).filter(n -> n > 0).toArray());
+    }
+
+    /** QUIC connections open now. */
     public int openConnections() {
         return connections.size();
     }

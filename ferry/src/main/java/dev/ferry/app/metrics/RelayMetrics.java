@@ -6,6 +6,7 @@ import dev.ferry.ingress.QuicTransportTotals;
 import dev.ferry.origin.HttpOriginConnector;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,33 +41,50 @@ public final class RelayMetrics {
         return exchanges;
     }
 
+    /** The meters of each bound listener, by name: a listener a reload removes takes its series with it. */
+    private final java.util.Map<String, java.util.List<Meter>> listenerMeters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Connections of {@code listener}, labelled with its configured name. */
     public void bindListener(String name, Http3Listener listener) {
-        Gauge.builder("ferry.quic.connections.open", listener, Http3Listener::openConnections)
-                .description("QUIC connections open now").tag("listener", name).register(registry);
-        FunctionCounter.builder("ferry.quic.connections.accepted", listener,
+        unbindListener(name);
+        java.util.List<Meter> meters = new java.util.ArrayList<>();
+        meters.add(Gauge.builder("ferry.quic.connections.open", listener, Http3Listener::openConnections)
+                .description("QUIC connections open now").tag("listener", name).register(registry));
+        meters.add(FunctionCounter.builder("ferry.quic.connections.accepted", listener,
                         l -> l.acceptedPerSocket().stream().mapToLong(Long::longValue).sum())
-                .description("QUIC connections accepted since start").tag("listener", name).register(registry);
+                .description("QUIC connections accepted since start").tag("listener", name).register(registry));
+        meters.addAll(ListenerRttGauges.register(registry, name, listener));
         QuicTransportTotals t = listener.transportTotals();
-        transportCounter("ferry.quic.packets", name, "sent", t, QuicTransportTotals::packetsSent);
-        transportCounter("ferry.quic.packets", name, "received", t, QuicTransportTotals::packetsReceived);
-        transportCounter("ferry.quic.packets", name, "lost", t, QuicTransportTotals::packetsLost);
-        transportCounter("ferry.quic.packets", name, "retransmitted", t, QuicTransportTotals::packetsRetransmitted);
-        transportCounter("ferry.quic.bytes", name, "sent", t, QuicTransportTotals::bytesSent);
-        transportCounter("ferry.quic.bytes", name, "received", t, QuicTransportTotals::bytesReceived);
-        transportCounter("ferry.quic.bytes", name, "lost", t, QuicTransportTotals::bytesLost);
-        FunctionCounter.builder("ferry.quic.handshake.failures", t, QuicTransportTotals::handshakeTimeouts)
+        meters.add(transportCounter("ferry.quic.packets", name, "sent", t, QuicTransportTotals::packetsSent));
+        meters.add(transportCounter("ferry.quic.packets", name, "received", t, QuicTransportTotals::packetsReceived));
+        meters.add(transportCounter("ferry.quic.packets", name, "lost", t, QuicTransportTotals::packetsLost));
+        meters.add(transportCounter("ferry.quic.packets", name, "retransmitted", t,
+                QuicTransportTotals::packetsRetransmitted));
+        meters.add(transportCounter("ferry.quic.bytes", name, "sent", t, QuicTransportTotals::bytesSent));
+        meters.add(transportCounter("ferry.quic.bytes", name, "received", t, QuicTransportTotals::bytesReceived));
+        meters.add(transportCounter("ferry.quic.bytes", name, "lost", t, QuicTransportTotals::bytesLost));
+        meters.add(FunctionCounter.builder("ferry.quic.handshake.failures", t, QuicTransportTotals::handshakeTimeouts)
                 .description("QUIC connections closed before their handshake completed")
-                .tags("listener", name, "reason", "timeout").register(registry);
-        FunctionCounter.builder("ferry.quic.handshake.failures", t, QuicTransportTotals::handshakeErrors)
+                .tags("listener", name, "reason", "timeout").register(registry));
+        meters.add(FunctionCounter.builder("ferry.quic.handshake.failures", t, QuicTransportTotals::handshakeErrors)
                 .description("QUIC connections closed before their handshake completed")
-                .tags("listener", name, "reason", "error").register(registry);
+                .tags("listener", name, "reason", "error").register(registry));
+        listenerMeters.put(name, meters);
+    }
+
+    /** Drops the series of a listener that a reload removed; a listener bound again under its name starts anew. */
+    public void unbindListener(String name) {
+        java.util.List<Meter> meters = listenerMeters.remove(name);
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
     }
 
     /** One of quiche's transport counts, summed over a listener's closed connections. */
-    private void transportCounter(String metric, String listener, String what, QuicTransportTotals totals,
-                                  ToDoubleFunction<QuicTransportTotals> value) {
-        FunctionCounter.builder(metric, totals, value)
+    private Meter transportCounter(String metric, String listener, String what, QuicTransportTotals totals,
+                                   ToDoubleFunction<QuicTransportTotals> value) {
+        return FunctionCounter.builder(metric, totals, value)
                 .description("QUIC transport counts of closed connections (quiche's), by what happened")
                 .tags("listener", listener, "what", what).register(registry);
     }

@@ -44,6 +44,8 @@ final class ExchangePath implements AutoCloseable {
     /** Null when tunnels are off. */
     final TunnelSettings tunnels;
     private final List<HttpOriginConnector> connectors;
+    /** The HTTP origins' connectors by origin name, for the metrics. */
+    private final Map<String, HttpOriginConnector> byOrigin;
     private final TunnelWiring tunnelWiring;
     private final AccessLogConfig accessLogConfig;
     /** The access log's writer when this path opened it (not when the caller gave its own sink). */
@@ -56,6 +58,7 @@ final class ExchangePath implements AutoCloseable {
         this.tunnelWiring = b.tunnelWiring;
         this.tunnels = b.tunnelWiring == null ? null : b.tunnelWiring.settings();
         this.connectors = b.connectors;
+        this.byOrigin = Map.copyOf(b.byOrigin);
         this.accessLogConfig = b.accessLogConfig;
         this.ownAccessLog = b.ownAccessLog;
     }
@@ -75,7 +78,7 @@ final class ExchangePath implements AutoCloseable {
             b.tunnelWiring = config.tunnels().enabled() ? new TunnelWiring(config.tunnels()) : null;
             b.accessLogConfig = config.accessLog();
             b.hooks = hooks(config, userHooks, accessLog, metrics, previous, b);
-            b.routes = routes(config, metrics, b.connectors);
+            b.routes = routes(config, b);
             b.settings = new ExchangeDriver.Settings(config.proxyName(), config.headers().via(),
                     config.errors().verbose(), config.timeouts().hookDecision().toMillis());
             return new ExchangePath(b);
@@ -93,6 +96,11 @@ final class ExchangePath implements AutoCloseable {
         if (previous != null && previous.ownAccessLog != null && previous.ownAccessLog == ownAccessLog) {
             previous.ownAccessLog = null;
         }
+    }
+
+    /** Points the origin gauges at this path's connectors: once it is the path in use. */
+    void bindMetrics(RelayMetrics metrics) {
+        byOrigin.forEach(metrics::bindOrigin);
     }
 
     /** How many times passive health checks ejected an endpoint of this path's origins. */
@@ -186,7 +194,7 @@ final class ExchangePath implements AutoCloseable {
         return chain;
     }
 
-    private static RouteTable routes(FerryConfig config, RelayMetrics metrics, List<HttpOriginConnector> opened) {
+    private static RouteTable routes(FerryConfig config, Builder b) {
         Map<String, SelectedOrigin> origins = new LinkedHashMap<>();
         for (OriginConfig origin : config.origins().values()) {
             OriginConnector connector;
@@ -196,8 +204,8 @@ final class ExchangePath implements AutoCloseable {
                 // Endpoints taken out of the rotation by active health checks, and brought back: one line each.
                 HttpOriginConnector http = HttpOriginConnector.create(OriginFactory.settings(origin),
                         event -> System.err.println("ferry: " + event));
-                opened.add(http);
-                metrics.bindOrigin(origin.name(), http);
+                b.connectors.add(http);
+                b.byOrigin.put(origin.name(), http);
                 connector = http;
             }
             origins.put(origin.name(), new SelectedOrigin(origin.name(), connector,
@@ -236,6 +244,7 @@ final class ExchangePath implements AutoCloseable {
         AsyncLineWriter ownAccessLog;
         boolean openedAccessLog;
         final List<HttpOriginConnector> connectors = new ArrayList<>();
+        final Map<String, HttpOriginConnector> byOrigin = new LinkedHashMap<>();
 
         void closeOpened() {
             connectors.forEach(HttpOriginConnector::close);

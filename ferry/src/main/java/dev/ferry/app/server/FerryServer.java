@@ -26,6 +26,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -39,11 +41,12 @@ public final class FerryServer implements AutoCloseable {
     private final List<ProxyHook> userHooks;
     private final Consumer<String> accessLog;
     private final EventLoopGroup group;
-    private final List<Http3Listener> listeners = new ArrayList<>();
-    /** The TCP side of each listener, at the same index; null where a listener has none. */
-    private final List<TcpListener> tcpListeners = new ArrayList<>();
+    /** The bound listeners in configuration order; a reload that adds or removes listeners replaces the list. */
+    private volatile List<BoundListener> bound = List.of();
     /** The exchange path new exchanges take; a reload replaces it. */
     private ExchangePath path;
+    /** Listeners a reload removed, draining; closed at once if the relay stops first. */
+    private final Set<BoundListener> removedListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Replaced paths whose last exchanges are still running; closed as each drains, or with the relay. */
     private final Set<ExchangePath> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RelayMetrics metrics = new RelayMetrics();
@@ -88,24 +91,17 @@ public final class FerryServer implements AutoCloseable {
         try {
             TunnelsConfig tunnelsConfig = config.tunnels();
             path = ExchangePath.build(config, userHooks, accessLog, metrics, null);
+            path.bindMetrics(metrics);
             driver = new ExchangeDriver(path.hooks, path.routes, path.settings, path.tunnels);
-            for (ListenerConfig listener : config.listeners()) {
-                ListenerTls.Files files = ListenerTls.files(listener, config.stateDir());
-                QuicConfig q = listener.quic();
-                QuicListenerSettings quic = QuicListenerSettings.builder()
-                        .transport(q.maxIdleTimeout(), q.initialMaxData(), q.initialMaxStreamData(),
-                                q.maxConcurrentStreams())
-                        .tunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
-                        .maxFieldSectionSize(q.maxFieldSectionSize())
-                        .maxUdpPayload(q.maxUdpPayload())
-                        .requestHeadTimeout(config.timeouts().requestHead())
-                        .retryTokens(retryTokens(q.addressValidation()))
-                        .earlyData(q.earlyData())
-                        .hqInterop(q.applicationProtocol().equals(QuicConfig.HQ_INTEROP))
-                        .qlogDir(q.qlogDir() == null ? null : q.qlogDir().toString())
-                        .build();
-                startListener(listener, files, quic, tunnelsConfig);
-                metrics.bindListener(listener.name(), listeners.get(listeners.size() - 1));
+            List<BoundListener> started = new ArrayList<>();
+            try {
+                for (ListenerConfig listener : config.listeners()) {
+                    BoundListener b = bind(listener, config);
+                    started.add(b);
+                    metrics.bindListener(listener.name(), b.quic());
+                }
+            } finally {
+                bound = List.copyOf(started);
             }
             metrics.bindTunnels(driver::tunnelTotals);
             if (config.admin().enabled()) {
@@ -135,8 +131,27 @@ public final class FerryServer implements AutoCloseable {
      * port 0, the QUIC side picks a free port and the TCP side takes the same; when that TCP port is taken, both
      * try again with another.
      */
-    private void startListener(ListenerConfig listener, ListenerTls.Files files, QuicListenerSettings quic,
-                               TunnelsConfig tunnelsConfig) throws InterruptedException {
+    /** Binds one listener as {@code cfg} (the configuration it belongs to) describes it. */
+    private BoundListener bind(ListenerConfig listener, FerryConfig cfg) throws InterruptedException {
+        TunnelsConfig tunnelsConfig = cfg.tunnels();
+        ListenerTls.Files files = ListenerTls.files(listener, cfg.stateDir());
+        QuicConfig q = listener.quic();
+        QuicListenerSettings quic = QuicListenerSettings.builder()
+                .transport(q.maxIdleTimeout(), q.initialMaxData(), q.initialMaxStreamData(), q.maxConcurrentStreams())
+                .tunnels(tunnelsConfig.connectUdp(), tunnelsConfig.connectUdp() && tunnelsConfig.datagrams())
+                .maxFieldSectionSize(q.maxFieldSectionSize())
+                .maxUdpPayload(q.maxUdpPayload())
+                .requestHeadTimeout(cfg.timeouts().requestHead())
+                .retryTokens(retryTokens(q.addressValidation()))
+                .earlyData(q.earlyData())
+                .hqInterop(q.applicationProtocol().equals(QuicConfig.HQ_INTEROP))
+                .qlogDir(q.qlogDir() == null ? null : q.qlogDir().toString())
+                .build();
+        return startListener(listener, files, quic, tunnelsConfig, cfg);
+    }
+
+    private BoundListener startListener(ListenerConfig listener, ListenerTls.Files files, QuicListenerSettings quic,
+                                        TunnelsConfig tunnelsConfig, FerryConfig cfg) throws InterruptedException {
         boolean samePort = listener.tcp().enabled() && listener.tcp().address() == null;
         int attempts = samePort && listener.address().getPort() == 0 ? SHARED_PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
@@ -144,15 +159,13 @@ public final class FerryServer implements AutoCloseable {
                     listener.quic().applicationProtocol());
             Http3Listener h3 = Http3Listener.create(listener.address(), tls, quic, driver, group).start();
             if (!listener.tcp().enabled()) {
-                listeners.add(h3);
-                tcpListeners.add(null);
-                return;
+                return new BoundListener(listener, h3, null);
             }
             InetSocketAddress quicAddress = h3.localAddress();
             InetSocketAddress tcpAddress = samePort ? quicAddress : listener.tcp().address();
             TcpListenerSettings tcp = TcpListenerSettings.defaults()
                     .withMaxFieldSectionSize(listener.quic().maxFieldSectionSize())
-                    .withRequestHeadTimeout(config.timeouts().requestHead())
+                    .withRequestHeadTimeout(cfg.timeouts().requestHead())
                     .withExtendedConnect(tunnelsConfig.connectUdp());
             if (listener.tcp().altSvc()) {
                 tcp = tcp.withAltSvc(TcpListenerSettings.http3AltSvc(quicAddress.getPort(),
@@ -161,9 +174,7 @@ public final class FerryServer implements AutoCloseable {
             try {
                 TcpListener bound = TcpListener.create(tcpAddress, TcpTls.serverContext(files.certificate(),
                         files.privateKey(), tunnelsConfig.auth().clientCa()), tcp, driver, group).start();
-                listeners.add(h3);
-                tcpListeners.add(bound);
-                return;
+                return new BoundListener(listener, h3, bound);
             } catch (InterruptedException e) {
                 h3.close();
                 throw e;
@@ -199,17 +210,19 @@ public final class FerryServer implements AutoCloseable {
 
     /** The TCP side of each listener, in the order of {@link #listeners()}; null entries for listeners without. */
     public List<TcpListener> tcpListeners() {
-        return java.util.Collections.unmodifiableList(tcpListeners);
+        List<TcpListener> tcp = new ArrayList<>();
+        bound.forEach(b -> tcp.add(b.tcp()));
+        return java.util.Collections.unmodifiableList(tcp);
     }
 
     /** The bound address of each listener, in configuration order (real ports when port 0 was asked for). */
     public List<InetSocketAddress> listenerAddresses() {
-        return listeners.stream().map(Http3Listener::localAddress).toList();
+        return bound.stream().map(b -> b.quic().localAddress()).toList();
     }
 
     /** The listeners themselves, in configuration order: their sockets and how connections spread over them. */
     public List<Http3Listener> listeners() {
-        return List.copyOf(listeners);
+        return bound.stream().map(BoundListener::quic).toList();
     }
 
     /** The socket transport the relay runs on (epoll or NIO). */
@@ -234,20 +247,42 @@ public final class FerryServer implements AutoCloseable {
         if (closed) {
             return List.of("the relay is shutting down");
         }
-        List<String> restartOnly = RestartOnlySettings.changes(config, next);
-        if (!restartOnly.isEmpty()) {
-            return restartOnly;
+        List<String> refused = new ArrayList<>(RestartOnlySettings.changes(config, next));
+        ListenerChanges listenerChanges = ListenerChanges.plan(bound, next.listeners());
+        refused.addAll(listenerChanges.problems());
+        if (!refused.isEmpty()) {
+            return refused;
+        }
+        // New listeners first: a port that cannot be had refuses the reload before anything else changed.
+        Map<String, BoundListener> byName = new LinkedHashMap<>();
+        bound.forEach(b -> byName.put(b.config().name(), b));
+        List<BoundListener> newlyBound = new ArrayList<>();
+        for (ListenerConfig listener : listenerChanges.added()) {
+            try {
+                BoundListener b = bind(listener, next);
+                newlyBound.add(b);
+                byName.put(listener.name(), b);
+            } catch (InterruptedException | RuntimeException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                newlyBound.forEach(BoundListener::close);
+                return List.of("listeners." + listener.name() + ": cannot bind " + listener.address() + ": "
+                        + e.getMessage());
+            }
         }
         ExchangePath previous = path;
         ExchangePath built;
         try {
             built = ExchangePath.build(next, userHooks, accessLog, metrics, previous);
         } catch (RuntimeException e) {
+            newlyBound.forEach(BoundListener::close);
             return List.of("cannot apply the configuration: " + e.getMessage());
         }
         path = built;
         config = next;
         built.takeOver(previous);
+        built.bindMetrics(metrics);
         draining.add(previous);
         // Closed off the event loop whose exchange ended last: closing connectors and the log may wait a moment.
         driver.replace(built.hooks, built.routes, built.settings, built.tunnels).whenCompleteAsync((ignored, e) -> {
@@ -255,7 +290,28 @@ public final class FerryServer implements AutoCloseable {
                 previous.close();
             }
         });
+        if (!listenerChanges.none()) {
+            bound = next.listeners().stream().map(l -> byName.get(l.name())).toList();
+            listenerChanges.added().forEach(l -> metrics.bindListener(l.name(), byName.get(l.name()).quic()));
+            listenerChanges.removed().forEach(this::drainRemoved);
+        }
         return List.of();
+    }
+
+    /** How long a listener a reload removed lets its running requests finish, as a graceful stop does. */
+    static final Duration REMOVED_LISTENER_GRACE = Duration.ofSeconds(10);
+
+    /** A listener a reload removed: GOAWAY to its clients now, closed once its requests end (or the grace does). */
+    private void drainRemoved(BoundListener listener) {
+        metrics.unbindListener(listener.config().name());
+        removedListeners.add(listener);
+        Thread drain = new Thread(() -> {
+            if (runAtOnce(listener.drains(REMOVED_LISTENER_GRACE))) {
+                removedListeners.remove(listener);
+            }
+        }, "ferry-drain-" + listener.config().name());
+        drain.setDaemon(true);
+        drain.start();
     }
 
     /** Bytes, datagrams and drops of every tunnel that ended so far (zero when tunnels are off). */
@@ -275,30 +331,31 @@ public final class FerryServer implements AutoCloseable {
         stopping = true;
         // Every listener drains at once: one after another, the last would only send GOAWAY once the others had
         // used up their grace, and a stop would take the sum of them.
-        List<Thread> drains = new ArrayList<>();
         List<Runnable> closes = new ArrayList<>();
-        for (TcpListener listener : tcpListeners) {
-            if (listener != null) {
-                closes.add(() -> listener.close(grace));
-            }
+        for (BoundListener listener : bound) {
+            closes.addAll(listener.drains(grace));
         }
-        for (Http3Listener listener : listeners) {
-            closes.add(() -> listener.close(grace));
+        runAtOnce(closes);
+        close();
+    }
+
+    /** Runs each drain on a thread of its own, all at once, and waits for them; false if interrupted. */
+    private static boolean runAtOnce(List<Runnable> drains) {
+        List<Thread> threads = new ArrayList<>();
+        for (Runnable drain : drains) {
+            Thread t = new Thread(drain, "ferry-drain");
+            t.start();
+            threads.add(t);
         }
-        for (Runnable close : closes) {
-            Thread drain = new Thread(close, "ferry-drain");
-            drain.start();
-            drains.add(drain);
-        }
-        for (Thread drain : drains) {
+        for (Thread t : threads) {
             try {
-                drain.join();
+                t.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return false;
             }
         }
-        close();
+        return true;
     }
 
     public synchronized void close() {
@@ -310,14 +367,8 @@ public final class FerryServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        for (TcpListener listener : tcpListeners) {
-            if (listener != null) {
-                listener.close();
-            }
-        }
-        for (Http3Listener listener : listeners) {
-            listener.close();
-        }
+        bound.forEach(BoundListener::close);
+        removedListeners.forEach(BoundListener::close);
         List<ExchangePath> paths = new ArrayList<>();
         for (ExchangePath replaced : List.copyOf(draining)) {
             if (draining.remove(replaced)) {
@@ -348,7 +399,7 @@ public final class FerryServer implements AutoCloseable {
     private final class AdminView implements AdminServer.Relay {
         @Override
         public boolean ready() {
-            return !stopping && !closed && !listeners.isEmpty();
+            return !stopping && !closed && !bound.isEmpty();
         }
 
         @Override
@@ -366,10 +417,11 @@ public final class FerryServer implements AutoCloseable {
         @Override
         public String connectionsJson(boolean showAddresses) {
             StringBuilder j = new StringBuilder("{\"listeners\": [");
-            for (int i = 0; i < listeners.size(); i++) {
-                Http3Listener l = listeners.get(i);
+            List<BoundListener> now = bound;
+            for (int i = 0; i < now.size(); i++) {
+                Http3Listener l = now.get(i).quic();
                 j.append(i == 0 ? "" : ", ").append("{\"name\": ")
-                        .append(dev.ferry.app.admin.ConfigView.quote(config.listeners().get(i).name()))
+                        .append(dev.ferry.app.admin.ConfigView.quote(now.get(i).config().name()))
                         .append(", \"open\": ").append(l.openConnections()).append(", \"accepted_per_socket\": ")
                         .append(l.acceptedPerSocket());
                 if (showAddresses) {

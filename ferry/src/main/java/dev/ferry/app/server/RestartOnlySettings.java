@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The settings a reload cannot change, because they live in what the relay bound or built at start: sockets and
- * their TLS contexts, the SETTINGS its listeners announce, the event loops, the admin endpoint. A reload that
+ * The settings a reload cannot change, because they live in what the relay bound or built at start: the SETTINGS
+ * and TLS contexts of every listener, the event loops, the admin endpoint. (Listeners themselves may be added and
+ * removed: {@link ListenerChanges}.) A reload that
  * changes one is refused as a whole, naming each key, and the running configuration stays.
  */
 final class RestartOnlySettings {
@@ -19,7 +20,6 @@ final class RestartOnlySettings {
     /** One message per restart-only key that differs between {@code running} and {@code next}; empty if none. */
     static List<String> changes(FerryConfig running, FerryConfig next) {
         List<String> out = new ArrayList<>();
-        check(out, running, next, "listeners", FerryConfig::listeners);
         check(out, running, next, "event-loops", FerryConfig::eventLoops);
         check(out, running, next, "state-dir", FerryConfig::stateDir);
         check(out, running, next, "admin", FerryConfig::admin);
@@ -36,8 +36,8 @@ final class RestartOnlySettings {
     private static void check(List<String> out, FerryConfig running, FerryConfig next, String key,
                               Function<FerryConfig, Object> value) {
         if (!Objects.equals(value.apply(running), value.apply(next))) {
-            out.add(key + ": changed, which needs a restart (the listeners and sockets were built with it); "
-                    + "the running configuration stays");
+            out.add(key + ": changed, which needs a restart (the relay's sockets, TLS contexts or event loops were "
+                    + "built with it); the running configuration stays");
         }
     }
 }
