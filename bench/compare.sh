@@ -4,7 +4,7 @@
 # bench/results/latest.md, with Ferry/Caddy ratios and a latency plot. See docs/performance.md.
 #
 #   bench/compare.sh [--quick] [--no-scale] [--loops 1,2,4] [--no-profile] [--no-independent] [--only-independent]
-#                    [--keep]
+#                    [--only-metrics-cost] [--keep]
 #
 #   --quick       short runs (about 5 minutes in all) to check the harness; the full run takes about 15
 #   --no-scale    skip the idle-connection memory and event-loop runs
@@ -13,6 +13,8 @@
 #   --no-profile  skip the JFR profile of Ferry under the 1 KiB x 100 streams load
 #   --no-independent    skip the rows driven by gtlsclient and curl (bursts, downloads, tunnels)
 #   --only-independent  run only those rows (about 4 minutes)
+#   --only-metrics-cost run only the cost of metrics: Ferry with the admin endpoint (exchanges recorded) and
+#                 without, in turns (about 3 minutes; a full run includes it)
 #   --keep        keep the work directory (configs, logs, JSON, histograms, JFR recording)
 #
 # Environment: FERRY_DIST=DIR runs the Ferry in DIR (ferry.jar and lib/) instead of building this checkout;
@@ -20,7 +22,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-quick=false scale=true profile=true keep=false independent=true workloads_on=true
+quick=false scale=true profile=true keep=false independent=true workloads_on=true metrics_cost=true
 cores=$(nproc)
 loop_counts=""
 for ((n = 1; n <= cores; n *= 2)); do loop_counts+="${loop_counts:+,}$n"; done
@@ -36,7 +38,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --no-profile) profile=false ;;
     --keep) keep=true ;;
     --no-independent) independent=false ;;
-    --only-independent) workloads_on=false scale=false profile=false ;;
+    --only-independent) workloads_on=false scale=false profile=false metrics_cost=false ;;
+    --only-metrics-cost) workloads_on=false scale=false profile=false independent=false ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -150,8 +153,12 @@ relay_pid=""
 start_ferry() {  # start_ferry PORT EVENT_LOOPS [JAVA_OPTS...]
   local port=$1 loops=$2; shift 2
   mkdir -p "$work/ferry-state"
+  local admin=""
+  # With the admin endpoint on, every exchange is recorded in the metrics (docs/metrics.md); off, none is.
+  [[ ${FERRY_ADMIN:-0} == 1 ]] && admin=$'admin:\n  address: 127.0.0.1:0'
   cat >"$work/ferry-$port.yaml" <<CONF
 state-dir: $work/ferry-state
+$admin
 event-loops: $loops
 listeners:
   - address: 127.0.0.1:$port
@@ -361,6 +368,26 @@ if [[ $scale == true ]]; then
       sleep 2
     done
     stop_relay
+  done
+fi
+
+# ---------------------------------------------------------------- the cost of metrics
+# Ferry with exchanges recorded in the metrics (admin endpoint on) and without, in turns (off, on, off, on), the
+# 1 KiB GET at 1 and 10 streams: the report gives the medians and the ratio of relay CPU per request.
+if [[ $metrics_cost == true ]]; then
+  for round in 1 2; do
+    for mode in off on; do
+      port=$(free_port)
+      FERRY_ADMIN=$([[ $mode == on ]] && echo 1 || echo 0) start_ferry "$port" 2
+      bench -k --streams 100 --duration "$prewarm" --warmup 0s "https://127.0.0.1:$port/1k" >/dev/null 2>&1 || true
+      for streams in 1 10; do
+        log "ferry metrics $mode (round $round): 1 KiB x $streams streams"
+        bench -k --json --streams "$streams" --warmup "$warm" --duration "$small" --cpu-pid "$relay_pid" \
+          "https://127.0.0.1:$port/1k" >"$work/json/metrics-$mode-s$streams-round$round.json" \
+          2>>"$work/logs/bench.log" || true
+      done
+      stop_relay
+    done
   done
 fi
 

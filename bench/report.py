@@ -198,6 +198,33 @@ def echo_rows(o, j):
     o.append(f"| one in flight: mean round trip, us | {fmt(d, '.1f')} | {fmt(t, '.1f')} | {ratio(t, d)} |")
 
 
+def metrics_rows(o, work):
+    """The cost of metrics: Ferry with exchanges recorded (admin endpoint on) against without, medians of rounds."""
+    rows = []
+    for streams in (1, 10):
+        by_mode = {}
+        for mode in ("off", "on"):
+            runs = [load(f) for f in sorted(glob.glob(os.path.join(work, "json", f"metrics-{mode}-s{streams}-round*.json")))]
+            runs = [r for r in runs if r and r.get("requests")]
+            if runs:
+                by_mode[mode] = (median([r["requests_per_second"] for r in runs]),
+                                 median([r["server_cpu_ms_per_request"] for r in runs]),
+                                 median([r["latency_ms"]["p99"] for r in runs]), len(runs))
+        if len(by_mode) == 2:
+            rows.append((streams, by_mode["off"], by_mode["on"]))
+    if not rows:
+        return
+    o.append("\n## Ferry: the cost of metrics (1 KiB GET)\n")
+    o.append("Metrics on: the admin endpoint configured, so every exchange is recorded (counters and two histograms) "
+             "on its event loop. Off: no admin endpoint, nothing recorded. Rounds alternate (off, on, off, on); the "
+             "table gives medians. A ratio above 1 means metrics cost that much more relay CPU per request.\n")
+    o.append("| Streams | Req/s off | Req/s on | Relay CPU ms/req off | on | On / off | p99 ms off | on | Rounds |")
+    o.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for streams, off, on in rows:
+        o.append(f"| {streams} | {off[0]:.1f} | {on[0]:.1f} | {off[1]:.3f} | {on[1]:.3f} | {ratio(on[1], off[1])} | "
+                 f"{off[2]:.2f} | {on[2]:.2f} | {min(off[3], on[3])} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -282,6 +309,7 @@ def main():
             eff = f"{pc / first:.2f}" if first and pc else "n/a"
             shown = " / ".join(" ".join(map(str, p)) for p in lists if p) or "one socket"
             o.append(f"| {n} | {rps:.1f} | {p99:.2f} | {fmt(pc, '.0f')} | {eff} | {shown} | {spread} |")
+    metrics_rows(o, a.work)
     idle = [load(p) for p in sorted(glob.glob(os.path.join(a.work, "json", "idle-*.json")))]
     idle = [i for i in idle if i]
     if idle:

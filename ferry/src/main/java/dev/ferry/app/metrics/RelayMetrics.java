@@ -1,6 +1,8 @@
 package dev.ferry.app.metrics;
 
+import dev.ferry.bridge.exchange.ExchangeDriver;
 import dev.ferry.bridge.tunnel.TunnelCounters;
+import dev.ferry.bridge.tunnel.TunnelTarget;
 import dev.ferry.ingress.Http3Listener;
 import dev.ferry.ingress.QuicTransportTotals;
 import dev.ferry.origin.HttpOriginConnector;
@@ -102,27 +104,38 @@ public final class RelayMetrics {
         }
     }
 
-    /** Tunnel totals, read from the relay's counters when scraped. */
-    public void bindTunnels(Supplier<TunnelCounters> totals) {
-        tunnelCounter("ferry.tunnel.bytes", "to_target", totals, t -> t.bytesToTarget());
-        tunnelCounter("ferry.tunnel.bytes", "to_client", totals, t -> t.bytesToClient());
-        tunnelCounter("ferry.tunnel.datagrams", "to_target", totals, t -> t.datagramsToTarget());
-        tunnelCounter("ferry.tunnel.datagrams", "to_client", totals, t -> t.datagramsToClient());
-        FunctionCounter.builder("ferry.tunnel.capsules", totals, t -> t.get().capsulesToClient())
+    /**
+     * Tunnels, read from the relay's counters when scraped: traffic of ended tunnels by kind ({@code connect} for
+     * TCP, {@code connect-udp} for UDP, as the request series name them), and the tunnels open now.
+     */
+    public void bindTunnels(ExchangeDriver driver) {
+        for (TunnelTarget.Kind kind : TunnelTarget.Kind.values()) {
+            String label = kind == TunnelTarget.Kind.UDP ? "connect-udp" : "connect";
+            TunnelCounters totals = driver.tunnelTotals(kind);
+            tunnelCounter("ferry.tunnel.bytes", label, "to_target", totals, TunnelCounters::bytesToTarget);
+            tunnelCounter("ferry.tunnel.bytes", label, "to_client", totals, TunnelCounters::bytesToClient);
+            Gauge.builder("ferry.tunnels.open", driver, d -> d.tunnelsOpen(kind))
+                    .description("Tunnels open now (answered 2xx, not yet ended), by kind")
+                    .tag("kind", label).register(registry);
+        }
+        TunnelCounters udp = driver.tunnelTotals(TunnelTarget.Kind.UDP);
+        tunnelCounter("ferry.tunnel.datagrams", "connect-udp", "to_target", udp, TunnelCounters::datagramsToTarget);
+        tunnelCounter("ferry.tunnel.datagrams", "connect-udp", "to_client", udp, TunnelCounters::datagramsToClient);
+        FunctionCounter.builder("ferry.tunnel.capsules", udp, TunnelCounters::capsulesToClient)
                 .description("UDP payloads sent to clients as DATAGRAM capsules rather than QUIC datagrams")
                 .tag("direction", "to_client").register(registry);
         for (TunnelCounters.Drop reason : TunnelCounters.Drop.values()) {
-            FunctionCounter.builder("ferry.tunnel.drops", totals, t -> t.get().drops(reason))
+            FunctionCounter.builder("ferry.tunnel.drops", udp, t -> t.drops(reason))
                     .description("Tunnel datagrams dropped, by reason")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry);
         }
     }
 
-    private void tunnelCounter(String name, String direction, Supplier<TunnelCounters> totals,
+    private void tunnelCounter(String name, String kind, String direction, TunnelCounters totals,
                                ToDoubleFunction<TunnelCounters> value) {
-        FunctionCounter.builder(name, totals, t -> value.applyAsDouble(t.get()))
-                .description("Tunnel traffic of ended tunnels, by direction").tag("direction", direction)
-                .register(registry);
+        FunctionCounter.builder(name, totals, value)
+                .description("Tunnel traffic of ended tunnels, by kind and direction")
+                .tags("kind", kind, "direction", direction).register(registry);
     }
 
     /** Everything, in Prometheus's text exposition format. */

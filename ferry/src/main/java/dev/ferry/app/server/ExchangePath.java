@@ -140,7 +140,7 @@ final class ExchangePath implements AutoCloseable {
      * The global chain: the configured {@code hooks:} in their order, with each built-in where it is named. A
      * built-in not named keeps its default place: proxy-auth first (no other hook sees a client that did not
      * authenticate), then the hooks given in code, the configured ones, forwarding and the access log last. A
-     * privacy role's policy comes before all of them, and the metrics recorder after all.
+     * privacy role's policy comes before all of them, and the metrics recorder (with the admin endpoint on) after all.
      */
     private static List<ProxyHook> hooks(FerryConfig config, List<ProxyHook> userHooks, Consumer<String> accessLog,
                                          RelayMetrics metrics, ExchangePath previous, Builder b) {
@@ -189,8 +189,11 @@ final class ExchangePath implements AutoCloseable {
                 chain.add(builtins.get(last));
             }
         }
-        // Last: it only records how each exchange ended.
-        chain.add(metrics.exchangeHook());
+        // Last: it only records how each exchange ended. Only with the admin endpoint on, which is what reads it: the
+        // per-exchange cost on the event loops is then all there is to "metrics off".
+        if (config.admin().enabled()) {
+            chain.add(metrics.exchangeHook());
+        }
         return chain;
     }
 

@@ -103,7 +103,7 @@ public final class FerryServer implements AutoCloseable {
             } finally {
                 bound = List.copyOf(started);
             }
-            metrics.bindTunnels(driver::tunnelTotals);
+            metrics.bindTunnels(driver);
             if (config.admin().enabled()) {
                 admin = AdminServer.start(config.admin(), group, metrics, new AdminView());
             }
@@ -390,7 +390,10 @@ public final class FerryServer implements AutoCloseable {
         return admin == null ? null : admin.localAddress();
     }
 
-    /** The metrics registry (for embedding applications that export it their own way). */
+    /**
+     * The metrics registry (for embedding applications that export it their own way). Exchanges are recorded in it
+     * only when the configuration has the admin endpoint on; the listener, origin, tunnel and JVM series always.
+     */
     public RelayMetrics metrics() {
         return metrics;
     }

@@ -39,7 +39,9 @@ class WarmUpTest {
         FerryConfig base = new FerryConfig("ferry", state, 1, List.of(listener), List.of(),
                 java.util.Map.of("app", OriginConfig.of("app", origin)), dev.ferry.app.config.HeadersConfig.defaults(),
                 new AccessLogConfig(true, AccessLogConfig.STDOUT));
-        return base.withWarmUp(warmUp);
+        // The admin endpoint on: exchanges are counted in the metrics only then, and the test reads that count.
+        return base.withWarmUp(warmUp).withAdmin(new dev.ferry.app.config.AdminConfig(true,
+                new InetSocketAddress("127.0.0.1", 0), false));
     }
 
     @Test
@@ -67,6 +69,10 @@ class WarmUpTest {
                 Thread.sleep(20);
             }
             assertEquals(1, accessLog.size(), "the real request is logged: " + accessLog);
+            while (!relay.metrics().scrape().contains("status=\"2xx\"} 1.0") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(relay.metrics().scrape().contains("status=\"2xx\"} 1.0"), "the real request is counted");
         }
     }
 

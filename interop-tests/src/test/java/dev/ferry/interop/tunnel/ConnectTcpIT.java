@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Test;
 class ConnectTcpIT {
     private static final long TEN_MIB = 10L << 20;
 
+    private static String grep(String text, String needle) {
+        return String.join("\n", text.lines().filter(l -> l.contains(needle)).toList());
+    }
+
     @Test
     void tenMibFileFromNginxThroughAConnectTunnelArrivesIntact() throws Exception {
         Path work = WorkDirs.create("connect-tcp-nginx");
@@ -42,6 +46,9 @@ class ConnectTcpIT {
             long start = System.nanoTime();
             KwikTunnelClient.Tunnel tunnel = client.connectTcp("127.0.0.1:" + nginx.port(), Map.of());
             assertEquals(200, tunnel.status(), tunnel.headers().map().toString());
+            // Open now, by kind, in the relay's metrics.
+            assertTrue(relay.server().metrics().scrape().contains("ferry_tunnels_open{kind=\"connect\"} 1.0"),
+                    grep(relay.server().metrics().scrape(), "ferry_tunnels_open"));
             OutputStream out = tunnel.stream().getOutputStream();
             out.write(("GET /ten-mib.bin HTTP/1.1\r\nHost: 127.0.0.1:" + nginx.port()
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -66,6 +73,11 @@ class ConnectTcpIT {
             assertEquals(1, nginx.requestCount());
             var totals = TunnelRelays.awaitTotals(relay, t -> t.bytesToClient() >= response.length);
             assertEquals(response.length, totals.bytesToClient(), totals.toString());
+            // Ended: no longer open, and its bytes counted under its kind.
+            String scrape = relay.server().metrics().scrape();
+            assertTrue(scrape.contains("ferry_tunnels_open{kind=\"connect\"} 0.0"), grep(scrape, "ferry_tunnel"));
+            assertTrue(scrape.contains("ferry_tunnel_bytes_total{direction=\"to_client\",kind=\"connect\"} "
+                    + (double) response.length), grep(scrape, "ferry_tunnel"));
             // The same request straight to nginx over TCP, for the ratio (same run, same file).
             long directStart = System.nanoTime();
             byte[] direct;

@@ -4,6 +4,7 @@ import dev.ferry.bridge.hook.ExchangeContext;
 import dev.ferry.bridge.hook.ProxyHook;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.bridge.tunnel.TunnelSettings;
+import dev.ferry.bridge.tunnel.TunnelTarget;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -19,6 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ExchangeDriver {
     private volatile Generation current;
     private final TunnelCounters tunnelTotals = new TunnelCounters();
+    /** The same totals by kind of tunnel, and how many of each kind are open now (counted from the 2xx). */
+    private final java.util.EnumMap<TunnelTarget.Kind, TunnelCounters> tunnelTotalsByKind =
+            new java.util.EnumMap<>(TunnelTarget.Kind.class);
+    private final java.util.EnumMap<TunnelTarget.Kind, java.util.concurrent.atomic.LongAdder> tunnelsOpen =
+            new java.util.EnumMap<>(TunnelTarget.Kind.class);
     private final AtomicLong ids = new AtomicLong();
 
     /**
@@ -62,6 +68,10 @@ public final class ExchangeDriver {
     public ExchangeDriver(List<ProxyHook> hooks, OriginSelector selector, Settings settings,
                           TunnelSettings tunnels) {
         this.current = generation(hooks, selector, settings, tunnels);
+        for (TunnelTarget.Kind kind : TunnelTarget.Kind.values()) {
+            tunnelTotalsByKind.put(kind, new TunnelCounters());
+            tunnelsOpen.put(kind, new java.util.concurrent.atomic.LongAdder());
+        }
     }
 
     private static Generation generation(List<ProxyHook> hooks, OriginSelector selector, Settings settings,
@@ -133,6 +143,26 @@ public final class ExchangeDriver {
     /** Bytes, datagrams and drops of every tunnel that ended so far. */
     public TunnelCounters tunnelTotals() {
         return tunnelTotals;
+    }
+
+    /** Bytes, datagrams and drops of the ended tunnels of one kind (TCP for CONNECT, UDP for CONNECT-UDP). */
+    public TunnelCounters tunnelTotals(TunnelTarget.Kind kind) {
+        return tunnelTotalsByKind.get(kind);
+    }
+
+    /** Tunnels of {@code kind} open now: answered 2xx and not yet ended. */
+    public long tunnelsOpen(TunnelTarget.Kind kind) {
+        return tunnelsOpen.get(kind).sum();
+    }
+
+    void tunnelOpened(TunnelTarget.Kind kind) {
+        tunnelsOpen.get(kind).increment();
+    }
+
+    /** A tunnel that {@link #tunnelOpened opened} has ended with these counts. */
+    void tunnelEnded(TunnelTarget.Kind kind, TunnelCounters counters) {
+        tunnelsOpen.get(kind).decrement();
+        counters.addTo(tunnelTotalsByKind.get(kind));
     }
 
     /** The tunnels new exchanges are served, or null. */

@@ -144,6 +144,7 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
             return;
         }
         open = true;
+        driver.tunnelOpened(target.kind());
         ResponseHead.Builder head = ResponseHead.builder(200);
         if (target.kind() == TunnelTarget.Kind.UDP) {
             // RFC 9298 3.3 / RFC 9297 3.4: the stream now carries the capsule protocol.
@@ -317,6 +318,9 @@ final class TunnelExchange implements ClientStreamListener, TunnelListener {
                 endpoint.close();
             }
             counters.addTo(driver.tunnelTotals());
+            if (open) {
+                driver.tunnelEnded(target.kind(), counters);
+            }
         }, generation.hooks, () -> new ExchangeOutcome(request, life.status(), counters.bytesToTarget(),
                 counters.bytesToClient(), life.headNanos(), System.nanoTime() - ctx.startNanos(),
                 error == null ? null : error.type(), error == null ? null : error.getMessage()));
