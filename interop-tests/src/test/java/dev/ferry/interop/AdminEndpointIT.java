@@ -108,6 +108,8 @@ class AdminEndpointIT {
             "the counter in /metrics:\n" + grep(text, "ferry_requests_total"));
         assertTrue(text.contains("ferry_quic_connections_accepted_total{listener=\"test\"} 1.0"),
             grep(text, "ferry_quic_connections"));
+        assertTrue(text.contains("ferry_quic_request_streams_total{listener=\"test\"} 25.0"),
+            grep(text, "ferry_quic_request_streams"));
         assertTrue(text.contains("ferry_response_head_duration_seconds_count"), "head durations exported");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics exported");
         // gtlsclient has closed its connection by now: no RTT to sample, and the gauges say so rather than guess.

@@ -70,6 +70,7 @@ public final class Http3Listener implements AutoCloseable {
     private final Map<Channel, LongAdder> acceptedBySocket = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final LongAdder requestStreams = new LongAdder();
     private final QuicTransportTotals transport = new QuicTransportTotals();
 
     private Http3Listener(InetSocketAddress address, QuicSslContext sslContext, QuicListenerSettings settings,
@@ -169,6 +170,7 @@ public final class Http3Listener implements AutoCloseable {
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
                                     protected void initChannel(QuicStreamChannel stream) {
+                                        requestStreams.increment();
                                         if (ConnectionDrain.of(stream.parent()).admit(stream)) {
                                             // In front of Netty's frame codec, which the initializer put first.
                                             stream.pipeline().addFirst(
@@ -261,6 +263,11 @@ public final class Http3Listener implements AutoCloseable {
     /** QUIC connections open now. */
     public int openConnections() {
         return connections.size();
+    }
+
+    /** HTTP/3 request streams clients opened on this listener since start (refused ones during a drain too). */
+    public long requestStreams() {
+        return requestStreams.sum();
     }
 
     /** Connections accepted on each socket since start, in the order the sockets were bound. */

@@ -56,6 +56,8 @@ public final class RelayMetrics {
         meters.add(FunctionCounter.builder("ferry.quic.connections.accepted", listener,
                         l -> l.acceptedPerSocket().stream().mapToLong(Long::longValue).sum())
                 .description("QUIC connections accepted since start").tag("listener", name).register(registry));
+        meters.add(FunctionCounter.builder("ferry.quic.request.streams", listener, Http3Listener::requestStreams)
+                .description("HTTP/3 request streams clients opened").tag("listener", name).register(registry));
         meters.addAll(ListenerRttGauges.register(registry, name, listener));
         QuicTransportTotals t = listener.transportTotals();
         meters.add(transportCounter("ferry.quic.packets", name, "sent", t, QuicTransportTotals::packetsSent));
