@@ -14,8 +14,13 @@ import java.util.Objects;
  * @param fields  {@code fields}, default null: the privacy role's default (see {@link #fieldsFor(PrivacyConfig)}).
  *                Kept unresolved rather than filled in when read, so that a configuration given another role in
  *                code ({@link FerryConfig#withPrivacy}) gets that role's default, not the one it was read with
+ * @param maxSize {@code max-size}, default 0 (never): a file is rotated before a line would take it past this size
+ *                ({@code FILE} becomes {@code FILE.1}, and so on)
+ * @param keep    {@code keep}, default 5: rotated files kept beside the current one
  */
-public record AccessLogConfig(boolean enabled, String path, AccessLogFields fields) {
+public record AccessLogConfig(boolean enabled, String path, AccessLogFields fields, long maxSize, int keep) {
+    public static final int DEFAULT_KEEP = 5;
+    public static final int MAX_KEEP = 1000;
     /** The path value meaning standard output. */
     public static final String STDOUT = "-";
 
@@ -27,6 +32,16 @@ public record AccessLogConfig(boolean enabled, String path, AccessLogFields fiel
         if (fields != null && fields.isEmpty()) {
             throw new IllegalArgumentException("fields must name at least one field (or disable the log)");
         }
+        Checks.range(maxSize, 0, Long.MAX_VALUE, "maxSize");
+        Checks.range(keep, 1, MAX_KEEP, "keep");
+        if (maxSize > 0 && STDOUT.equals(path)) {
+            throw new IllegalArgumentException("maxSize: standard output cannot be rotated");
+        }
+    }
+
+    /** Never rotated. */
+    public AccessLogConfig(boolean enabled, String path, AccessLogFields fields) {
+        this(enabled, path, fields, 0, DEFAULT_KEEP);
     }
 
     /** The role's default fields. */

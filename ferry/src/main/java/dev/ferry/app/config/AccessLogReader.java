@@ -21,17 +21,26 @@ final class AccessLogReader {
 
     static AccessLogConfig read(ConfigNode node, Path baseDir) {
         AccessLogConfig d = AccessLogConfig.defaults();
-        if (!node.isMap("a map with keys enabled, path, fields")) {
+        if (!node.isMap("a map with keys enabled, path, fields, max-size, keep")) {
             return d;
         }
-        node.allowKeys("enabled", "path", "fields");
+        node.allowKeys("enabled", "path", "fields", "max-size", "keep");
         boolean enabled = node.child("enabled").bool(d.enabled());
         String path = node.child("path").string(d.path(), "- for standard output, or a file path",
                 s -> !s.isBlank());
         if (!path.equals(AccessLogConfig.STDOUT)) {
             path = ConfigNode.expand(path, baseDir).toString();
         }
-        return new AccessLogConfig(enabled, path, readFields(node.child("fields")));
+        ConfigNode maxSizeNode = node.child("max-size");
+        long maxSize = maxSizeNode.size(0, Long.MAX_VALUE);
+        if (maxSize > 0 && path.equals(AccessLogConfig.STDOUT)) {
+            maxSizeNode.problem("no max-size with path: - (standard output is rotated by whatever reads it, such as "
+                    + "journald); set a file path to rotate");
+            maxSize = 0;
+        }
+        int keep = (int) node.child("keep").integer(AccessLogConfig.DEFAULT_KEEP, 1, AccessLogConfig.MAX_KEEP,
+                "an integer from 1 to " + AccessLogConfig.MAX_KEEP + " (rotated files kept)");
+        return new AccessLogConfig(enabled, path, readFields(node.child("fields")), maxSize, keep);
     }
 
     /** The selection, or null when {@code fields} is absent or has a problem (reported). */

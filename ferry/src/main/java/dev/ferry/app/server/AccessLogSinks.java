@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * Where access log lines go: standard output or a file opened for appending, each behind an
@@ -24,6 +25,10 @@ final class AccessLogSinks {
             return new AsyncLineWriter(System.out, false, AsyncLineWriter.DEFAULT_CAPACITY, THREAD);
         }
         try {
+            if (config.maxSize() > 0) {
+                return new AsyncLineWriter(new RotatingFileOutput(Path.of(config.path()), config.maxSize(),
+                        config.keep()), AsyncLineWriter.DEFAULT_CAPACITY, THREAD);
+            }
             PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(config.path(), true),
                     64 * 1024), false, StandardCharsets.UTF_8);
             return new AsyncLineWriter(out, true, AsyncLineWriter.DEFAULT_CAPACITY, THREAD);

@@ -30,8 +30,7 @@ final class AsyncLineWriter implements Consumer<String>, AutoCloseable {
     /** How long the writer sleeps when it finds nothing to write. */
     static final long IDLE_WAIT_MILLIS = 5;
 
-    private final PrintStream out;
-    private final boolean ownsStream;
+    private final LineOutput out;
     private final int capacity;
     private final Queue<String> lines = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -44,8 +43,12 @@ final class AsyncLineWriter implements Consumer<String>, AutoCloseable {
      * @param ownsStream whether {@link #close()} closes {@code out} too (a file), or leaves it open (standard output)
      */
     AsyncLineWriter(PrintStream out, boolean ownsStream, int capacity, String name) {
+        this(LineOutput.of(Objects.requireNonNull(out, "out"), ownsStream), capacity, name);
+    }
+
+    /** Lines into {@code out}, which {@link #close()} closes. */
+    AsyncLineWriter(LineOutput out, int capacity, String name) {
         this.out = Objects.requireNonNull(out, "out");
-        this.ownsStream = ownsStream;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected at least 1)");
         }
@@ -96,10 +99,19 @@ final class AsyncLineWriter implements Consumer<String>, AutoCloseable {
         do {
             // Counted out as taken, so that the bound is on lines waiting, not on the batch being written.
             queued.decrementAndGet();
-            out.println(line);
+            try {
+                out.line(line);
+            } catch (RuntimeException e) {
+                // A full disk, a removed directory: the line is lost, and the writer goes on with the next.
+                dropped.increment();
+            }
             line = lines.poll();
         } while (line != null);
-        out.flush();
+        try {
+            out.flush();
+        } catch (RuntimeException e) {
+            log.warn("access log: {}", e.getMessage());
+        }
         reportDrops();
         return true;
     }
@@ -123,10 +135,6 @@ final class AsyncLineWriter implements Consumer<String>, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (ownsStream) {
-            out.close();
-        } else {
-            out.flush();
-        }
+        out.close();
     }
 }

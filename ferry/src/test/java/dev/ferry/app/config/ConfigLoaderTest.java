@@ -385,8 +385,13 @@ class ConfigLoaderTest {
                 Arguments.of("access-log: {fields: []}\n" + ORIGIN,
                         "access-log.fields: [] (expected: at least one field name; to write no lines, set enabled:"
                                 + " false)"),
+                Arguments.of("access-log: {max-size: 10MiB}\n" + ORIGIN,
+                        "access-log.max-size: 10MiB (expected: no max-size with path: - (standard output is rotated by "
+                                + "whatever reads it, such as journald); set a file path to rotate)"),
+                Arguments.of("access-log: {path: /tmp/a.log, keep: 0}\n" + ORIGIN,
+                        "access-log.keep: 0 (expected: an integer from 1 to 1000 (rotated files kept))"),
                 Arguments.of("access-log: {format: json}\n" + ORIGIN,
-                        "access-log.format: unknown key (expected one of: enabled, path, fields)"),
+                        "access-log.format: unknown key (expected one of: enabled, path, fields, max-size, keep)"),
                 Arguments.of("listeners: [{tls: {certificate: /nonexistent/cert.pem, private-key: "
                                 + "/nonexistent/key.pem}}]\n" + ORIGIN,
                         "listeners[0].tls.certificate: /nonexistent/cert.pem (expected: a readable PEM certificate "
