@@ -24,10 +24,20 @@ import java.util.Objects;
  * @param timeout     a request not finished after this is cancelled and counted as a timeout
  * @param insecure    accept any server certificate
  * @param threads     event-loop threads of the client
+ * @param qlogDir     a directory for one qlog file per connection, or null for none
  */
 public record BenchOptions(InetSocketAddress address, String serverName, String authority, String path, String method,
                            long bodySize, int connections, int streams, Duration duration, long requests,
-                           Duration warmup, double rate, Duration timeout, boolean insecure, int threads) {
+                           Duration warmup, double rate, Duration timeout, boolean insecure, int threads,
+                           String qlogDir) {
+
+    /** Without qlog. */
+    public BenchOptions(InetSocketAddress address, String serverName, String authority, String path, String method,
+                        long bodySize, int connections, int streams, Duration duration, long requests,
+                        Duration warmup, double rate, Duration timeout, boolean insecure, int threads) {
+        this(address, serverName, authority, path, method, bodySize, connections, streams, duration, requests, warmup,
+                rate, timeout, insecure, threads, null);
+    }
 
     public BenchOptions {
         Objects.requireNonNull(address, "address");

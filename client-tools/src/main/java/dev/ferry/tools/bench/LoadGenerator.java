@@ -152,6 +152,7 @@ public final class LoadGenerator {
     static Http3Client newClient(BenchOptions options, EventLoopGroup group, Duration runLength) {
         return Http3Client.builder().insecure(options.insecure()).group(group)
                 .maxIdleTimeout(runLength.plus(options.timeout()).plusSeconds(30))
+                .qlogDir(options.qlogDir())
                 .build();
     }
 

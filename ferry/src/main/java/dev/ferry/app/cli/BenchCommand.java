@@ -73,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connect-to", paramLabel = "HOST:PORT", description = "Connect here, but keep the URL's authority and SNI")
     String connectTo;
 
+    @Option(names = "--qlog-dir", paramLabel = "DIR",
+            description = "Write a qlog file per connection into DIR (created if missing), for qvis")
+    Path qlogDir;
+
     @Option(names = "--json", description = "Print the result as one JSON object")
     boolean json;
 
@@ -157,7 +161,15 @@ public final class BenchCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : Math.max(1, Math.min(Math.max(connections, 1), cores));
         int c = idleConnections > 0 ? Math.max(connections, 1) : connections;
+        if (qlogDir != null) {
+            try {
+                // Netty takes an existing directory for one file per connection, anything else for a single file.
+                java.nio.file.Files.createDirectories(qlogDir);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--qlog-dir: cannot create " + qlogDir + ": " + e.getMessage(), e);
+            }
+        }
         return new BenchOptions(address, target.host(), target.authority(), target.path(), m, bodySize, c, s,
-                duration, requests, warmup, rate, timeout, insecure, t);
+                duration, requests, warmup, rate, timeout, insecure, t, qlogDir == null ? null : qlogDir.toString());
     }
 }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,6 +78,27 @@ class BenchCommandTest {
         String distribution = Files.readString(histogram);
         assertTrue(distribution.contains("Value     Percentile TotalCount 1/(1-Percentile)"), distribution);
         assertTrue(distribution.contains("#[Max     ="), distribution);
+    }
+
+    /** One qlog file per connection, JSON-SEQ with quiche's header, for qvis. */
+    @Test
+    void writesAQlogPerConnection(@TempDir Path dir) throws Exception {
+        Path qlogs = dir.resolve("qlog");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new CommandLine(new BenchCommand(new PrintStream(new ByteArrayOutputStream(), true),
+                new PrintStream(err, true))).execute("-k", "--connections", "2", "--streams", "2", "--duration", "500ms",
+                "--warmup", "0s", "--qlog-dir", qlogs.toString(), url("/bytes?n=100"));
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        try (var files = Files.list(qlogs)) {
+            List<Path> written = files.toList();
+            assertEquals(2, written.size(), written.toString());
+            for (Path f : written) {
+                String text = Files.readString(f);
+                assertTrue(text.contains("\"serialization_format\":\"JSON-SEQ\"") && text.contains("\u001e{"),
+                        f + ": " + text.substring(0, Math.min(200, text.length())));
+                assertTrue(text.contains("packet_sent") && text.contains("packet_received"), f.toString());
+            }
+        }
     }
 
     @Test
