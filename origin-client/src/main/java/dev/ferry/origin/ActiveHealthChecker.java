@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 
 /**
- * Runs an origin's {@link HealthCheck}s: one HTTP/1.1 {@code GET} per endpoint and interval, each on a new
- * connection (over TLS when the origin uses it), on an event loop of its own so that checks never wait behind
- * traffic. Endpoints start healthy: a relay that just started must not refuse every request until a first round of
+ * Runs an origin's {@link HealthCheck}s: one {@code GET} per endpoint and interval, on an event loop of its own so
+ * that checks never wait behind traffic. For HTTP/1.1 each check is a new connection (over TLS when the origin uses
+ * it); for HTTP/2 and HTTP/3 a stream on a connection kept for the checks ({@link MultiplexedHealthProbe}). Endpoints start healthy: a relay that just started must not refuse every request until a first round of
  * checks completes. The verdicts are read by every loop's {@link EndpointPicker}.
  */
 final class ActiveHealthChecker implements AutoCloseable {
@@ -42,6 +42,8 @@ final class ActiveHealthChecker implements AutoCloseable {
     private final int[] passesInARow;
     private final int[] failuresInARow;
     private volatile boolean closed;
+    /** For HTTP/2 and HTTP/3 origins, which are checked through a connection of their own; null for HTTP/1.1. */
+    private final MultiplexedHealthProbe multiplexed;
 
     private ActiveHealthChecker(OriginSettings settings, OriginBootstraps bootstraps, Consumer<String> events) {
         this.originName = settings.name();
@@ -58,6 +60,7 @@ final class ActiveHealthChecker implements AutoCloseable {
         }
         passesInARow = new int[n];
         failuresInARow = new int[n];
+        multiplexed = settings.protocol() == OriginProtocol.H1 ? null : new MultiplexedHealthProbe(settings);
     }
 
     /** Starts checking every endpoint at once, then every interval. */
@@ -76,6 +79,10 @@ final class ActiveHealthChecker implements AutoCloseable {
 
     private void check(int endpoint) {
         if (closed) {
+            return;
+        }
+        if (multiplexed != null) {
+            checkMultiplexed(endpoint);
             return;
         }
         InetSocketAddress address = endpoints.get(endpoint);
@@ -103,6 +110,18 @@ final class ActiveHealthChecker implements AutoCloseable {
             request.headers().set(HttpHeaderNames.USER_AGENT, "ferry-health-check");
             channel.writeAndFlush(request);
         });
+    }
+
+    /** One check of an HTTP/2 or HTTP/3 endpoint: a GET stream, failed when no answer comes within the timeout. */
+    private void checkMultiplexed(int endpoint) {
+        ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
+        Runnable cancel = multiplexed.probe(loop, endpoint, (passed, why) -> {
+            if (timer[0] != null) {
+                timer[0].cancel(false);
+            }
+            record(endpoint, passed, why);
+        });
+        timer[0] = loop.schedule(cancel, check.timeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A check's result: counts it, turns the endpoint healthy or unhealthy at a threshold, plans the next. */
@@ -134,6 +153,9 @@ final class ActiveHealthChecker implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (multiplexed != null) {
+            multiplexed.close();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

@@ -46,9 +46,6 @@ public record OriginSettings(String name, OriginProtocol protocol, List<InetSock
             throw new IllegalArgumentException("origin " + name + ": " + balancing.weights().size() + " weights for "
                     + endpoints.size() + " endpoints");
         }
-        if (balancing.healthCheck() != null && protocol != OriginProtocol.H1) {
-            throw new IllegalArgumentException("origin " + name + ": active health checks need protocol h1");
-        }
     }
 
     /** Round robin over equal endpoints, without active health checks. */

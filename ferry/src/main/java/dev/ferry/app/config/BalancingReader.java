@@ -89,11 +89,6 @@ final class BalancingReader {
                 + "unhealthy-threshold")) {
             return null;
         }
-        if (protocol != OriginProtocol.H1) {
-            node.problem("leave it out: active health checks are for h1 origins (h2, h2c and h3 origins are "
-                    + "checked passively, by their connect failures)");
-            return null;
-        }
         node.allowKeys("path", "host", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
         String path = node.child("path").string(null, "a path starting with /", s -> s.startsWith("/")
                 && s.chars().allMatch(c -> c > 0x20 && c < 0x7f));

@@ -279,10 +279,8 @@ class ConfigLoaderTest {
                         "origins.o.load-balancing.weights: a list (expected: a list of 2 integers from 1 to 100, one "
                                 + "per endpoint in order)"),
                 Arguments.of("origins: {o: {protocol: h2c, endpoints: ['127.0.0.1:1'], health-check: "
-                        + "{path: /healthz}}}",
-                        "origins.o.health-check: a map (expected: leave it out: active health "
-                                + "checks are for h1 origins (h2, h2c and h3 origins are checked passively, by their "
-                                + "connect failures))"),
+                        + "{path: healthz}}}",
+                        "origins.o.health-check.path: healthz (expected: a path starting with /)"),
                 Arguments.of("warm-up: {requests: -5}\n" + ORIGIN,
                         "warm-up.requests: -5 (expected: an integer from 0 to 1000000; 0 means no warm-up)"),
                 Arguments.of("warm-up: {requests: 100, timeout: 0s}\n" + ORIGIN,
