@@ -16,16 +16,6 @@ public interface FileClient extends AutoCloseable {
      */
     CompletableFuture<FileConnection> connect(InetSocketAddress address, String host);
 
-    /**
-     * As {@link #connect}, but completes as soon as requests may go as 0-RTT early data (a session of an earlier
-     * connection resumed, and the server takes early data), so that they leave before the handshake ends; when
-     * that cannot be, at the end of the handshake like {@link #connect}. The connection is then open but not yet
-     * active.
-     */
-    default CompletableFuture<FileConnection> connectEarly(InetSocketAddress address, String host) {
-        return connect(address, host);
-    }
-
     /** The application protocol (ALPN) the connections speak. */
     String applicationProtocol();
 

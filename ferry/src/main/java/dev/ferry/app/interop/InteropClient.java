@@ -59,13 +59,13 @@ public final class InteropClient {
     /**
      * Which files go on which connection, one after another: all on one (in parallel streams), one connection per
      * file, or for {@code resumption} the first file alone and then the rest on a second connection, which resumes
-     * the first one's TLS session ({@code zerortt}: and sends the requests as 0-RTT early data).
+     * the first one's TLS session.
      */
     static List<List<Download>> plan(InteropCase.Client mode, List<Download> downloads) {
         return switch (mode) {
             case ONE_CONNECTION -> List.of(downloads);
             case CONNECTION_PER_FILE -> downloads.stream().map(List::of).toList();
-            case RESUME, EARLY_DATA -> downloads.size() < 2 ? List.of(downloads)
+            case RESUME -> downloads.size() < 2 ? List.of(downloads)
                     : List.of(downloads.subList(0, 1), downloads.subList(1, downloads.size()));
             case UNSUPPORTED -> throw new IllegalArgumentException("the client does not run " + mode);
         };
@@ -107,10 +107,7 @@ public final class InteropClient {
     private void fetch(FileClient client, InetSocketAddress server, String host, List<Download> files, int number,
                        int of) throws ExecutionException, InterruptedException {
         long start = System.nanoTime();
-        boolean early = testCase.client() == InteropCase.Client.EARLY_DATA && number > 1;
-        FileConnection connection = (early ? client.connectEarly(server, host) : client.connect(server, host)).get();
-        // Taken before its handshake ended: the requests leave as 0-RTT.
-        boolean zeroRtt = !connection.quicChannel().isActive();
+        FileConnection connection = client.connect(server, host).get();
         try {
             long connected = System.nanoTime();
             ParallelDownloads.run(connection, files).get();
@@ -119,17 +116,11 @@ public final class InteropClient {
                 bytes += d.file().toFile().length();
             }
             err.printf(Locale.ROOT, "ferry interop: connection %d/%d to %s (%s): %d file(s), %d bytes, handshake"
-                            + " %.1f ms, transfer %.1f ms, TLS session resumed: %s, requests in 0-RTT: %s%n", number, of,
-                    server, client.applicationProtocol(), files.size(), bytes, (connected - start) / 1e6,
+                            + " %.1f ms, transfer %.1f ms, TLS session resumed: %s%n", number, of, server,
+                    client.applicationProtocol(), files.size(), bytes, (connected - start) / 1e6,
                     (System.nanoTime() - connected) / 1e6,
-                    connection.resumedSession().map(r -> r ? "yes" : "no").orElse("unknown"), zeroRtt ? "yes" : "no");
-            if (early && !zeroRtt) {
-                err.println("ferry interop: WARNING: connection " + number + " could not send 0-RTT (no session, or"
-                        + " the server takes no early data); the requests went after the handshake");
-            }
-            boolean resumes = testCase.client() == InteropCase.Client.RESUME
-                    || testCase.client() == InteropCase.Client.EARLY_DATA;
-            if (resumes && number > 1
+                    connection.resumedSession().map(r -> r ? "yes" : "no").orElse("unknown"));
+            if (testCase.client() == InteropCase.Client.RESUME && number > 1
                     && !connection.resumedSession().orElse(true)) {
                 err.println("ferry interop: WARNING: connection " + number + " did not resume the TLS session (did"
                         + " the server send a session ticket?)");
