@@ -55,8 +55,18 @@ public final class ReloadCommand implements Callable<Integer> {
             err.println("ferry reload: no relay runs with state directory " + stateDir + " (no " + pidFile + ")");
             return NO_RELAY;
         }
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+        java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
             err.println("ferry reload: process " + pid + " from " + pidFile + " is not running");
+            return NO_RELAY;
+        }
+        // A relay killed without its shutdown hook leaves the file behind, and its number may belong to another
+        // program by now: SIGHUP would stop most programs, so only a JVM running Ferry gets it.
+        String command = process.get().info().commandLine().orElse("");
+        if (!command.contains("java") || !(command.contains("ferry") || command.contains("FerryMain"))) {
+            err.println("ferry reload: process " + pid + " from " + pidFile + " is not a ferry relay ("
+                    + (command.isEmpty() ? "its command line cannot be read" : command)
+                    + "); a stale pid file? Nothing was signalled");
             return NO_RELAY;
         }
         Path statusFile = stateDir.resolve(ConfigReloader.STATUS_FILE);

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeoutException;
  * and Netty's figures at a connection's close hold none, so the gauges sample the open connections (at most
  * {@value #MAX_SAMPLED}) on their own event loops and report quantiles over them. Nothing is recorded on the
  * request path.
+ *
+ * <p>The gauges hold this object strongly: Micrometer keeps only a weak reference by default, and nothing else
+ * refers to it, so it would be collected and the gauges would read NaN.
  */
 final class ListenerRttGauges {
     /** Enough for stable quantiles; bounds the work of one scrape on a relay with many connections. */
@@ -42,11 +45,11 @@ final class ListenerRttGauges {
             meters.add(Gauge.builder("ferry.quic.rtt.seconds", gauges, g -> g.quantile(q))
                     .description("Smoothed round-trip time of the listener's open QUIC connections, by quantile "
                             + "over the connections (NaN with none open)")
-                    .tags("listener", name, "quantile", Double.toString(q)).register(registry));
+                    .tags("listener", name, "quantile", Double.toString(q)).strongReference(true).register(registry));
         }
         meters.add(Gauge.builder("ferry.quic.rtt.sampled.connections", gauges, g -> g.read().length)
                 .description("Open QUIC connections the RTT quantiles were taken over")
-                .tag("listener", name).register(registry));
+                .tag("listener", name).strongReference(true).register(registry));
         return meters;
     }
 

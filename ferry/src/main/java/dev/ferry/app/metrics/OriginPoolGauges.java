@@ -36,7 +36,7 @@ final class OriginPoolGauges {
         gauge(registry, "ferry.origin.connections", origin, "idle", gauges, PoolStats::idle);
         Gauge.builder("ferry.origin.waiting.requests", gauges, g -> g.read().waiting())
                 .description("Requests waiting for a connection or a stream slot to the origin")
-                .tag("origin", origin).register(registry);
+                .tag("origin", origin).strongReference(true).register(registry);
         return gauges;
     }
 
@@ -50,7 +50,7 @@ final class OriginPoolGauges {
                               OriginPoolGauges gauges, ToDoubleFunction<PoolStats> value) {
         Gauge.builder(name, gauges, g -> value.applyAsDouble(g.read()))
                 .description("Connections to the origin, summed over the event loops, by state")
-                .tags("origin", origin, "state", state).register(registry);
+                .tags("origin", origin, "state", state).strongReference(true).register(registry);
     }
 
     private synchronized PoolStats read() {
