@@ -24,9 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Datagrams are sent on QUIC only when both sides negotiated them: the peer's {@code max_datagram_frame_size}
  * (learned from {@link QuicDatagramExtensionEvent}) and its SETTINGS_H3_DATAGRAM (reported through
- * {@link #peerSettings}). Otherwise {@link #trySend} refuses and the caller uses a DATAGRAM capsule. A payload
- * too large for one DATAGRAM frame on a connection that has them is for the caller to drop, not to send as a
- * capsule (RFC 9297 3.5, RFC 9298 5): see {@link #fits}.
+ * {@link #peerSettings}). Otherwise {@link #send} refuses and the caller uses a DATAGRAM capsule; a payload too
+ * large for one DATAGRAM frame on a connection that has them is dropped (RFC 9297 3.5, RFC 9298 5).
  */
 public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
     /** A request stream in datagram mode. */
@@ -122,27 +121,35 @@ public final class Http3DatagramRouter extends ChannelInboundHandlerAdapter {
         return sendFailures.sum();
     }
 
-    /**
-     * True when a payload of {@code length} bytes, tagged with {@code streamId} and {@code contextId}, fits in one
-     * of the peer's QUIC DATAGRAM frames.
-     */
-    public boolean fits(long streamId, long contextId, int length) {
-        return HttpDatagram.overhead(streamId, contextId) + length <= peerMaxDatagramLength;
+    /** What {@link #send} did with a payload. */
+    public enum Sent {
+        /** On a QUIC DATAGRAM frame. */
+        SENT,
+        /** Dropped and released: too large for one of the peer's DATAGRAM frames (RFC 9297 3.5, RFC 9298 5). */
+        TOO_LARGE,
+        /** Not taken: the connection has no HTTP Datagrams (yet), so the caller sends a DATAGRAM capsule. */
+        NOT_NEGOTIATED
     }
 
     /**
-     * Sends {@code payload} as an HTTP Datagram on a QUIC DATAGRAM frame when negotiated and small enough. Call on
-     * the connection's event loop. Takes ownership only when it returns true; otherwise the caller sends it another
-     * way. The datagram is flushed at the end of the loop's turn, with every other one written in it.
+     * Sends {@code payload} as an HTTP Datagram on a QUIC DATAGRAM frame when both sides negotiated them. Call on
+     * the connection's event loop. A payload too large for one frame is dropped, never left to be carried as a
+     * capsule: a capsule would deliver it reliably and so mislead the endpoints' path MTU discovery. Takes
+     * ownership unless it returns {@link Sent#NOT_NEGOTIATED}. The datagram is flushed at the end of the loop's
+     * turn, with every other one written in it.
      */
-    public boolean trySend(long streamId, long contextId, ByteBuf payload) {
+    public Sent send(long streamId, long contextId, ByteBuf payload) {
         ChannelHandlerContext c = ctx;
-        if (c == null || !negotiated() || !fits(streamId, contextId, payload.readableBytes())) {
-            return false;
+        if (c == null || !negotiated()) {
+            return Sent.NOT_NEGOTIATED;
+        }
+        if (HttpDatagram.overhead(streamId, contextId) + payload.readableBytes() > peerMaxDatagramLength) {
+            payload.release();
+            return Sent.TOO_LARGE;
         }
         c.write(HttpDatagram.encode(c.alloc(), streamId, contextId, payload)).addListener(countFailure);
         flush.request();
-        return true;
+        return Sent.SENT;
     }
 
     @Override

@@ -69,14 +69,20 @@ final class Http3DatagramFlow implements Http3DatagramRouter.Flow {
         }
         int length = payload.readableBytes();
         boolean clientUsesCapsules = capsules.sawCapsule() && !clientSentQuicDatagram;
-        if (!clientUsesCapsules && router.negotiated()) {
-            if (router.trySend(streamId, 0, payload)) {
-                counters.toClient(length, true, false);
-            } else {
-                counters.drop(TunnelCounters.Drop.TOO_LARGE);
-                payload.release();
+        if (!clientUsesCapsules) {
+            switch (router.send(streamId, 0, payload)) {
+                case SENT -> {
+                    counters.toClient(length, true, false);
+                    return;
+                }
+                case TOO_LARGE -> {
+                    counters.drop(TunnelCounters.Drop.TOO_LARGE);
+                    return;
+                }
+                case NOT_NEGOTIATED -> {
+                    // A capsule, below.
+                }
             }
-            return;
         }
         ctx.writeAndFlush(new DefaultHttp3DataFrame(capsules.encode(ctx.alloc(), payload)), ctx.voidPromise());
     }

@@ -89,7 +89,6 @@ public final class FerryServer implements AutoCloseable {
             warmUp = WarmUp.run(config);
         }
         try {
-            TunnelsConfig tunnelsConfig = config.tunnels();
             path = ExchangePath.build(config, userHooks, accessLog, metrics, null);
             path.bindMetrics(metrics);
             driver = new ExchangeDriver(path.hooks, path.routes, path.settings, path.tunnels);
@@ -126,11 +125,6 @@ public final class FerryServer implements AutoCloseable {
     /** Attempts at a free port shared by UDP and TCP, for a listener asked for port 0. */
     private static final int SHARED_PORT_ATTEMPTS = 20;
 
-    /**
-     * Binds a listener's QUIC side and, when enabled, its TCP side. With the same port on both (the default) and
-     * port 0, the QUIC side picks a free port and the TCP side takes the same; when that TCP port is taken, both
-     * try again with another.
-     */
     /** Binds one listener as {@code cfg} (the configuration it belongs to) describes it. */
     private BoundListener bind(ListenerConfig listener, FerryConfig cfg) throws InterruptedException {
         TunnelsConfig tunnelsConfig = cfg.tunnels();
@@ -147,11 +141,17 @@ public final class FerryServer implements AutoCloseable {
                 .hqInterop(q.applicationProtocol().equals(QuicConfig.HQ_INTEROP))
                 .qlogDir(q.qlogDir() == null ? null : q.qlogDir().toString())
                 .build();
-        return startListener(listener, files, quic, tunnelsConfig, cfg);
+        return startListener(listener, files, quic, cfg);
     }
 
+    /**
+     * Binds a listener's QUIC side and, when enabled, its TCP side. With the same port on both (the default) and
+     * port 0, the QUIC side picks a free port and the TCP side takes the same; when that TCP port is taken, both
+     * try again with another.
+     */
     private BoundListener startListener(ListenerConfig listener, ListenerTls.Files files, QuicListenerSettings quic,
-                                        TunnelsConfig tunnelsConfig, FerryConfig cfg) throws InterruptedException {
+                                        FerryConfig cfg) throws InterruptedException {
+        TunnelsConfig tunnelsConfig = cfg.tunnels();
         boolean samePort = listener.tcp().enabled() && listener.tcp().address() == null;
         int attempts = samePort && listener.address().getPort() == 0 ? SHARED_PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {

@@ -171,17 +171,22 @@ public final class UdpTunnelClient implements UdpTunnel {
                 client.dropped.increment();
                 return;
             }
-            if (!forceCapsules && datagrams != null && datagrams.negotiated()) {
-                if (datagrams.trySend(stream.streamId(), 0, payload)) {
-                    client.sent.increment();
-                } else {
-                    // RFC 9297 3.5, RFC 9298 5: too large for a datagram is dropped, as a link of that MTU would;
-                    // a capsule would mislead the local program's path MTU discovery.
-                    payload.release();
-                    client.dropped.increment();
-                    client.tooLarge.increment();
+            if (!forceCapsules && datagrams != null) {
+                switch (datagrams.send(stream.streamId(), 0, payload)) {
+                    case SENT -> {
+                        client.sent.increment();
+                        return;
+                    }
+                    case TOO_LARGE -> {
+                        // Dropped as a link of that MTU would drop it, so the local program's MTU probes fail.
+                        client.dropped.increment();
+                        client.tooLarge.increment();
+                        return;
+                    }
+                    case NOT_NEGOTIATED -> {
+                        // A capsule, below.
+                    }
                 }
-                return;
             }
             int size = CapsuleEncoder.datagramSize(0, payload.readableBytes());
             if (queuedCapsuleBytes + size > MAX_QUEUED_CAPSULE_BYTES) {
