@@ -5,8 +5,9 @@
 #   scripts/interop.sh                                   # all stacks, the cases below, the runner's file sizes
 #   scripts/interop.sh --cases handshake,http3 --servers ferry --clients quic-go,ngtcp2 --scale 0.1
 #
-# Results go to interop-results/<date-time>/ (override with --out DIR): matrix.md, matrix.html, results.json,
-# and a directory per case and pair with its files, logs, key logs and capture.
+# Results go to interop-results/<date-time>/ (override the parent with --out DIR): matrix.md, matrix.html and
+# matrix.json for the QUIC cases, masque.md, masque.html and masque.json for the tunnel cases (Ferry's relay against
+# Ferry's and kwik's clients), and a directory per case and pair with its files, logs, key logs and capture.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,7 +32,15 @@ if [[ ${FERRY_SKIP_DEPS:-0} != 1 ]]; then
   scripts/install-deps.sh
   scripts/install-interop-peers.sh
 fi
+run_dir=$out/$(date +%Y-%m-%d-%H%M%S)
+mkdir -p "$run_dir"
 mvn -B -q -Dmaven.test.skip=true install
+# Both matrices run even when the first has failing cells; the exit status says whether either did.
+status=0
 mvn -B verify -pl interop-tests -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='InteropMatrixIT#everyCell*' -Dinterop.servers="$servers" -Dinterop.clients="$clients" \
-  -Dinterop.cases="$cases" -Dinterop.scale="$scale" -Dinterop.out="$out"
+  -Dinterop.cases="$cases" -Dinterop.scale="$scale" -Dinterop.out="$run_dir" || status=1
+mvn -B verify -pl interop-tests -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test='MasqueMatrixIT#everyMasqueCellPasses' -Dinterop.scale="$scale" -Dinterop.out="$run_dir" || status=1
+echo "interop: results in $run_dir"
+exit $status

@@ -3,13 +3,10 @@ package dev.ferry.interop.quicinquic;
 import dev.ferry.app.config.TunnelsConfig;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.testorigin.BuiltinOrigin;
-import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.relay.FerryRelay;
-import dev.ferry.interop.support.BoundPorts;
-import dev.ferry.interop.support.FreePorts;
 import dev.ferry.interop.support.GtlsClient;
+import dev.ferry.interop.support.GtlsServerOrigin;
 import dev.ferry.interop.support.Hashes;
-import dev.ferry.interop.support.RandomFiles;
 import dev.ferry.interop.support.WorkDirs;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +60,7 @@ class QuicInsideTunnelIT {
     @Test
     void twoHopsWithTheFirstOverHttp2() throws Exception {
         Path work = WorkDirs.create("two-hops-h2");
-        Origin gtls = Origin.start(work);
+        GtlsServerOrigin gtls = GtlsServerOrigin.start(work, "ten-mib.bin", 10L << 20);
         Path file = gtls.file();
         int serverPort = gtls.port();
         Process tunnel = null;
@@ -91,13 +88,13 @@ class QuicInsideTunnelIT {
             assertEquals(Hashes.sha256(file), Hashes.sha256(downloaded), "bytes through both hops");
         } finally {
             stop(tunnel);
-            gtls.stop();
+            gtls.close();
         }
     }
 
     private void fetchThroughTunnel(String name, List<String> tunnelOptions) throws Exception {
         Path work = WorkDirs.create(name);
-        Origin gtls = Origin.start(work);
+        GtlsServerOrigin gtls = GtlsServerOrigin.start(work, "ten-mib.bin", 10L << 20);
         Path file = gtls.file();
         int serverPort = gtls.port();
         Process tunnel = null;
@@ -149,7 +146,7 @@ class QuicInsideTunnelIT {
             }
         } finally {
             stop(tunnel);
-            gtls.stop();
+            gtls.close();
         }
     }
 
@@ -184,26 +181,6 @@ class QuicInsideTunnelIT {
             process.destroy();
             process.waitFor(5, TimeUnit.SECONDS);
             process.destroyForcibly();
-        }
-    }
-
-    /** gtlsserver serving a 10 MiB file of random bytes. */
-    private record Origin(Process process, int port, Path file) {
-        static Origin start(Path work) throws Exception {
-            Path docroot = Files.createDirectories(work.resolve("htdocs"));
-            Path file = RandomFiles.create(docroot.resolve("ten-mib.bin"), 10L << 20, 42);
-            SelfSignedCertificate cert = SelfSignedCertificate.generate(List.of("localhost"), List.of(),
-                    Duration.ofDays(1));
-            int port = FreePorts.udp();
-            Process server = new ProcessBuilder("/usr/sbin/gtlsserver", "-q", "-d", docroot.toString(), "127.0.0.1",
-                    Integer.toString(port), cert.privateKeyPath().toString(), cert.certificatePath().toString())
-                    .redirectErrorStream(true).redirectOutput(work.resolve("gtlsserver.log").toFile()).start();
-            BoundPorts.awaitUdp(port, server, Duration.ofSeconds(10));
-            return new Origin(server, port, file);
-        }
-
-        void stop() throws InterruptedException {
-            QuicInsideTunnelIT.stop(process);
         }
     }
 }

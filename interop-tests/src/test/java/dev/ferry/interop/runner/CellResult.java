@@ -9,18 +9,18 @@ import java.util.List;
  * @param millis     wall time of the client's run
  * @param goodputKbps for transfer-like cases, body bytes per second of the client's run, in kbit/s; else 0
  */
-record CellResult(String server, String client, String testCase, Outcome outcome, String detail, long millis,
+public record CellResult(String server, String client, String testCase, Outcome outcome, String detail, long millis,
                   long goodputKbps) {
-    enum Outcome {
+    public enum Outcome {
         PASS, FAIL, UNSUPPORTED, NOT_RUN
     }
 
-    static CellResult of(String server, String client, String testCase, Outcome outcome, String detail) {
+    public static CellResult of(String server, String client, String testCase, Outcome outcome, String detail) {
         return new CellResult(server, client, testCase, outcome, detail, 0, 0);
     }
 
     /** The matrix's short mark for this outcome. */
-    String mark() {
+    public String mark() {
         return switch (outcome) {
             case PASS -> "pass";
             case FAIL -> "FAIL";

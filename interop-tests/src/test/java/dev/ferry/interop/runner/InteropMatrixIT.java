@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +71,7 @@ class InteropMatrixIT {
                 }
             }
         } finally {
-            MatrixReport.write(out, results);
+            MatrixReport.write(out, "matrix", "QUIC interop matrix", results);
             System.out.println(Files.readString(out.resolve("matrix.md"), StandardCharsets.UTF_8));
             System.out.println("[interop] results in " + out);
         }
@@ -119,13 +117,11 @@ class InteropMatrixIT {
         return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /** {@code interop.out} as given (the script makes one folder per run), else a work directory of its own. */
     private static Path outputDir() throws java.io.IOException {
         String given = System.getProperty("interop.out");
-        if (given != null && !given.isBlank()) {
-            return Files.createDirectories(Path.of(given).toAbsolutePath()
-                    .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss"))));
-        }
-        return WorkDirs.create("interop-matrix");
+        return given != null && !given.isBlank() ? Files.createDirectories(Path.of(given).toAbsolutePath())
+                : WorkDirs.create("interop-matrix");
     }
 
     /** One certificate for every server of the run, as the runner's certs.sh makes one per run. */

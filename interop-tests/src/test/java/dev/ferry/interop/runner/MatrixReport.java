@@ -11,22 +11,24 @@ import java.util.Set;
 
 /**
  * Writes a run's results the way the public matrix shows them: a table per case with servers as columns and
- * clients as rows, as Markdown ({@code matrix.md}) and a static page ({@code matrix.html}), plus every cell with its
- * detail as JSON ({@code results.json}) for tools. No library: the formats are small and fixed.
+ * clients as rows, as Markdown ({@code NAME.md}) and a static page ({@code NAME.html}), plus every cell with its
+ * detail as JSON ({@code NAME.json}) for tools; NAME is {@code matrix} for the QUIC cases and {@code masque} for the
+ * tunnel cases. No library: the formats are small and fixed.
  */
-final class MatrixReport {
+public final class MatrixReport {
     private MatrixReport() {
     }
 
-    static void write(Path dir, List<CellResult> results) throws IOException {
+    /** Writes {@code name}.md, .html and .json into {@code dir}, headed {@code title}. */
+    public static void write(Path dir, String name, String title, List<CellResult> results) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("results.json"), json(results), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("matrix.md"), markdown(results), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("matrix.html"), html(results), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".json"), json(results), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".md"), markdown(title, results), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".html"), html(title, results), StandardCharsets.UTF_8);
     }
 
-    static String markdown(List<CellResult> results) {
-        StringBuilder md = new StringBuilder("# QUIC interop matrix\n\n")
+    static String markdown(String title, List<CellResult> results) {
+        StringBuilder md = new StringBuilder("# ").append(title).append("\n\n")
                 .append("Rows are clients, columns servers. pass, FAIL, 127 (not supported by an endpoint), "
                         + "- (not run); details below each table.\n");
         for (String testCase : values(results, CellResult::testCase)) {
@@ -75,11 +77,11 @@ final class MatrixReport {
         return json.append("]\n").toString();
     }
 
-    static String html(List<CellResult> results) {
+    static String html(String title, List<CellResult> results) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                + "<title>QUIC interop matrix</title><style>table{border-collapse:collapse;margin:1em 0}"
+                + "<title>" + escape(title) + "</title><style>table{border-collapse:collapse;margin:1em 0}"
                 + "td,th{border:1px solid #999;padding:4px 8px}.pass{background:#cfc}.FAIL{background:#fcc}"
-                + ".u{background:#eee}</style></head><body><h1>QUIC interop matrix</h1>\n");
+                + ".u{background:#eee}</style></head><body><h1>" + escape(title) + "</h1>\n");
         for (String testCase : values(results, CellResult::testCase)) {
             List<CellResult> cells = results.stream().filter(r -> r.testCase().equals(testCase)).toList();
             Set<String> servers = values(cells, CellResult::server);

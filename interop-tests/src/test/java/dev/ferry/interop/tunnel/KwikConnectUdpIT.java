@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bridge.tunnel.TunnelCounters;
 import dev.ferry.interop.relay.FerryRelay;
 import dev.ferry.interop.support.WorkDirs;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
@@ -221,25 +216,7 @@ class KwikConnectUdpIT {
 
             // ---- the same datagrams straight to the echo server, for the rate ----------------------------------
             UdpTraffic direct = new UdpTraffic(COUNT, 4, maxPayload);
-            UdpTraffic.Result directResult;
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-                Thread reader = new Thread(() -> {
-                    byte[] buf = new byte[65_535];
-                    while (!socket.isClosed()) {
-                        DatagramPacket packet = new DatagramPacket(buf, buf.length);
-                        try {
-                            socket.receive(packet);
-                            direct.received(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
-                        } catch (IOException e) {
-                            return;
-                        }
-                    }
-                }, "direct-udp-reader");
-                reader.setDaemon(true);
-                reader.start();
-                directResult = direct.run(p -> socket.send(new DatagramPacket(p, p.length, echo.address())),
-                        WINDOW, 1_000);
-            }
+            UdpTraffic.Result directResult = direct.runThrough(echo.address(), WINDOW, 1_000);
             assertEquals(COUNT, directResult.intact(), directResult.toString());
             System.out.printf(Locale.ROOT, "KwikConnectUdpIT: rate, %d payloads %d..%d B, window %d:"
                     + " direct %.0f/s, via QUIC datagrams %.0f/s, via capsules %.0f/s%n", COUNT, 4, maxPayload, WINDOW,
@@ -247,60 +224,11 @@ class KwikConnectUdpIT {
         }
     }
 
-    /**
-     * Reads DATAGRAM capsules (type 0) from a tunnel's stream (flupke's DATA frame reader) until it ends, handing
-     * context-0 payloads on and skipping other capsule types. The capsules are parsed here rather than with flupke's
-     * {@code CapsuleProtocolStreamImpl.receive()}: in 0.9.4 it reads a capsule's value with one
-     * {@code InputStream.read(byte[])} and ignores a short read, so a capsule split across QUIC STREAM frames throws
-     * its parser off (seen here: the 444th answer and every one after it were lost).
-     */
+    /** Counts and hands on each context-0 DATAGRAM capsule of {@code tunnel} (see {@link KwikCapsules}). */
     private static Thread readCapsules(KwikTunnelClient.Tunnel tunnel, UdpTraffic traffic, AtomicInteger count) {
-        DataInputStream in = new DataInputStream(tunnel.stream().getInputStream());
-        Thread thread = new Thread(() -> {
-            try {
-                while (true) {
-                    long type = readVarint(in);
-                    long length = readVarint(in);
-                    if (type < 0 || length < 0) {
-                        return;
-                    }
-                    byte[] value = new byte[(int) length];
-                    in.readFully(value);
-                    if (type == 0) {
-                        ByteBuffer buffer = ByteBuffer.wrap(value);
-                        if (UdpTraffic.readVarint(buffer) == 0) {
-                            byte[] payload = new byte[buffer.remaining()];
-                            buffer.get(payload);
-                            count.incrementAndGet();
-                            traffic.received(payload);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the stream ended or was reset
-            }
-        }, "capsule-reader-" + tunnel.quicStream().getStreamId());
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    /**
-     * A QUIC varint from a stream, or -1 at a clean end of stream. Bytes are read with {@code read(byte[], int, int)}
-     * only: flupke's DATA frame reader returns end of stream from the one-byte {@code read()} at a frame boundary.
-     */
-    private static long readVarint(DataInputStream in) throws IOException {
-        byte[] one = new byte[1];
-        if (in.readNBytes(one, 0, 1) < 1) {
-            return -1;
-        }
-        int first = one[0] & 0xff;
-        int length = 1 << (first >> 6);
-        long v = first & 0x3f;
-        for (int i = 1; i < length; i++) {
-            in.readFully(one);
-            v = (v << 8) | (one[0] & 0xff);
-        }
-        return v;
+        return KwikCapsules.readDatagrams(tunnel, payload -> {
+            count.incrementAndGet();
+            traffic.received(payload);
+        });
     }
 }

@@ -2,6 +2,9 @@ package dev.ferry.interop.tunnel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -116,6 +119,30 @@ final class UdpTraffic {
             missing.append(missing.length() == 0 ? "" : ",").append(sizes[i]);
         }
         return new Result(sent, intact, corrupt, duplicates, nanos, missing.toString());
+    }
+
+    /**
+     * Runs the payloads from a fresh loopback socket to {@code to} (an echo server, or a local port that forwards to
+     * one), reading the answers on the same socket.
+     */
+    Result runThrough(InetSocketAddress to, int window, long lossWaitMillis) throws IOException, InterruptedException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            Thread reader = new Thread(() -> {
+                byte[] buf = new byte[65_535];
+                while (!socket.isClosed()) {
+                    DatagramPacket packet = new DatagramPacket(buf, buf.length);
+                    try {
+                        socket.receive(packet);
+                        received(Arrays.copyOf(packet.getData(), packet.getLength()));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "udp-traffic-reader");
+            reader.setDaemon(true);
+            reader.start();
+            return run(p -> socket.send(new DatagramPacket(p, p.length, to)), window, lossWaitMillis);
+        }
     }
 
     // ---- QUIC variable-length integers (RFC 9000 16) ------------------------------------------------------
