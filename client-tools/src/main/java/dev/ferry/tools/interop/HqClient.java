@@ -5,11 +5,13 @@ import dev.ferry.http3.tls.KeylogFile;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.SslEarlyDataReadyEvent;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -22,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * HTTP/0.9 over QUIC, ALPN {@code hq-interop}: the interop runner's protocol for every case but {@code http3}. A
@@ -49,8 +53,9 @@ public final class HqClient implements FileClient {
         Quic.ensureAvailability();
         this.group = group;
         this.settings = settings;
+        // Early data on: a resumed connection may send 0-RTT, which only connectEarly acts on.
         QuicSslContextBuilder ssl = QuicSslContextBuilder.forClient().applicationProtocols(ALPN)
-                .trustManager(probe).endpointIdentificationAlgorithm(null);
+                .trustManager(probe).endpointIdentificationAlgorithm(null).earlyData(true);
         KeylogFile keylog = KeylogFile.fromEnvironment(warnings);
         if (keylog != null) {
             ssl.keylog(keylog);
@@ -65,6 +70,18 @@ public final class HqClient implements FileClient {
 
     @Override
     public CompletableFuture<FileConnection> connect(InetSocketAddress address, String host) {
+        return connect(address, host, null);
+    }
+
+    @Override
+    public CompletableFuture<FileConnection> connectEarly(InetSocketAddress address, String host,
+                                                          Consumer<FileConnection> whenRequestsMayGo) {
+        return connect(address, host, whenRequestsMayGo);
+    }
+
+    /** {@code early}: null for a plain connect, else called once when requests may go (see connectEarly). */
+    private CompletableFuture<FileConnection> connect(InetSocketAddress address, String host,
+                                                      Consumer<FileConnection> early) {
         CompletableFuture<FileConnection> result = new CompletableFuture<>();
         ChannelHandler codec = new QuicClientCodecBuilder()
                 .sslEngineProvider(q -> sslContext.newEngine(q.alloc(), host, address.getPort()))
@@ -80,7 +97,7 @@ public final class HqClient implements FileClient {
         QuicSockets.bootstrap(group, settings.maxUdpPayload()).handler(QuicSockets.pipeline(codec)).bind(0)
                 .addListener((ChannelFuture bound) -> {
                     if (bound.isSuccess()) {
-                        handshake(bound.channel(), address, result);
+                        handshake(bound.channel(), address, early, result);
                     } else {
                         result.completeExceptionally(new IOException("cannot open a UDP socket: " + bound.cause(),
                                 bound.cause()));
@@ -89,10 +106,23 @@ public final class HqClient implements FileClient {
         return result;
     }
 
-    private void handshake(Channel datagram, InetSocketAddress address, CompletableFuture<FileConnection> result) {
+    private void handshake(Channel datagram, InetSocketAddress address, Consumer<FileConnection> early,
+                           CompletableFuture<FileConnection> result) {
+        AtomicReference<HqConnection> made = new AtomicReference<>();
         var bootstrap = QuicChannel.newBootstrap(datagram)
-                // The connection needs a handler; streams get theirs when they are opened.
-                .handler(new ChannelInboundHandlerAdapter())
+                // Streams get their handlers when they are opened; the connection's only hears of early data.
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (early != null && evt instanceof SslEarlyDataReadyEvent && made.get() == null) {
+                            // 0-RTT keys are ready: the caller's requests leave before the handshake ends. Netty
+                            // fires this inside its send, where a nested write would wait for the next packet
+                            // or timer, so the caller must only schedule its writes on this loop.
+                            early.accept(made.updateAndGet(c -> opened((QuicChannel) ctx.channel(), datagram)));
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+                })
                 .remoteAddress(address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
@@ -106,16 +136,26 @@ public final class HqClient implements FileClient {
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         QuicChannel quic = (QuicChannel) f.getNow();
-                        HqConnection connection = new HqConnection(quic, datagram, probe);
-                        open.add(connection);
-                        quic.closeFuture().addListener(c -> open.remove(connection));
-                        result.complete(connection);
+                        if (made.get() == null) {
+                            HqConnection connection = made.updateAndGet(c -> opened(quic, datagram));
+                            if (early != null) {
+                                early.accept(connection);
+                            }
+                        }
+                        result.complete(made.get());
                     } else {
                         datagram.close();
                         result.completeExceptionally(new IOException("QUIC handshake with " + address + " failed: "
                                 + f.cause(), f.cause()));
                     }
                 });
+    }
+
+    private HqConnection opened(QuicChannel quic, Channel datagram) {
+        HqConnection connection = new HqConnection(quic, datagram, probe);
+        open.add(connection);
+        quic.closeFuture().addListener(c -> open.remove(connection));
+        return connection;
     }
 
     @Override

@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * is not, the next ones wait for the server's MAX_STREAMS, which Netty reports with a
  * {@link QuicStreamLimitChangedEvent} on the connection's pipeline (where this handler sits meanwhile).
  *
+ * <p>A connection taken for 0-RTT ({@link FileClient#connectEarly}) is not active yet, and Netty learns the streams
+ * left only from the server's first packets, too late for early data: until the handshake ends, up to
+ * {@value #EARLY_STREAMS} streams start at once, within the limit the resumed session remembers (quiche enforces
+ * it; servers allow 100 and more).
+ *
  * <p>Everything runs on the connection's event loop: stream creation there is synchronous, so the codec's count
  * of streams left is exact when the next one is considered. The first failure ends the whole run (the runner's
  * verdict is already "failed"); streams still running are left to the caller's connection close.
@@ -29,11 +34,14 @@ import java.util.concurrent.TimeUnit;
 public final class ParallelDownloads extends ChannelInboundHandlerAdapter {
     /** When no stream runs and none may start: look again this often, in case a limit change went unreported. */
     private static final long RECHECK_MILLIS = 50;
+    /** Streams opened as 0-RTT early data before the handshake ends and Netty knows the real limit. */
+    static final int EARLY_STREAMS = 16;
     private final FileConnection connection;
     private final QuicChannel quic;
     private final Deque<Download> pending;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private int running;
+    private int openedEarly;
     private boolean recheckScheduled;
 
     private ParallelDownloads(FileConnection connection, List<Download> downloads) {
@@ -53,7 +61,8 @@ public final class ParallelDownloads extends ChannelInboundHandlerAdapter {
     }
 
     private void start() {
-        if (!quic.isActive()) {
+        // Open is enough: a connection taken for 0-RTT is not active until its handshake ends.
+        if (!quic.isOpen()) {
             done.completeExceptionally(new IOException("the connection closed before the first request"));
             return;
         }
@@ -64,7 +73,10 @@ public final class ParallelDownloads extends ChannelInboundHandlerAdapter {
     }
 
     private void pump() {
-        while (!done.isDone() && !pending.isEmpty() && quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+        while (!done.isDone() && !pending.isEmpty() && mayOpenStream()) {
+            if (!quic.isActive()) {
+                openedEarly++;
+            }
             Download next = pending.poll();
             running++;
             connection.download(next).whenComplete((bytes, error) -> onLoop(() -> ended(next, error)));
@@ -76,6 +88,11 @@ public final class ParallelDownloads extends ChannelInboundHandlerAdapter {
                 pump();
             }, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private boolean mayOpenStream() {
+        return quic.isActive() ? quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0
+                : openedEarly < EARLY_STREAMS;
     }
 
     private void ended(Download download, Throwable error) {

@@ -27,7 +27,7 @@ public enum InteropCase {
     KEYUPDATE(Protocol.HQ, Server.PLAIN, Client.UNSUPPORTED),
     RETRY(Protocol.HQ, Server.RETRY, Client.ONE_CONNECTION),
     RESUMPTION(Protocol.HQ, Server.PLAIN, Client.RESUME),
-    ZERORTT(Protocol.HQ, Server.EARLY_DATA, Client.UNSUPPORTED),
+    ZERORTT(Protocol.HQ, Server.EARLY_DATA, Client.EARLY_DATA),
     MULTICONNECT(Protocol.HQ, Server.PLAIN, Client.CONNECTION_PER_FILE),
     HANDSHAKELOSS(Protocol.HQ, Server.PLAIN, Client.CONNECTION_PER_FILE),
     HANDSHAKECORRUPTION(Protocol.HQ, Server.PLAIN, Client.CONNECTION_PER_FILE),
@@ -45,7 +45,7 @@ public enum InteropCase {
     public enum Server { PLAIN, RETRY, EARLY_DATA, UNSUPPORTED }
 
     /** How the client spreads the requested files over connections. */
-    public enum Client { ONE_CONNECTION, CONNECTION_PER_FILE, RESUME, UNSUPPORTED }
+    public enum Client { ONE_CONNECTION, CONNECTION_PER_FILE, RESUME, EARLY_DATA, UNSUPPORTED }
 
     private final Protocol protocol;
     private final Server server;
@@ -100,7 +100,6 @@ public enum InteropCase {
             case ECN -> "Netty's QUIC codec neither sets nor reports ECN codepoints";
             case CONNECTIONMIGRATION -> "Netty's QUIC codec has no preferred_address and no client-side migration";
             case KEYUPDATE -> "Netty's QUIC client cannot start a key update (quiche initiates none on request)";
-            case ZERORTT -> "the interop client does not send 0-RTT yet";
             case VERSIONNEGOTIATION -> "the interop client cannot offer an unsupported version first";
             default -> "unsupported";
         };

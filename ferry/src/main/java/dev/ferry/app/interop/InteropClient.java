@@ -18,8 +18,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client role of Ferry's interop endpoint: fetches the runner's {@code REQUESTS} into {@code DOWNLOADS}, over
@@ -59,13 +61,13 @@ public final class InteropClient {
     /**
      * Which files go on which connection, one after another: all on one (in parallel streams), one connection per
      * file, or for {@code resumption} the first file alone and then the rest on a second connection, which resumes
-     * the first one's TLS session.
+     * the first one's TLS session ({@code zerortt}: and sends the requests as 0-RTT early data).
      */
     static List<List<Download>> plan(InteropCase.Client mode, List<Download> downloads) {
         return switch (mode) {
             case ONE_CONNECTION -> List.of(downloads);
             case CONNECTION_PER_FILE -> downloads.stream().map(List::of).toList();
-            case RESUME -> downloads.size() < 2 ? List.of(downloads)
+            case RESUME, EARLY_DATA -> downloads.size() < 2 ? List.of(downloads)
                     : List.of(downloads.subList(0, 1), downloads.subList(1, downloads.size()));
             case UNSUPPORTED -> throw new IllegalArgumentException("the client does not run " + mode);
         };
@@ -107,20 +109,43 @@ public final class InteropClient {
     private void fetch(FileClient client, InetSocketAddress server, String host, List<Download> files, int number,
                        int of) throws ExecutionException, InterruptedException {
         long start = System.nanoTime();
-        FileConnection connection = client.connect(server, host).get();
+        boolean early = testCase.client() == InteropCase.Client.EARLY_DATA && number > 1;
+        FileConnection connection;
+        CompletableFuture<Void> downloads;
+        // Whether the requests were handed over before the handshake ended, i.e. leave as 0-RTT: decided on the
+        // event loop at that moment, not read later from another thread.
+        AtomicBoolean zeroRtt = new AtomicBoolean();
+        if (early) {
+            CompletableFuture<CompletableFuture<Void>> started = new CompletableFuture<>();
+            connection = client.connectEarly(server, host, c -> {
+                zeroRtt.set(!c.quicChannel().isActive());
+                started.complete(ParallelDownloads.run(c, files));
+            }).get();
+            downloads = started.get();
+        } else {
+            connection = client.connect(server, host).get();
+            downloads = null;
+        }
         try {
             long connected = System.nanoTime();
-            ParallelDownloads.run(connection, files).get();
+            (downloads != null ? downloads : ParallelDownloads.run(connection, files)).get();
             long bytes = 0;
             for (Download d : files) {
                 bytes += d.file().toFile().length();
             }
             err.printf(Locale.ROOT, "ferry interop: connection %d/%d to %s (%s): %d file(s), %d bytes, handshake"
-                            + " %.1f ms, transfer %.1f ms, TLS session resumed: %s%n", number, of, server,
-                    client.applicationProtocol(), files.size(), bytes, (connected - start) / 1e6,
+                            + " %.1f ms, transfer %.1f ms, TLS session resumed: %s, requests in 0-RTT: %s%n", number, of,
+                    server, client.applicationProtocol(), files.size(), bytes, (connected - start) / 1e6,
                     (System.nanoTime() - connected) / 1e6,
-                    connection.resumedSession().map(r -> r ? "yes" : "no").orElse("unknown"));
-            if (testCase.client() == InteropCase.Client.RESUME && number > 1
+                    connection.resumedSession().map(r -> r ? "yes" : "no").orElse("unknown"),
+                    zeroRtt.get() ? "yes" : "no");
+            if (early && !zeroRtt.get()) {
+                err.println("ferry interop: WARNING: connection " + number + " could not send 0-RTT (no session, or"
+                        + " the server takes no early data); the requests went after the handshake");
+            }
+            boolean resumes = testCase.client() == InteropCase.Client.RESUME
+                    || testCase.client() == InteropCase.Client.EARLY_DATA;
+            if (resumes && number > 1
                     && !connection.resumedSession().orElse(true)) {
                 err.println("ferry interop: WARNING: connection " + number + " did not resume the TLS session (did"
                         + " the server send a session ticket?)");

@@ -74,7 +74,8 @@ class InteropClientTest {
     @Test
     void casesTheClientSkipsAreUnsupportedNotFailed() {
         assertEquals(127, InteropCommand.UNSUPPORTED);
-        assertTrue(InteropCase.ZERORTT.clientUnsupportedReason() != null);
+        assertTrue(InteropCase.KEYUPDATE.clientUnsupportedReason() != null);
+        assertEquals(null, InteropCase.ZERORTT.clientUnsupportedReason(), "0-RTT is sent now");
         assertThrows(IllegalArgumentException.class, () -> InteropClient.plan(InteropCase.Client.UNSUPPORTED,
                 List.of()));
     }

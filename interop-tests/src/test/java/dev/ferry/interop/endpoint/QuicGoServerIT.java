@@ -25,11 +25,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * both in a network namespace of the test's on UDP 443: for each case the client exits 0 and every file it saved
  * is hash-equal to the one served. In {@code retry} a capture shows the server's Retry; in
  * {@code resumption} the second connection resumed its TLS session (no certificate was offered for checking) and
- * the first did not; in {@code multiconnect} each file came on a connection of its own.
+ * the first did not; in {@code zerortt} the second also sent its requests as 0-RTT, which quic-go's qlog shows it
+ * received; in {@code multiconnect} each file came on a connection of its own.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class QuicGoServerIT {
   private static final Pattern RESUMED = Pattern.compile("TLS session resumed: (yes|no|unknown)");
+  private static final Pattern ZERO_RTT = Pattern.compile("requests in 0-RTT: (yes|no)");
   private static NetworkNamespaces namespaces;
   private static String net;
   private static Path work;
@@ -62,8 +64,19 @@ class QuicGoServerIT {
     }
   }
 
+  private static boolean serverQlogsMention(Path dir, String text) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        if (Files.readString(f, java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"handshake", "transfer", "retry", "resumption", "multiconnect", "http3"})
+  @ValueSource(strings = {"handshake", "transfer", "retry", "resumption", "zerortt", "multiconnect", "http3"})
   void ferrysClientDownloadsEveryFileIntact(String testCase) throws Exception {
     Path caseDir = Files.createDirectories(work.resolve(testCase));
     Path logs = caseDir.resolve("server-logs");
@@ -91,6 +104,13 @@ class QuicGoServerIT {
         case "retry" -> assertTrue(capture.packetsMatching("quic.long.packet_type == 3") >= 1,
             "no Retry packet in the capture " + capture.file());
         case "resumption" -> assertEquals(List.of("no", "yes"), resumed, stderr);
+        case "zerortt" -> {
+          assertEquals(List.of("no", "yes"), resumed, stderr);
+          assertEquals(List.of("no", "yes"), ZERO_RTT.matcher(stderr).results().map(m -> m.group(1)).toList(),
+              stderr);
+          assertTrue(serverQlogsMention(logs.resolve("qlog"), "\"0RTT\""),
+              "quic-go's qlog shows no 0-RTT packet received, in " + logs.resolve("qlog"));
+        }
         case "multiconnect" -> {
           assertEquals(wanted.size(), resumed.size(), "one connection per file: " + stderr);
           assertEquals(wanted.size(), qlogFiles(caseDir.resolve("client-qlog")), "a qlog file per connection");
