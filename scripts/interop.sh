@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-servers=ferry,quic-go,ngtcp2
-clients=ferry,quic-go,ngtcp2
+servers=ferry,quic-go,ngtcp2,caddy
+clients=ferry,quic-go,ngtcp2,kwik
 cases=handshake,transfer,multiplexing,retry,resumption,zerortt,http3,multiconnect,chacha20,keyupdate,v2,ecn,handshakeloss,transferloss,handshakecorruption,transfercorruption,blackhole,ipv6,rebind-port,rebind-addr
 scale=1
 out=$PWD/interop-results

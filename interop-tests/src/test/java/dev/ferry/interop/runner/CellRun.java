@@ -45,10 +45,10 @@ final class CellRun {
             throws Exception {
         String reason = SimScenario.cannotPlay(testCase);
         if (reason == null) {
-            reason = server.notApplicable(testCase);
+            reason = server.notApplicableAsServer(testCase);
         }
         if (reason == null) {
-            reason = client.notApplicable(testCase);
+            reason = client.notApplicableAsClient(testCase);
         }
         if (reason != null) {
             return result(server, client, testCase, CellResult.Outcome.NOT_RUN, reason);

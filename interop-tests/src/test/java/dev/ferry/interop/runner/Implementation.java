@@ -17,10 +17,15 @@ import java.util.Locale;
  *       {@code /certs}, {@code /downloads} and {@code /logs} mounted privately.</li>
  *   <li>ngtcp2 0.12 ({@code gtlsserver}, {@code gtlsclient}): HTTP/3 is their only ALPN, so they take part in the
  *       {@code http3} case only; the public runner has ngtcp2 images built with hq-interop, Debian does not.</li>
+ *   <li>kwik 0.10.8 and flupke 0.9.4 as a client ({@link KwikInteropClient}, in a JVM of its own). kwik's server
+ *       needs an application layer written for it, so kwik plays the client only.</li>
+ *   <li>Caddy 2.6 as an HTTP/3 server (quic-go inside, a later version than the interop build): the
+ *       {@code http3} case only, since Caddy speaks no hq-interop; it writes no TLS key log, so the capture is
+ *       read with the client's.</li>
  * </ul>
  */
 enum Implementation {
-    FERRY, QUIC_GO, NGTCP2;
+    FERRY, QUIC_GO, NGTCP2, KWIK, CADDY;
 
     /** Where each side of a case keeps its files. */
     record Dirs(Path www, Path certs, Path downloads, Path serverLogs, Path clientLogs) {
@@ -41,12 +46,23 @@ enum Implementation {
         return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** Why this stack sits out {@code testCase} before it is even asked, or null when it takes part. */
-    String notApplicable(String testCase) {
-        if (this == NGTCP2 && !testCase.equals("http3")) {
-            return "ngtcp2 from Debian speaks h3 only (no hq-interop)";
-        }
-        return null;
+    /** Why this stack's server sits out {@code testCase} before it is even asked, or null when it takes part. */
+    String notApplicableAsServer(String testCase) {
+        return switch (this) {
+            case NGTCP2 -> testCase.equals("http3") ? null : "ngtcp2 from Debian speaks h3 only (no hq-interop)";
+            case CADDY -> testCase.equals("http3") ? null : "Caddy speaks h3 only (no hq-interop)";
+            case KWIK -> "kwik plays the client only here";
+            default -> null;
+        };
+    }
+
+    /** Why this stack's client sits out {@code testCase} before it is even asked, or null when it takes part. */
+    String notApplicableAsClient(String testCase) {
+        return switch (this) {
+            case NGTCP2 -> testCase.equals("http3") ? null : "ngtcp2 from Debian speaks h3 only (no hq-interop)";
+            case CADDY -> "Caddy is a server";
+            default -> null;
+        };
     }
 
     /** The server's command for {@code testCase}, run in the server namespace; it listens on UDP 443. */
@@ -71,6 +87,8 @@ enum Implementation {
                         dirs.certs().resolve("cert.pem").toString()));
                 yield c;
             }
+            case CADDY -> caddy(dirs);
+            case KWIK -> throw new IllegalStateException(notApplicableAsServer(testCase));
         };
     }
 
@@ -91,6 +109,8 @@ enum Implementation {
                 yield List.of(c);
             }
             case NGTCP2 -> List.of(gtlsclient(dirs, urls, List.of()));
+            case KWIK -> List.of(kwik(testCase, dirs, urls));
+            case CADDY -> throw new IllegalStateException(notApplicableAsClient(testCase));
         };
     }
 
@@ -106,6 +126,49 @@ enum Implementation {
                 FerryServeProcess.classPathWithout(entry -> entry.contains("test-classes")),
                 "dev.ferry.app.FerryMain", "interop", role));
         return c;
+    }
+
+    private static List<String> kwik(String testCase, Implementation.Dirs dirs, List<String> urls) {
+        return List.of("env", "TESTCASE=" + testCase, "REQUESTS=" + String.join(" ", urls),
+                "DOWNLOADS=" + dirs.downloads(), "SSLKEYLOGFILE=" + dirs.clientKeys(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), KwikInteropClient.class.getName());
+    }
+
+    /**
+     * Caddy serving {@code www} over HTTP/3 on 443 (and HTTP/1.1 and 2 on TCP 443, which the runner ignores) with the
+     * runner's certificate, chosen for every name since clients may send no SNI. Its state stays in the case's
+     * server log directory.
+     */
+    private static List<String> caddy(Implementation.Dirs dirs) {
+        Path home = dirs.serverLogs().resolve("caddy");
+        String config = """
+                {
+                \tadmin off
+                \tstorage file_system %1$s/data
+                \tskip_install_trust
+                \tauto_https disable_redirects
+                \thttp_port 80
+                \thttps_port 443
+                \tdefault_sni server
+                \tservers {
+                \t\tprotocols h1 h2 h3
+                \t}
+                }
+                https:// {
+                \ttls %2$s %3$s
+                \troot * %4$s
+                \tfile_server
+                }
+                """.formatted(home, dirs.certs().resolve("cert.pem"), dirs.certs().resolve("priv.key"), dirs.www());
+        try {
+            java.nio.file.Files.createDirectories(home);
+            java.nio.file.Files.writeString(home.resolve("Caddyfile"), config);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return List.of("env", "HOME=" + home, "XDG_DATA_HOME=" + home, "XDG_CONFIG_HOME=" + home, "caddy", "run",
+                "--config", home.resolve("Caddyfile").toString(), "--adapter", "caddyfile");
     }
 
     private static List<String> gtlsclient(Dirs dirs, List<String> urls, List<String> extra) {
