@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * The local interop runner: every server against every client for each case, on a client, simulator and server
  * namespace ({@link RunnerTopology}), graded by {@link CellRun}, written out by {@link MatrixReport}. CI runs a
  * fast subset; {@code scripts/interop.sh} runs the whole matrix by setting the system properties:
- * {@code interop.servers}, {@code interop.clients} (ferry, quic-go, ngtcp2, kwik; servers also caddy), {@code interop.cases} (the runner's
- * names), {@code interop.scale} (file sizes against the runner's, 1 = the same) and {@code interop.out}.
+ * {@code interop.servers} (ferry, quic-go, ngtcp2, caddy), {@code interop.clients} (ferry, quic-go, ngtcp2, kwik),
+ * {@code interop.cases} (the runner's names), {@code interop.scale} (file sizes against the runner's, 1 = the same) and {@code interop.out}.
  *
  * <p>Every cell with Ferry on either side must pass, or be a 127 that {@code InteropCase} documents. Cells between
  * two peers are reported, not asserted: the runner grades stacks, and a peer's bug is not ours to fail on.

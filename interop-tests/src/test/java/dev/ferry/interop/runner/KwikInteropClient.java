@@ -130,9 +130,7 @@ public final class KwikInteropClient {
                     return null;
                 }));
             }
-            for (Future<?> get : gets) {
-                get.get();
-            }
+            awaitAll(gets);
         } finally {
             quic.close();
             executor.shutdownNow();
@@ -164,17 +162,20 @@ public final class KwikInteropClient {
             List<Future<?>> gets = new ArrayList<>();
             for (URI url : urls) {
                 gets.add(executor.submit(() -> {
-                    QuicStream stream = quic.createStream(true);
-                    try (OutputStream out = stream.getOutputStream()) {
-                        out.write(request(url));
-                    }
-                    save(stream.getInputStream(), downloads.resolve(name(url)));
+                    save(send(url).getInputStream(), downloads.resolve(name(url)));
                     return null;
                 }));
             }
-            for (Future<?> get : gets) {
-                get.get();
+            awaitAll(gets);
+        }
+
+        /** A new stream with the request for {@code url} on it, its output closed. */
+        private QuicStream send(URI url) throws IOException {
+            QuicStream stream = quic.createStream(true);
+            try (OutputStream out = stream.getOutputStream()) {
+                out.write(request(url));
             }
+            return stream;
         }
 
         /** The requests as 0-RTT early data on the resumed connection, then the answers read after it. */
@@ -190,20 +191,12 @@ public final class KwikInteropClient {
                 URI url = urls.get(i);
                 QuicStream sent = i < streams.size() ? streams.get(i) : null;
                 gets.add(executor.submit(() -> {
-                    QuicStream stream = sent;
-                    if (stream == null) {
-                        stream = quic.createStream(true);
-                        try (OutputStream out = stream.getOutputStream()) {
-                            out.write(request(url));
-                        }
-                    }
+                    QuicStream stream = sent != null ? sent : send(url);
                     save(stream.getInputStream(), downloads.resolve(name(url)));
                     return null;
                 }));
             }
-            for (Future<?> get : gets) {
-                get.get();
-            }
+            awaitAll(gets);
         }
 
         /** The session ticket the server sent, waiting a little for it: it may follow the handshake's end. */
@@ -250,6 +243,12 @@ public final class KwikInteropClient {
             b.cipherSuite(TlsConstants.CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
         }
         return b;
+    }
+
+    private static void awaitAll(List<Future<?>> futures) throws Exception {
+        for (Future<?> f : futures) {
+            f.get();
+        }
     }
 
     private static byte[] request(URI url) {
