@@ -21,6 +21,7 @@ DEFAULT_REQUIRED=(
   tcpdump:tcpdump
   tshark:tshark
   nft:nftables
+  iperf3:iperf3
   ss:iproute2
   ps:procps
   pkill:procps

@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 servers=ferry,quic-go,ngtcp2,caddy
 clients=ferry,quic-go,ngtcp2,kwik
-cases=handshake,transfer,multiplexing,retry,resumption,zerortt,http3,multiconnect,chacha20,keyupdate,v2,ecn,handshakeloss,transferloss,handshakecorruption,transfercorruption,blackhole,ipv6,rebind-port,rebind-addr
+cases=handshake,transfer,longrtt,chacha20,multiplexing,retry,resumption,zerortt,http3,blackhole,keyupdate,ecn,amplificationlimit,handshakeloss,transferloss,handshakecorruption,transfercorruption,ipv6,v2,rebind-port,rebind-addr,connectionmigration,multiconnect,goodput,crosstraffic
 scale=1
 out=$PWD/interop-results
 while [[ $# -gt 0 ]]; do

@@ -59,7 +59,9 @@ final class CellRun {
                 : RunnerTopology.SERVER_ADDRESS;
         List<String> urls = files.stream().map(f -> "https://" + host + ":" + PORT + "/" + f.getFileName()).toList();
         Path pcap = dir.resolve("server-side.pcap");
-        try (BackgroundProcess capture = capture(pcap, dir);
+        try (BackgroundProcess capture = capture(pcap, net.simServerSide, dir, "tcpdump");
+             BackgroundProcess clientCapture = capture(dir.resolve("client-side.pcap"), net.simClientSide, dir,
+                     "tcpdump-client");
              BackgroundProcess serverProcess = BackgroundProcess.start(
                      NetworkNamespaces.inside(net.server, server.server(endpointCase(serverCase), dirs)), dir,
                      "server")) {
@@ -73,7 +75,8 @@ final class CellRun {
             List<List<String>> commands = client.client(endpointCase(testCase), dirs, urls);
             // The network's scenario (loss, corruption, blackhole) holds while the client runs.
             SimScenario scenario = SimScenario.start(net, testCase, scale);
-            try (scenario) {
+            try (scenario; CrossTraffic competitor = testCase.equals("crosstraffic")
+                    ? CrossTraffic.start(net, dir) : null) {
                 for (int i = 0; i < commands.size(); i++) {
                     ProcessRunner.Result run = ProcessRunner.run(NetworkNamespaces.inside(net.client,
                             commands.get(i)), dir, "client" + (commands.size() > 1 ? "-" + i : ""), CLIENT_TIMEOUT);
@@ -91,6 +94,7 @@ final class CellRun {
             long millis = (System.nanoTime() - start) / 1_000_000;
             serverProcess.terminate(Duration.ofSeconds(3));
             capture.terminate(Duration.ofSeconds(5));
+            clientCapture.terminate(Duration.ofSeconds(5));
 
             List<String> failures = new ArrayList<>(missingFiles(files, dirs.downloads()));
             String note = "";
@@ -127,10 +131,60 @@ final class CellRun {
             for (Path f : files) {
                 bytes += Files.size(f);
             }
+            if (MEASUREMENTS.contains(testCase)) {
+                // As the runner measures: from the server's first 1-RTT packet to its last, in the capture.
+                millis = serverOneRttMillis(pcap, dir);
+                if (millis <= 0) {
+                    return result(server, client, testCase, CellResult.Outcome.FAIL,
+                            "no span of server 1-RTT packets in the capture to measure");
+                }
+            }
             long kbps = millis == 0 ? 0 : bytes * 8 / millis;
             return new CellResult(server.label(), client.label(), testCase, CellResult.Outcome.PASS, note, millis,
                     kbps);
         }
+    }
+
+    /**
+     * Runs a measurement case {@code repetitions} times (each in {@code dir/run-N}, with fresh endpoints) and
+     * reports the mean goodput, as the runner reports its measurements: the first failed run fails the cell.
+     */
+    CellResult measure(Implementation server, Implementation client, String testCase, Path dir, int repetitions)
+            throws Exception {
+        List<Long> kbps = new ArrayList<>();
+        long millis = 0;
+        for (int i = 1; i <= repetitions; i++) {
+            CellResult one = run(server, client, testCase, Files.createDirectories(dir.resolve("run-" + i)));
+            if (one.outcome() != CellResult.Outcome.PASS) {
+                return new CellResult(one.server(), one.client(), one.testCase(), one.outcome(),
+                        (one.outcome() == CellResult.Outcome.FAIL ? "run " + i + " of " + repetitions + ": " : "")
+                                + one.detail(), one.millis(), 0);
+            }
+            kbps.add(one.goodputKbps());
+            millis += one.millis();
+        }
+        double mean = kbps.stream().mapToLong(Long::longValue).average().orElse(0);
+        double sd = Math.sqrt(kbps.stream().mapToDouble(k -> (k - mean) * (k - mean)).sum()
+                / Math.max(1, kbps.size() - 1));
+        return new CellResult(server.label(), client.label(), testCase, CellResult.Outcome.PASS,
+                String.format(java.util.Locale.ROOT, "%d runs: mean %.0f kbit/s, standard deviation %.0f; each %s",
+                        repetitions, mean, sd, kbps), millis / repetitions, Math.round(mean));
+    }
+
+    /** The runner's measurements: repeated, and timed from the capture. */
+    static final java.util.Set<String> MEASUREMENTS = java.util.Set.of("goodput", "crosstraffic");
+
+    /** Milliseconds from the server's first 1-RTT (short header) packet to its last, or -1 without two. */
+    private static long serverOneRttMillis(Path pcap, Path dir) throws Exception {
+        ProcessRunner.Result r = ProcessRunner.run(List.of("tshark", "-n", "-r", pcap.toString(), "-d",
+                "udp.port==" + PORT + ",quic", "-Y", "udp.srcport==" + PORT + " && quic.header_form==0", "-T",
+                "fields", "-e", "frame.time_epoch"), dir, "tshark-goodput", Duration.ofSeconds(120));
+        List<Double> times = java.util.Arrays.stream(r.stdoutText().split("\n")).map(String::strip)
+                .filter(l -> !l.isEmpty()).map(l -> Double.parseDouble(l.split(",")[0])).toList();
+        if (times.size() < 2) {
+            return -1;
+        }
+        return Math.round((times.get(times.size() - 1) - times.get(0)) * 1000);
     }
 
     /**
@@ -140,7 +194,8 @@ final class CellRun {
     static String endpointCase(String testCase) {
         return switch (testCase) {
             case "handshakeloss", "handshakecorruption" -> "multiconnect";
-            case "transferloss", "transfercorruption", "blackhole", "longrtt", "goodput", "crosstraffic", "ipv6",
+            case "longrtt" -> "handshake";
+            case "transferloss", "transfercorruption", "blackhole", "goodput", "crosstraffic", "ipv6",
                     "rebind-port", "rebind-addr" -> "transfer";
             default -> testCase;
         };
@@ -160,13 +215,16 @@ final class CellRun {
         return dirs;
     }
 
-    /** tcpdump in the simulator on the server's link, running when this returns. */
-    private BackgroundProcess capture(Path pcap, Path dir) {
+    /**
+     * tcpdump in the simulator on one of its links, running when this returns. Both sides are captured, as the
+     * runner does; the server's side is the one graded (what the server sent, before the simulator's losses).
+     */
+    private BackgroundProcess capture(Path pcap, String device, Path dir, String name) {
         BackgroundProcess tcpdump = BackgroundProcess.start(NetworkNamespaces.inside(net.sim, List.of("tcpdump",
                 // A 64 MiB buffer: the default 2 MiB dropped thousands of packets of a 5 MB transfer.
-                "-i", net.simServerSide, "-n", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w",
+                "-i", device, "-n", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w",
                 pcap.toString(), "udp")),
-                dir, "tcpdump");
+                dir, name);
         tcpdump.awaitOutput("listening on", Duration.ofSeconds(10));
         return tcpdump;
     }

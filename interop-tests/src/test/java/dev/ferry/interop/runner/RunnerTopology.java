@@ -16,8 +16,8 @@ import java.util.List;
  * <p>The simulator shapes both directions with {@code tbf} to the runner's simple-p2p bandwidth (10 Mbit/s, a
  * queue of 25 packets). The runner also adds 15 ms of delay there, and other delays in other scenarios; that takes
  * {@code netem}, which this kernel lacks ({@code tc qdisc add ... netem} answers "Specified qdisc kind is unknown"),
- * so the link here has loopback delay. Loss, corruption and blackholes are played with nftables
- * ({@link SimScenario}).
+ * so the link here has loopback delay. Loss, corruption and blackholes are played with nftables, the long RTT with
+ * a user-space {@link DelayLine} ({@link SimScenario}).
  */
 final class RunnerTopology implements AutoCloseable {
     static final String CLIENT_ADDRESS = "10.77.0.100";
@@ -27,8 +27,9 @@ final class RunnerTopology implements AutoCloseable {
     static final String SERVER_ADDRESS_6 = "fd00:77:100::100";
     private static final String SIM_CLIENT_SIDE_6 = "fd00:77::1";
     private static final String SIM_SERVER_SIDE_6 = "fd00:77:100::1";
-    private static final String SIM_CLIENT_SIDE = "10.77.0.1";
-    private static final String SIM_SERVER_SIDE = "10.77.100.1";
+    /** The simulator's own addresses on the client's and the server's link. */
+    static final String SIM_CLIENT_SIDE = "10.77.0.1";
+    static final String SIM_SERVER_SIDE = "10.77.100.1";
     /** simple-p2p: 10 Mbit/s; a queue of 25 full-size packets. */
     private static final List<String> SHAPING = List.of("tbf", "rate", "10mbit", "burst", "16kb", "limit", "37500");
 
@@ -100,6 +101,11 @@ final class RunnerTopology implements AutoCloseable {
      */
     String runInSim(String... command) throws IOException {
         return run(sim, command);
+    }
+
+    /** Starts a long-running program in the simulator namespace (a delay line); its output goes to NAME.log. */
+    dev.ferry.interop.support.BackgroundProcess startInSim(List<String> command, String name) {
+        return dev.ferry.interop.support.BackgroundProcess.start(NetworkNamespaces.inside(sim, command), work, name);
     }
 
     /** As {@link #runInSim}, in the client namespace (to find the client's UDP port). */

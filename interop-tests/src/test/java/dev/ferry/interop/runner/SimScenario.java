@@ -1,6 +1,7 @@
 package dev.ferry.interop.runner;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -12,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The interop runner's network scenarios that this kernel can play without {@code netem}: its drop-rate,
  * corrupt-rate and blackhole simulators, as nftables rules in the simulator namespace's forward path (the kernel has
- * nf_tables with {@code numgen}, but neither {@code netem} nor NFQUEUE for nftables, so there is no delay, and no
- * user-space packet handling either).
+ * nf_tables with {@code numgen}, but neither {@code netem} nor NFQUEUE for nftables), and its long-RTT delay with a
+ * user-space {@link DelayLine} that nftables' DNAT hands the packets to.
  *
  * <ul>
  *   <li><b>drop-rate</b> (handshakeloss 30%, transferloss 2%, each direction): {@code numgen random} picks the
@@ -36,12 +37,17 @@ final class SimScenario implements AutoCloseable {
     /** Where corruption hits: bytes into the UDP payload. */
     private static final int CORRUPT_AT_PAYLOAD_BYTE = 30;
     private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
+    /** The runner's longrtt: {@code simple-p2p --delay=750ms}, each way, so a round trip of 1.5 s. */
+    private static final long LONG_RTT_ONE_WAY_MILLIS = 750;
+    /** Where the delay line listens in the simulator, on its client-side address. */
+    private static final int DELAY_LINE_PORT = 10443;
 
     private final RunnerTopology net;
     private final String description;
     /** What the scenario does to the packets it acts on: dropped, corrupted, rewritten. */
     private String verb = "dropped";
     private ScheduledExecutorService timeline;
+    private dev.ferry.interop.support.BackgroundProcess delayLine;
     private long seen = -1;
     private long acted = -1;
 
@@ -78,8 +84,6 @@ final class SimScenario implements AutoCloseable {
     /** Why {@code testCase}'s network cannot be played here, or null when it can. */
     static String cannotPlay(String testCase) {
         return switch (testCase) {
-            case "longrtt" -> "needs 750 ms of delay: no netem in this kernel";
-            case "crosstraffic" -> "needs iperf cross traffic, not set up";
             case "connectionmigration" -> "needs the server's preferred_address, which Ferry does not offer";
             default -> null;
         };
@@ -99,6 +103,7 @@ final class SimScenario implements AutoCloseable {
             // timeout that doubles from a multiple of it fell into every hole after the first, and quic-go's
             // server timed out while the link was up half the time.
             case "blackhole" -> scale >= 1 ? blackhole(net, 5000, 2000) : blackhole(net, 1500, 600);
+            case "longrtt" -> delay(net, LONG_RTT_ONE_WAY_MILLIS);
             case "rebind-port" -> rebind(net, false, scale);
             case "rebind-addr" -> rebind(net, true, scale);
             default -> new SimScenario(net, "simple-p2p");
@@ -145,6 +150,35 @@ final class SimScenario implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }, onMillis, onMillis, TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    /**
+     * The runner's delay scenario ({@code longrtt}) without netem: a DNAT rule hands the client's packets for the
+     * server's port 443 to a {@link DelayLine} in the simulator, which holds each packet {@code oneWayMillis} in
+     * each direction. Both directions are counted on the simulator's input path, every packet being delayed.
+     */
+    private static SimScenario delay(RunnerTopology net, long oneWayMillis) throws IOException {
+        SimScenario s = new SimScenario(net, "delay " + oneWayMillis + " ms each way (a user-space delay line)");
+        s.verb = "delayed";
+        s.table();
+        s.nft("add", "chain", "inet", TABLE, "delay_in", "{ type nat hook prerouting priority -100; }");
+        s.nft("add", "rule", "inet", TABLE, "delay_in", "iifname", net.simClientSide, "ip", "daddr",
+                RunnerTopology.SERVER_ADDRESS, "udp", "dport", "443", "dnat", "ip", "to",
+                RunnerTopology.SIM_CLIENT_SIDE + ":" + DELAY_LINE_PORT);
+        // Replies leave from the delay line's socket; connection tracking gives them the server's address back.
+        s.nft("add", "chain", "inet", TABLE, "delay_out", "{ type nat hook postrouting priority 100; }");
+        s.nft("add", "chain", "inet", TABLE, "delay_count", "{ type filter hook input priority 0; policy accept; }");
+        for (String match : List.of("udp dport " + DELAY_LINE_PORT, "ip saddr " + RunnerTopology.SERVER_ADDRESS
+                + " udp sport 443")) {
+            s.nft(("add rule inet " + TABLE + " delay_count " + match + " counter name seen").split(" "));
+            s.nft(("add rule inet " + TABLE + " delay_count " + match + " counter name acted").split(" "));
+        }
+        s.delayLine = net.startInSim(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), DelayLine.class.getName(),
+                RunnerTopology.SIM_CLIENT_SIDE, Integer.toString(DELAY_LINE_PORT), RunnerTopology.SIM_SERVER_SIDE,
+                RunnerTopology.SERVER_ADDRESS, "443", Long.toString(oneWayMillis)), "delay-line");
+        s.delayLine.awaitOutput("delay line ready", java.time.Duration.ofSeconds(20));
         return s;
     }
 
@@ -264,6 +298,9 @@ final class SimScenario implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (delayLine != null) {
+            delayLine.terminate(java.time.Duration.ofSeconds(3));
         }
         if (acts()) {
             seen = counter("seen");

@@ -16,6 +16,7 @@ import java.util.List;
  * @param handshakes one per distinct source connection ID of the server's Initial and Handshake packets, first
  *     seen first (the runner's {@code _count_handshakes})
  * @param retry what the client did after a Retry
+ * @param clientHellos the ClientHellos in the client's Initial packets
  * @param serverHandshakeCryptoBytes the highest CRYPTO offset + length in the server's Handshake packets (needs
  *     keys; 0 without)
  * @param serverMaxStreamsBidi the server's {@code initial_max_streams_bidi} transport parameter, -1 if unseen
@@ -27,9 +28,9 @@ import java.util.List;
  *     loopback or veth capture, UDP GSO sends the kernel had not yet cut into datagrams (see {@link TraceReader})
  */
 public record Trace(List<String> versions, List<String> serverInitialVersions, Packets fromClient,
-    Packets fromServer, List<Handshake> handshakes, Retry retry, long serverHandshakeCryptoBytes,
-    long serverMaxStreamsBidi, Amplification amplification, boolean keyLog, int undecryptable,
-    int oversizedDatagrams) {
+    Packets fromServer, List<Handshake> handshakes, Retry retry, ClientHellos clientHellos,
+    long serverHandshakeCryptoBytes, long serverMaxStreamsBidi, Amplification amplification, boolean keyLog,
+    int undecryptable, int oversizedDatagrams) {
 
   public static final String QUIC_V1 = "0x00000001";
   /** The most UDP payload a 1500-byte IPv4 MTU carries. */
@@ -74,6 +75,23 @@ public record Trace(List<String> versions, List<String> serverInitialVersions, P
   public record Retry(int initialsAfter, int withToken, boolean packetNumberReset) {
 
     public static final Retry NONE = new Retry(0, 0, false);
+  }
+
+  /**
+   * The ClientHellos in the client's Initial packets (Initial keys derive from the connection ID, so tshark reads
+   * them without a key log).
+   *
+   * @param sent client Initial packets holding a CRYPTO frame at offset 0, that is the start of a ClientHello:
+   *     the first copy and each retransmission (tshark dissects a ClientHello's bytes once, so a retransmitted
+   *     copy shows no {@code tls.handshake.type}, but every copy shows its CRYPTO frame's offset)
+   * @param offeredCipherSuites the distinct cipher suites the ClientHellos offered, as {@code 0x1303}, first seen
+   *     first; GREASE values (RFC 8701) left out, as they offer nothing
+   */
+  public record ClientHellos(int sent, List<String> offeredCipherSuites) {
+
+    public ClientHellos {
+      offeredCipherSuites = List.copyOf(offeredCipherSuites);
+    }
   }
 
   /**

@@ -9,8 +9,7 @@ import java.util.Set;
  * {@link Trace}: {@link #failures} lists each rule the runner would fail a run on, empty when it would pass. The
  * runner stops at its first failed rule; this lists all of them. Not here: the download check of
  * {@code _check_version_and_files} (files are not in a capture), and cases whose rules read what {@link Trace}
- * does not hold (chacha20's offered cipher suites, longrtt's ClientHello count, ecn's IP marks,
- * versionnegotiation): those names are rejected rather than half-checked.
+ * does not hold (ecn's IP marks, versionnegotiation): those names are rejected rather than half-checked.
  *
  * <p>Rules, and where they differ from the runner:
  * <ul>
@@ -18,6 +17,16 @@ import java.util.Set;
  *   <li>handshake, transfer, http3, blackhole, transferloss, transfercorruption: 1 handshake (distinct server
  *       SCIDs, {@code _count_handshakes}); handshake also no Retry in either direction ({@code _retry_sent}). The
  *       runner does not forbid a Retry in the others, so neither does this;
+ *   <li>longrtt: as handshake, and at least 2 ClientHellos from the client (its first probe timeout fires before
+ *       the long round trip ends). Approximate: the runner counts client Initials dissected as a ClientHello plus
+ *       those tshark marks as a retransmission or overlap (it does not dissect a retransmitted ClientHello again);
+ *       this counts client Initials whose CRYPTO frame starts at offset 0, the ClientHello's first bytes in every
+ *       copy ({@link Trace.ClientHellos#sent()}). A resent tail of a ClientHello longer than one packet, without
+ *       its first bytes, counts for the runner and not here;
+ *   <li>chacha20: 1 handshake, and TLS_CHACHA20_POLY1305_SHA256 ({@code 0x1303}) the only cipher suite the
+ *       client's ClientHellos offer. The runner reads the first suite of each ClientHello only; this reads all,
+ *       so a client offering ChaCha20 first and others after fails here and passes there. GREASE values are not
+ *       counted as offers;
  *   <li>multiplexing: also a key log, and the server's {@code initial_max_streams_bidi} seen and at most 1000;
  *   <li>retry: 1 handshake, a Retry, client Initials after it, every one echoing its token and none resetting the
  *       packet number. The runner is content with one Initial echoing the token; RFC 9000 17.2.5.2 wants all;
@@ -45,6 +54,7 @@ public final class TraceChecks {
       "rebind-port", "rebind-addr");
   private static final Set<String> PER_FILE = Set.of("multiconnect", "handshakeloss", "handshakecorruption");
   private static final long MIN_AMPLIFICATION_CRYPTO_BYTES = 7500;
+  private static final String TLS_CHACHA20_POLY1305_SHA256 = "0x1303";
 
   private TraceChecks() {}
 
@@ -72,13 +82,28 @@ public final class TraceChecks {
     versions(trace, out);
     if (ONE_HANDSHAKE.contains(testCase)) {
       handshakes(trace, 1, out);
-      if (testCase.equals("handshake") && trace.fromClient().retry() + trace.fromServer().retry() > 0) {
-        out.add("expected no Retry, found " + trace.fromServer().retry() + " from the server and "
-            + trace.fromClient().retry() + " from the client");
+      if (testCase.equals("handshake")) {
+        noRetry(trace, out);
       }
       return out;
     }
     switch (testCase) {
+      case "longrtt" -> {
+        handshakes(trace, 1, out);
+        noRetry(trace, out);
+        if (trace.clientHellos().sent() < 2) {
+          out.add("expected at least 2 ClientHellos from the client (a retransmission: its first probe timeout "
+              + "fires before the long round trip ends), found " + trace.clientHellos().sent());
+        }
+      }
+      case "chacha20" -> {
+        handshakes(trace, 1, out);
+        List<String> offered = trace.clientHellos().offeredCipherSuites();
+        if (!offered.equals(List.of(TLS_CHACHA20_POLY1305_SHA256))) {
+          out.add("expected the client to offer only TLS_CHACHA20_POLY1305_SHA256 (" + TLS_CHACHA20_POLY1305_SHA256
+              + ") in its ClientHello, found " + (offered.isEmpty() ? "no cipher suites" : offered));
+        }
+      }
       case "multiplexing" -> {
         keyLog(trace, out);
         handshakes(trace, 1, out);
@@ -147,6 +172,13 @@ public final class TraceChecks {
     out.add("expected " + expected + " handshake" + (expected == 1 ? "" : "s") + " (distinct server source "
         + "connection IDs), found " + found.size() + ": " + found.stream().map(Trace.Handshake::serverCid).toList());
     return false;
+  }
+
+  private static void noRetry(Trace trace, List<String> out) {
+    if (trace.fromClient().retry() + trace.fromServer().retry() > 0) {
+      out.add("expected no Retry, found " + trace.fromServer().retry() + " from the server and "
+          + trace.fromClient().retry() + " from the client");
+    }
   }
 
   private static void keyLog(Trace trace, List<String> out) {

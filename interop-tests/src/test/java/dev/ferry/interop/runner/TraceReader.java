@@ -30,9 +30,10 @@ import org.xml.sax.helpers.DefaultHandler;
  * ({@code _v2} for QUIC v2), {@code quic.version}, {@code quic.scid}, {@code quic.dcid}, {@code quic.token},
  * {@code quic.retry_token}, {@code quic.packet_number}, the sizes of {@code quic.payload},
  * {@code quic.protected_payload} and {@code quic.remaining_payload}, {@code quic.key_phase},
- * {@code quic.decryption_failed}, {@code quic.crypto.offset}/{@code length}, {@code tls.handshake.type} and
- * {@code tls.quic.parameter.initial_max_streams_bidi}; per datagram {@code udp.srcport}, {@code udp.dstport} and
- * {@code udp.length}.
+ * {@code quic.decryption_failed}, {@code quic.crypto.offset}/{@code length}, {@code tls.handshake.type},
+ * {@code tls.handshake.ciphersuite} (every one in a ClientHello, shown as {@code 0x1303}; the ServerHello's is
+ * not an offer) and {@code tls.quic.parameter.initial_max_streams_bidi}; per datagram {@code udp.srcport},
+ * {@code udp.dstport} and {@code udp.length}.
  *
  * <p>What tshark 4.0.17 cannot read, found on ngtcp2 captures: without a key log, no {@code quic.key_phase} (it sits
  * under header protection) and no TLS message after the ClientHello/ServerHello (Handshake and 0-RTT packets stay
@@ -54,10 +55,21 @@ public final class TraceReader {
   /** QUIC packet types as the runner's {@code PacketType} names them. */
   enum Type { INITIAL, ZERO_RTT, HANDSHAKE, RETRY, ONE_RTT, VERSION_NEGOTIATION, UNKNOWN }
 
-  /** One QUIC packet; connection IDs and tokens in lower-case hex, sizes in bytes, -1 or null when absent. */
+  /**
+   * One QUIC packet; connection IDs and tokens in lower-case hex, sizes in bytes, -1 or null when absent.
+   *
+   * @param cryptoAtZero whether a CRYPTO frame in it starts at offset 0 (in a client Initial: a ClientHello's
+   *     first bytes, whether or not tshark dissected them as TLS)
+   * @param offeredCipherSuites the cipher suites of a ClientHello dissected in it, as {@code 0x1303}
+   */
   record QuicPacket(Type type, String version, String scid, String dcid, String token, String retryToken,
       long packetNumber, long payload, long protectedPayload, long remainingPayload, Integer keyPhase,
-      boolean decryptionFailed, boolean certificate, long cryptoEnd, long maxStreamsBidi) {
+      boolean decryptionFailed, boolean certificate, long cryptoEnd, long maxStreamsBidi, boolean cryptoAtZero,
+      List<String> offeredCipherSuites) {
+
+    QuicPacket {
+      offeredCipherSuites = List.copyOf(offeredCipherSuites);
+    }
 
     boolean decrypted() {
       return !decryptionFailed && (payload >= 0 || protectedPayload >= 0);
@@ -127,6 +139,8 @@ public final class TraceReader {
     Map<String, Long> highestBeforeRetry = new HashMap<>();
     int initialsAfter = 0;
     int withToken = 0;
+    int clientHellos = 0;
+    Set<String> offeredCipherSuites = new LinkedHashSet<>();
     boolean reset = false;
     long cryptoBytes = 0;
     long maxStreamsBidi = -1;
@@ -157,6 +171,8 @@ public final class TraceReader {
             retryTokens.computeIfAbsent(p.dcid(), cid -> new HashSet<>()).add(p.retryToken());
           }
         } else if (p.type() == Type.INITIAL) {
+          clientHellos += p.cryptoAtZero() ? 1 : 0;
+          p.offeredCipherSuites().stream().filter(suite -> !grease(suite)).forEach(offeredCipherSuites::add);
           Set<String> tokens = retryTokens.get(p.scid());
           if (tokens == null) {
             highestBeforeRetry.merge(p.scid(), p.packetNumber(), Math::max);
@@ -173,8 +189,18 @@ public final class TraceReader {
     List<Trace.Handshake> list = new ArrayList<>();
     handshakes.forEach((cid, flags) -> list.add(new Trace.Handshake(cid, flags[0], flags[1])));
     return new Trace(List.copyOf(versions), List.copyOf(serverInitialVersions), client.packets(),
-        server.packets(), list, new Trace.Retry(initialsAfter, withToken, reset), cryptoBytes, maxStreamsBidi,
+        server.packets(), list, new Trace.Retry(initialsAfter, withToken, reset),
+        new Trace.ClientHellos(clientHellos, List.copyOf(offeredCipherSuites)), cryptoBytes, maxStreamsBidi,
         amplification(datagrams), keyLog, undecryptable, oversized);
+  }
+
+  /**
+   * Whether {@code suite} is a GREASE value (RFC 8701: {@code 0x?a?a} with both bytes equal), which a client adds
+   * to keep servers tolerant of unknown suites, not to use it.
+   */
+  static boolean grease(String suite) {
+    long value = parse(suite);
+    return value >= 0 && value <= 0xffff && (value & 0x0f0f) == 0x0a0a && value >> 8 == (value & 0xff);
   }
 
   /**
@@ -263,6 +289,10 @@ public final class TraceReader {
     private long cryptoOffset;
     private long cryptoEnd;
     private long maxStreamsBidi;
+    private boolean cryptoAtZero;
+    /** Whether the TLS message being read is a ClientHello: only its cipher suites are offers. */
+    private boolean inClientHello;
+    private final List<String> offeredCipherSuites = new ArrayList<>();
 
     PdmlHandler(int serverPort) {
       this.serverPort = serverPort;
@@ -281,6 +311,9 @@ public final class TraceReader {
         certificate = false;
         cryptoEnd = -1;
         maxStreamsBidi = -1;
+        cryptoAtZero = false;
+        inClientHello = false;
+        offeredCipherSuites.clear();
       } else if (qName.equals("field") && name != null && !name.isEmpty()) {
         String show = attributes.getValue("show");
         if (quic == null) {
@@ -293,8 +326,19 @@ public final class TraceReader {
             ? attributes.getValue("value") : show);
         quic.putIfAbsent("size:" + name, attributes.getValue("size"));
         switch (name) {
-          case "tls.handshake.type" -> certificate |= "11".equals(show);
-          case "quic.crypto.offset" -> cryptoOffset = parse(show);
+          case "tls.handshake.type" -> {
+            certificate |= "11".equals(show);
+            inClientHello = "1".equals(show);
+          }
+          case "tls.handshake.ciphersuite" -> {
+            if (inClientHello) {
+              offeredCipherSuites.add(cipherSuite(show));
+            }
+          }
+          case "quic.crypto.offset" -> {
+            cryptoOffset = parse(show);
+            cryptoAtZero |= cryptoOffset == 0;
+          }
           case "quic.crypto.length" -> cryptoEnd = Math.max(cryptoEnd, cryptoOffset + parse(show));
           case "tls.quic.parameter.initial_max_streams_bidi" ->
               maxStreamsBidi = Math.max(maxStreamsBidi, parse(show));
@@ -326,7 +370,14 @@ public final class TraceReader {
           hex("quic.retry_token"), parse(quic.get("quic.packet_number")), size("quic.payload"),
           size("quic.protected_payload"), size("quic.remaining_payload"),
           keyPhase == null ? null : keyPhase.equals("1") || keyPhase.equalsIgnoreCase("true") ? 1 : 0,
-          quic.containsKey("quic.decryption_failed"), certificate, cryptoEnd, maxStreamsBidi);
+          quic.containsKey("quic.decryption_failed"), certificate, cryptoEnd, maxStreamsBidi, cryptoAtZero,
+          offeredCipherSuites);
+    }
+
+    /** {@code 0x1303} whether tshark shows the suite in hexadecimal or decimal ({@code 4867}). */
+    private static String cipherSuite(String show) {
+      long value = parse(show);
+      return value < 0 ? show : String.format(java.util.Locale.ROOT, "0x%04x", value);
     }
 
     private Type type(String version) {
