@@ -195,6 +195,28 @@ class TraceChecksTest {
         List.of(packet(Type.ONE_RTT, "", "c1", "", 9)))), true).oversizedDatagrams());
   }
 
+  /**
+   * A client that coalesces its Initial ACK with its first Handshake packet has validated its address (RFC 9000
+   * 8.1): the server's next flight, larger than 4 times the client's Initials, is within its rights. Taken from a
+   * capture of quic-go's server and Ferry's client: 2 x 1,200 bytes of Initials, then 3 x 1,252 and 5 x 1,252.
+   */
+  @Test
+  void aHandshakePacketCoalescedBehindAnInitialValidatesTheAddress() {
+    String server = "4ab2d1f0"; // 4 bytes: too short to validate by itself
+    List<Datagram> datagrams = new java.util.ArrayList<>();
+    datagrams.add(new Datagram(false, 1200, List.of(packet(Type.INITIAL, "c1", "d0", "", 0))));
+    for (int i = 0; i < 3; i++) {
+      datagrams.add(new Datagram(true, 1252, List.of(handshake(server, true))));
+    }
+    datagrams.add(new Datagram(false, 1200, List.of(packet(Type.INITIAL, "c1", server, "", 1),
+        packet(Type.HANDSHAKE, "c1", server, "", 0))));
+    for (int i = 0; i < 5; i++) {
+      datagrams.add(new Datagram(true, 1252, List.of(handshake(server, true))));
+    }
+    assertEquals(new Trace.Amplification(Outcome.VALIDATED, 1200, 3756),
+        TraceReader.summarize(datagrams, true).amplification());
+  }
+
   @Test
   void summaryCountsClientInitialsStartingAClientHelloAndTheSuitesOffered() {
     List<Datagram> datagrams = List.of(
