@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-servers=ferry,quic-go,ngtcp2,caddy
+servers=ferry,quic-go,ngtcp2,caddy,kwik
 clients=ferry,quic-go,ngtcp2,kwik
 cases=handshake,transfer,longrtt,chacha20,multiplexing,retry,resumption,zerortt,http3,blackhole,keyupdate,ecn,amplificationlimit,handshakeloss,transferloss,handshakecorruption,transfercorruption,ipv6,v2,rebind-port,rebind-addr,connectionmigration,multiconnect,goodput,crosstraffic
 scale=1

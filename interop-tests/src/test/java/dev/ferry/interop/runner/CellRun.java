@@ -226,7 +226,7 @@ final class CellRun {
     private Implementation.Dirs dirs(Path dir, String testCase) throws IOException {
         Path caseCerts = Files.createDirectories(dir.resolve("certs"));
         if (testCase.equals("amplificationlimit")) {
-            CertChain.write(caseCerts, AMPLIFICATION_CHAIN_LENGTH, List.of("server"),
+            CertChain.write(caseCerts, AMPLIFICATION_CHAIN_LENGTH, 3072, List.of("server"),
                     List.of(RunnerTopology.SERVER_ADDRESS, RunnerTopology.SERVER_ADDRESS_6));
         } else {
             for (String name : List.of("cert.pem", "priv.key")) {

@@ -17,8 +17,8 @@ import java.util.Locale;
  *       {@code /certs}, {@code /downloads} and {@code /logs} mounted privately.</li>
  *   <li>ngtcp2 0.12 ({@code gtlsserver}, {@code gtlsclient}): HTTP/3 is their only ALPN, so they take part in the
  *       {@code http3} case only; the public runner has ngtcp2 images built with hq-interop, Debian does not.</li>
- *   <li>kwik 0.10.8 and flupke 0.9.4 as a client ({@link KwikInteropClient}, in a JVM of its own). kwik's server
- *       needs an application layer written for it, so kwik plays the client only.</li>
+ *   <li>kwik 0.10.8 and flupke 0.9.4 ({@link KwikInteropClient}, {@link KwikInteropServer}), each in a JVM of
+ *       its own; the server writes no TLS key log, so its captures are read with the client's.</li>
  *   <li>Caddy 2.6 as an HTTP/3 server (quic-go inside, a later version than the interop build): the
  *       {@code http3} case only, since Caddy speaks no hq-interop; it writes no TLS key log, so the capture is
  *       read with the client's.</li>
@@ -51,7 +51,6 @@ enum Implementation {
         return switch (this) {
             case NGTCP2 -> testCase.equals("http3") ? null : "ngtcp2 from Debian speaks h3 only (no hq-interop)";
             case CADDY -> testCase.equals("http3") ? null : "Caddy speaks h3 only (no hq-interop)";
-            case KWIK -> "kwik plays the client only here";
             default -> null;
         };
     }
@@ -88,7 +87,9 @@ enum Implementation {
                 yield c;
             }
             case CADDY -> caddy(dirs);
-            case KWIK -> throw new IllegalStateException(notApplicableAsServer(testCase));
+            case KWIK -> List.of("env", "TESTCASE=" + testCase, "PORT=443", "WWW=" + dirs.www(),
+                    "CERTS=" + dirs.certs(), javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    KwikInteropServer.class.getName());
         };
     }
 
@@ -131,8 +132,12 @@ enum Implementation {
     private static List<String> kwik(String testCase, Implementation.Dirs dirs, List<String> urls) {
         return List.of("env", "TESTCASE=" + testCase, "REQUESTS=" + String.join(" ", urls),
                 "DOWNLOADS=" + dirs.downloads(), "SSLKEYLOGFILE=" + dirs.clientKeys(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), KwikInteropClient.class.getName());
+                javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                KwikInteropClient.class.getName());
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /**

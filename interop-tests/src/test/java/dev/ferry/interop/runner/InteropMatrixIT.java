@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.app.interop.InteropCase;
-import dev.ferry.http3.tls.SelfSignedCertificate;
 import dev.ferry.interop.endpoint.InteropPeers;
 import dev.ferry.interop.support.WorkDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * The local interop runner: every server against every client for each case, on a client, simulator and server
  * namespace ({@link RunnerTopology}), graded by {@link CellRun}, written out by {@link MatrixReport}. CI runs a
  * fast subset; {@code scripts/interop.sh} runs the whole matrix by setting the system properties:
- * {@code interop.servers} (ferry, quic-go, ngtcp2, caddy), {@code interop.clients} (ferry, quic-go, ngtcp2, kwik),
+ * {@code interop.servers} (ferry, quic-go, ngtcp2, caddy, kwik), {@code interop.clients} (ferry, quic-go, ngtcp2, kwik),
  * {@code interop.cases} (the runner's names), {@code interop.repetitions} (runs of each measurement: goodput,
  * crosstraffic; the runner's 5), {@code interop.scale} (file sizes against the runner's, 1 = the same) and {@code interop.out}.
  *
@@ -142,8 +140,8 @@ class InteropMatrixIT {
     /** One certificate for every server of the run, as the runner's certs.sh makes one per run. */
     private static Path certificates(Path out) throws java.io.IOException {
         Path certs = Files.createDirectories(out.resolve("certs"));
-        SelfSignedCertificate.generate(List.of("server"), List.of(RunnerTopology.SERVER_ADDRESS), Duration.ofDays(1))
-                .writeTo(certs.resolve("cert.pem"), certs.resolve("priv.key"));
+        CertChain.write(certs, 2, 2048, List.of("server"), List.of(RunnerTopology.SERVER_ADDRESS,
+                RunnerTopology.SERVER_ADDRESS_6));
         return certs;
     }
 }

@@ -49,6 +49,9 @@ public final class KwikInteropClient {
             "versionnegotiation", "this adapter does not offer an unknown version",
             "connectionmigration", "kwik 0.10.8 has no client migration in its public API");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Connections opened so far, numbering their key logs. */
+    private static final java.util.concurrent.atomic.AtomicInteger CONNECTIONS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private KwikInteropClient() {
     }
@@ -73,7 +76,26 @@ public final class KwikInteropClient {
             System.err.println("kwik client: " + testCase + " failed: " + e);
             exit = 1;
         }
+        if (keys != null) {
+            joinKeyLogs(Path.of(keys));
+        }
         System.exit(exit);
+    }
+
+    /** Appends every connection's key log to {@code keys}, the one file the runner reads, and removes them. */
+    private static void joinKeyLogs(Path keys) {
+        try (OutputStream out = Files.newOutputStream(keys, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            for (int i = 1; i <= CONNECTIONS.get(); i++) {
+                Path one = keys.resolveSibling(keys.getFileName() + "." + i);
+                if (Files.isRegularFile(one)) {
+                    out.write(Files.readAllBytes(one));
+                    Files.delete(one);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("kwik client: cannot join the key logs into " + keys + ": " + e);
+        }
     }
 
     private void run(String testCase, List<URI> urls, Path downloads, Path keys) throws Exception {
@@ -234,7 +256,8 @@ public final class KwikInteropClient {
                 .noServerCertificateCheck()
                 .logger(new NullLogger());
         if (keys != null) {
-            b.secrets(keys);
+            // kwik starts the file afresh for each connection: each gets its own, joined at the end.
+            b.secrets(keys.resolveSibling(keys.getFileName() + "." + CONNECTIONS.incrementAndGet()));
         }
         if (ticket != null) {
             b.sessionTicket(ticket);
