@@ -28,11 +28,18 @@ final class CellRun {
     private final RunnerTopology net;
     private final Path certs;
     private final double scale;
+    private final double measurementScale;
 
     CellRun(RunnerTopology net, Path certs, double scale) {
+        this(net, certs, scale, scale);
+    }
+
+    /** With the measurements' files (goodput, crosstraffic) at a scale of their own. */
+    CellRun(RunnerTopology net, Path certs, double scale, double measurementScale) {
         this.net = net;
         this.certs = certs;
         this.scale = scale;
+        this.measurementScale = measurementScale;
     }
 
     CellResult run(Implementation server, Implementation client, String testCase, Path dir) throws Exception {
@@ -56,7 +63,8 @@ final class CellRun {
             return result(server, client, testCase, CellResult.Outcome.NOT_RUN, reason);
         }
         Implementation.Dirs dirs = dirs(dir, testCase);
-        List<Path> files = CaseFiles.create(dirs.www(), CaseFiles.sizes(testCase, scale), testCase.hashCode());
+        List<Path> files = CaseFiles.create(dirs.www(), CaseFiles.sizes(testCase,
+                MEASUREMENTS.contains(testCase) ? measurementScale : scale), testCase.hashCode());
         String host = testCase.equals("ipv6") ? "[" + RunnerTopology.SERVER_ADDRESS_6 + "]"
                 : RunnerTopology.SERVER_ADDRESS;
         List<String> urls = files.stream().map(f -> "https://" + host + ":" + PORT + "/" + f.getFileName()).toList();
