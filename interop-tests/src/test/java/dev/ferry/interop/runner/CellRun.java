@@ -73,7 +73,7 @@ final class CellRun {
              BackgroundProcess clientCapture = capture(dir.resolve("client-side.pcap"), net.simClientSide, dir,
                      "tcpdump-client");
              BackgroundProcess serverProcess = BackgroundProcess.start(
-                     NetworkNamespaces.inside(net.server, server.server(endpointCase(serverCase), dirs)), dir,
+                     NetworkNamespaces.inside(net.server, server.server(serverCase(serverCase), dirs)), dir,
                      "server")) {
             String started = awaitServer(serverProcess, dir);
             if (started != null) {
@@ -220,6 +220,14 @@ final class CellRun {
      * The case name the endpoints are told, as the runner's {@code testname()}: the network scenarios are the
      * simulator's business, so their endpoints just transfer, or connect once per file.
      */
+    /**
+     * The case name the server is told: as {@link #endpointCase}, but {@code transfer} for {@code keyupdate}, as the
+     * runner's {@code testname(Perspective.SERVER)}: the client starts the update, the server just transfers.
+     */
+    static String serverCase(String testCase) {
+        return testCase.equals("keyupdate") ? "transfer" : endpointCase(testCase);
+    }
+
     static String endpointCase(String testCase) {
         return switch (testCase) {
             case "handshakeloss", "handshakecorruption" -> "multiconnect";
