@@ -17,8 +17,10 @@ import java.util.Objects;
  *
  * @param idleTimeout      QUIC max_idle_timeout; also how long a stalled transfer may hang before it fails
  *                         (default 30 s)
- * @param connectTimeout   how long a handshake may take; the runner's lossy handshake cases need several
- *                         retransmissions (default 30 s)
+ * @param connectTimeout   how long a handshake may take (default 90 s): under the runner's 30% loss each way a
+ *                         handshake can need five or six probe timeouts, which double from about a second, and
+ *                         the runner gives a whole handshakeloss run 300 s; at 30 s one handshake in ten failed
+ *                         against quic-go's and kwik's servers
  * @param initialMaxData   initial_max_data, the connection's receive window at the start (default 1 MiB)
  * @param initialMaxStreamData initial_max_stream_data_bidi_local, each request stream's receive window at the start
  *                         (default 256 KiB)
@@ -29,7 +31,7 @@ import java.util.Objects;
 public record FileClientSettings(Duration idleTimeout, Duration connectTimeout, long initialMaxData,
                                  long initialMaxStreamData, int maxUdpPayload, String qlogDir) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(90);
     public static final long DEFAULT_INITIAL_MAX_DATA = 1L << 20;
     public static final long DEFAULT_INITIAL_MAX_STREAM_DATA = 256L << 10;
 

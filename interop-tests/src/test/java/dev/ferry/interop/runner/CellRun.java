@@ -19,6 +19,7 @@ import java.util.List;
  * makes stays in the case's directory: files, downloads, logs, key logs and the capture.
  */
 final class CellRun {
+    /** The runner's default time for a client run ({@code TestCase.timeout()}). */
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVER_START = Duration.ofSeconds(30);
     private static final int PORT = 443;
@@ -89,10 +90,11 @@ final class CellRun {
                     ? CrossTraffic.start(net, dir) : null) {
                 for (int i = 0; i < commands.size(); i++) {
                     ProcessRunner.Result run = ProcessRunner.run(NetworkNamespaces.inside(net.client,
-                            commands.get(i)), dir, "client" + (commands.size() > 1 ? "-" + i : ""), CLIENT_TIMEOUT);
+                            commands.get(i)), dir, "client" + (commands.size() > 1 ? "-" + i : ""),
+                            clientTimeout(testCase));
                     if (run.timedOut()) {
                         return result(server, client, testCase, CellResult.Outcome.FAIL, "client: no end within "
-                                + CLIENT_TIMEOUT.toSeconds() + " s");
+                                + clientTimeout(testCase).toSeconds() + " s");
                     }
                     if (client.exitCodeMeansSomething() && run.exitCode() != 0) {
                         return result(server, client, testCase, run.exitCode() == 127
@@ -123,7 +125,16 @@ final class CellRun {
             }
             Path keys = mergedKeys(dirs, dir);
             if (failures.isEmpty() && testCase.startsWith("rebind-")) {
-                failures.addAll(newPathsChallenged(pcap, keys, dir));
+                PathCheck paths = newPathsChallenged(pcap, keys, dir);
+                long inQlog = paths.unchallenged() > 0
+                        ? QlogEvidence.pathChallengesSent(dirs.serverLogs().resolve("qlog")) : 0;
+                if (paths.unchallenged() > 0 && inQlog >= paths.newPaths()) {
+                    note = (note.isEmpty() ? "" : note + "; ") + "PATH_CHALLENGEs read from the server's qlog ("
+                            + inQlog + " sent for " + paths.newPaths() + " new paths): tshark could not follow"
+                            + " the client to its new paths";
+                } else {
+                    failures.addAll(paths.failures());
+                }
             }
             if (failures.isEmpty()) {
                 try {
@@ -164,14 +175,14 @@ final class CellRun {
 
     /**
      * Whether a keyupdate cell that failed only for want of the client's key phases in the capture has them in the
-     * client's qlog instead ({@link QlogKeyUpdate}), the server having answered in phase 1 in the capture.
+     * client's qlog instead ({@link QlogEvidence}), the server having answered in phase 1 in the capture.
      */
     private static boolean clientKeyUpdateFromQlog(String testCase, Trace trace, List<String> traceFailures,
                                                    Implementation.Dirs dirs) throws IOException {
         return testCase.equals("keyupdate") && traceFailures.size() == 1
                 && traceFailures.get(0).startsWith("expected 1-RTT packets with key phase 1")
                 && trace.fromClient().keyPhase1() == 0 && trace.fromServer().keyPhase1() > 0
-                && QlogKeyUpdate.clientStartedOne(dirs.clientLogs().resolve("qlog"));
+                && QlogEvidence.clientStartedKeyUpdate(dirs.clientLogs().resolve("qlog"));
     }
 
     /**
@@ -220,6 +231,15 @@ final class CellRun {
      * The case name the endpoints are told, as the runner's {@code testname()}: the network scenarios are the
      * simulator's business, so their endpoints just transfer, or connect once per file.
      */
+    /** How long a client may run, as the runner's {@code timeout()} of each case gives it. */
+    static Duration clientTimeout(String testCase) {
+        return switch (testCase) {
+            case "handshakeloss", "handshakecorruption" -> Duration.ofSeconds(300);
+            case "crosstraffic" -> Duration.ofSeconds(180);
+            default -> CLIENT_TIMEOUT;
+        };
+    }
+
     /**
      * The case name the server is told: as {@link #endpointCase}, but {@code transfer} for {@code keyupdate}, as the
      * runner's {@code testname(Perspective.SERVER)}: the client starts the update, the server just transfers.
@@ -294,20 +314,25 @@ final class CellRun {
      * got a PATH_CHALLENGE from the server (RFC 9000 9.3: a peer's new address is validated before much is sent to
      * it).
      */
-    private static List<String> newPathsChallenged(Path pcap, Path keys, Path dir) throws Exception {
+    private static PathCheck newPathsChallenged(Path pcap, Path keys, Path dir) throws Exception {
         List<String> paths = tupleLines(pcap, keys, dir, "udp.dstport==" + PORT, "ip.src", "udp.srcport", "paths");
         java.util.Set<String> challenged = new java.util.HashSet<>(tupleLines(pcap, keys, dir, "udp.srcport=="
                 + PORT + " && quic.frame_type==0x1a", "ip.dst", "udp.dstport", "challenges"));
         List<String> newPaths = paths.stream().distinct().skip(1).toList();
         if (newPaths.isEmpty()) {
-            return List.of("the server never saw the client on a new path");
+            return new PathCheck(0, 0, List.of("the server never saw the client on a new path"));
         }
         List<String> unchallenged = newPaths.stream().filter(p -> !challenged.contains(p)).toList();
         if (!unchallenged.isEmpty()) {
-            return List.of("no PATH_CHALLENGE from the server to " + unchallenged.size() + " of " + newPaths.size()
-                    + " new client paths: " + String.join(", ", unchallenged));
+            return new PathCheck(newPaths.size(), unchallenged.size(), List.of("no PATH_CHALLENGE from the server to "
+                    + unchallenged.size() + " of " + newPaths.size() + " new client paths: "
+                    + String.join(", ", unchallenged)));
         }
-        return List.of();
+        return new PathCheck(newPaths.size(), 0, List.of());
+    }
+
+    /** The rebinding check's verdict on the capture: new client paths, those without a challenge, failures. */
+    private record PathCheck(int newPaths, int unchallenged, List<String> failures) {
     }
 
     /** "address port" of each QUIC datagram matching {@code filter}, in capture order. */

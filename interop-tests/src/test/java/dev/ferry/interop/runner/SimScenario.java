@@ -37,6 +37,8 @@ final class SimScenario implements AutoCloseable {
     /** Where corruption hits: bytes into the UDP payload. */
     private static final int CORRUPT_AT_PAYLOAD_BYTE = 30;
     private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
+    /** The runner's simple-p2p link: {@code --delay=15ms} each way. */
+    private static final long SIMPLE_P2P_ONE_WAY_MILLIS = 15;
     /** The runner's longrtt: {@code simple-p2p --delay=750ms}, each way, so a round trip of 1.5 s. */
     private static final long LONG_RTT_ONE_WAY_MILLIS = 750;
     /** Where the delay line listens in the simulator, on its client-side address. */
@@ -104,6 +106,10 @@ final class SimScenario implements AutoCloseable {
             // server timed out while the link was up half the time.
             case "blackhole" -> scale >= 1 ? blackhole(net, 5000, 2000) : blackhole(net, 1500, 600);
             case "longrtt" -> delay(net, LONG_RTT_ONE_WAY_MILLIS);
+            // The runner's simple-p2p delay, for this case alone: with no delay at all the handshake can end
+            // before a client has its requests ready, and they leave as 1-RTT (seen with quic-go's client, which
+            // offered early data and then sent none).
+            case "zerortt" -> delay(net, SIMPLE_P2P_ONE_WAY_MILLIS);
             case "rebind-port" -> rebind(net, false, scale);
             case "rebind-addr" -> rebind(net, true, scale);
             default -> new SimScenario(net, "simple-p2p");
@@ -154,9 +160,9 @@ final class SimScenario implements AutoCloseable {
     }
 
     /**
-     * The runner's delay scenario ({@code longrtt}) without netem: a DNAT rule hands the client's packets for the
-     * server's port 443 to a {@link DelayLine} in the simulator, which holds each packet {@code oneWayMillis} in
-     * each direction. Both directions are counted on the simulator's input path, every packet being delayed.
+     * The runner's delay scenarios ({@code longrtt}, and its simple-p2p delay for {@code zerortt}) without netem:
+     * a DNAT rule hands the client's packets for the server's port 443 to a {@link DelayLine} in the simulator,
+     * which holds each packet {@code oneWayMillis} in each direction. Both directions are counted on the simulator's input path, every packet being delayed.
      */
     private static SimScenario delay(RunnerTopology net, long oneWayMillis) throws IOException {
         SimScenario s = new SimScenario(net, "delay " + oneWayMillis + " ms each way (a user-space delay line)");
