@@ -134,8 +134,8 @@ public final class InteropClient {
                 bytes += d.file().toFile().length();
             }
             err.printf(Locale.ROOT, "ferry interop: connection %d/%d to %s (%s): %d file(s), %d bytes, handshake"
-                            + " %.1f ms, transfer %.1f ms, TLS session resumed: %s, requests in 0-RTT: %s%n", number, of,
-                    server, client.applicationProtocol(), files.size(), bytes, (connected - start) / 1e6,
+                            + " %.1f ms, transfer %.1f ms, TLS session resumed: %s, requests in 0-RTT: %s%n",
+                    number, of, server, client.applicationProtocol(), files.size(), bytes, (connected - start) / 1e6,
                     (System.nanoTime() - connected) / 1e6,
                     connection.resumedSession().map(r -> r ? "yes" : "no").orElse("unknown"),
                     zeroRtt.get() ? "yes" : "no");

@@ -162,7 +162,8 @@ final class SimScenario implements AutoCloseable {
     /**
      * The runner's delay scenarios ({@code longrtt}, and its simple-p2p delay for {@code zerortt}) without netem:
      * a DNAT rule hands the client's packets for the server's port 443 to a {@link DelayLine} in the simulator,
-     * which holds each packet {@code oneWayMillis} in each direction. Both directions are counted on the simulator's input path, every packet being delayed.
+     * which holds each packet {@code oneWayMillis} in each direction. Both directions are counted on the
+     * simulator's input path, every packet being delayed.
      */
     private static SimScenario delay(RunnerTopology net, long oneWayMillis) throws IOException {
         SimScenario s = new SimScenario(net, "delay " + oneWayMillis + " ms each way (a user-space delay line)");
