@@ -9,7 +9,6 @@ import dev.ferry.interop.support.GtlsClient;
 import dev.ferry.interop.support.GtlsServerOrigin;
 import dev.ferry.interop.support.Hashes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -37,7 +36,6 @@ final class MasqueCells implements AutoCloseable {
     private static final int MAX_PAYLOAD = 1_100;
     private static final int WINDOW = 32;
 
-    private final Path work;
     private final long quicFileSize;
     private final long tcpBytes;
     private final UdpEchoServer echo;
@@ -50,7 +48,6 @@ final class MasqueCells implements AutoCloseable {
 
     /** Starts the targets and relays; {@code scale} shrinks the 10 MiB file and 4 MiB stream as the QUIC cases do. */
     MasqueCells(Path work, double scale) throws Exception {
-        this.work = work;
         this.quicFileSize = Math.max(256L << 10, (long) ((10L << 20) * scale));
         this.tcpBytes = Math.max(256L << 10, (long) ((4L << 20) * scale));
         List<AutoCloseable> started = new ArrayList<>();
@@ -203,7 +200,7 @@ final class MasqueCells implements AutoCloseable {
             socket.setSoTimeout(60_000);
             long start = System.nanoTime();
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> write(socket, sent));
-            byte[] back = readAll(socket.getInputStream());
+            byte[] back = socket.getInputStream().readAllBytes();
             writing.get(10, TimeUnit.SECONDS);
             nanos = System.nanoTime() - start;
             if (!Hashes.sha256(back).equals(Hashes.sha256(sent))) {
@@ -285,10 +282,6 @@ final class MasqueCells implements AutoCloseable {
         }
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
-    }
-
     /** The relay's tunnel totals that the checks compare before and after a case. */
     private record Totals(long toClient, long capsules) {
         static Totals of(FerryRelay relay) {
@@ -321,9 +314,5 @@ final class MasqueCells implements AutoCloseable {
     @Override
     public void close() {
         closeAll(List.of(echo, sink, tcpEcho, gtls, open, authenticating, defaultEgress));
-    }
-
-    Path work() {
-        return work;
     }
 }
