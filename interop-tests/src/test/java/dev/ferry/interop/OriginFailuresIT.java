@@ -19,6 +19,7 @@ import dev.ferry.app.config.OriginTlsConfig;
 import dev.ferry.testorigin.BuiltinOrigin;
 import dev.ferry.testorigin.PatternBytes;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.RefusingPort;
 import dev.ferry.interop.support.WorkDirs;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import java.io.IOException;
@@ -72,11 +73,9 @@ class OriginFailuresIT {
 
   @Test
   void respondsWith502AndProxyStatusConnectionRefusedWhenNobodyListensOnTheOriginPort() throws Exception {
-    InetSocketAddress closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-    FerryRelay relay = relay("down", origin("down", OriginProtocol.H1, closed, Duration.ofSeconds(30)));
+    RefusingPort closed = RefusingPort.hold();
+    resources.add(closed);
+    FerryRelay relay = relay("down", origin("down", OriginProtocol.H1, closed.address(), Duration.ofSeconds(30)));
 
     Http3Response response = connect(relay).send(Http3Request.get("/anything")).get(10, TimeUnit.SECONDS);
 

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * A TCP listener on its own one-thread Netty event loop that gives every accepted connection the handlers a
  * {@code pipeline} supplier makes, and counts the connections. It binds with SO_REUSEADDR, so that a test can take
- * over a port it reserved and released before ({@link ClosedPort}); closing it closes the accepted connections too.
+ * over a port it held refusing connections and then released
+ * ({@link dev.ferry.interop.support.RefusingPort}); closing it closes the accepted connections too.
  */
 final class NettyListener implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

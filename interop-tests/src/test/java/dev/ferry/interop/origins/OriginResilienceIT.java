@@ -14,6 +14,7 @@ import dev.ferry.app.config.OriginTlsConfig;
 import dev.ferry.app.config.PoolConfig;
 import dev.ferry.app.config.TimeoutsConfig;
 import dev.ferry.interop.relay.FerryRelay;
+import dev.ferry.interop.support.RefusingPort;
 import dev.ferry.interop.support.WorkDirs;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,9 +53,10 @@ class OriginResilienceIT {
 
   @Test
   void everySequentialRequestSucceedsWhenOneOfTwoEndpointsRefusesConnections() throws Exception {
-    InetSocketAddress down = ClosedPort.reserve();
-    try (CountingHttp1Origin up = CountingHttp1Origin.start();
-         FerryRelay relay = relay("failover-sequential", h1(List.of(up.address(), down), PoolConfig.defaults()), 2);
+    try (RefusingPort down = RefusingPort.hold();
+         CountingHttp1Origin up = CountingHttp1Origin.start();
+         FerryRelay relay = relay("failover-sequential",
+             h1(List.of(up.address(), down.address()), PoolConfig.defaults()), 2);
          Http3Client client = client()) {
       GetBatch batch = GetBatch.run(connect(client, relay), 200, 1, OriginResilienceIT::smallSize, BATCH_LIMIT);
 
@@ -67,9 +70,10 @@ class OriginResilienceIT {
 
   @Test
   void everyConcurrentRequestSucceedsWhenOneOfTwoEndpointsRefusesConnections() throws Exception {
-    InetSocketAddress down = ClosedPort.reserve();
-    try (CountingHttp1Origin up = CountingHttp1Origin.start();
-         FerryRelay relay = relay("failover-concurrent", h1(List.of(down, up.address()), PoolConfig.defaults()), 2);
+    try (RefusingPort down = RefusingPort.hold();
+         CountingHttp1Origin up = CountingHttp1Origin.start();
+         FerryRelay relay = relay("failover-concurrent",
+             h1(List.of(down.address(), up.address()), PoolConfig.defaults()), 2);
          Http3Client client = client()) {
       GetBatch batch = GetBatch.run(connect(client, relay), 200, 200, OriginResilienceIT::smallSize, BATCH_LIMIT);
 
@@ -83,16 +87,18 @@ class OriginResilienceIT {
 
   @Test
   void endpointRefusingThreeConnectsInARowIsEjectedAndTakesRequestsAgainOnceItListens() throws Exception {
-    InetSocketAddress b = ClosedPort.reserve();
-    try (CountingHttp1Origin a = CountingHttp1Origin.start();
-         FerryRelay relay = relay("ejection-return", h1(List.of(a.address(), b), PoolConfig.defaults()), 1);
+    try (RefusingPort b = RefusingPort.hold();
+         CountingHttp1Origin a = CountingHttp1Origin.start();
+         FerryRelay relay = relay("ejection-return", h1(List.of(a.address(), b.address()), PoolConfig.defaults()), 1);
          Http3Client client = client()) {
       Http3Connection connection = connect(client, relay);
-      int sent = sendUntil(connection, () -> relay.server().originEjections() >= 1, 20);
+      int sent = sendUntil(connection, () -> relay.server().originEjections() >= 1, 20,
+          () -> "A answered " + a.requests() + "; access log " + relay.accessLog());
       assertEquals(1, relay.server().originEjections(), "ejections after B refused three connects in a row");
       assertEquals(sent, a.requests(), "while B refuses connections, A answers every request");
 
-      try (CountingHttp1Origin backB = CountingHttp1Origin.startOn(b)) {
+      b.release();
+      try (CountingHttp1Origin backB = CountingHttp1Origin.startOn(b.address())) {
         Thread.sleep(EJECTION.plus(MARGIN).toMillis());
         GetBatch after = GetBatch.run(connection, 20, 1, OriginResilienceIT::smallSize, BATCH_LIMIT);
 
@@ -109,19 +115,22 @@ class OriginResilienceIT {
 
   @Test
   void endpointFailingRightAfterItsEjectionIsEjectedAgainForTwiceAsLong() throws Exception {
-    InetSocketAddress b = ClosedPort.reserve();
-    try (CountingHttp1Origin a = CountingHttp1Origin.start();
-         FerryRelay relay = relay("ejection-doubles", h1(List.of(a.address(), b), PoolConfig.defaults()), 1);
+    try (RefusingPort b = RefusingPort.hold();
+         CountingHttp1Origin a = CountingHttp1Origin.start();
+         FerryRelay relay = relay("ejection-doubles", h1(List.of(a.address(), b.address()), PoolConfig.defaults()), 1);
          Http3Client client = client()) {
       Http3Connection connection = connect(client, relay);
-      sendUntil(connection, () -> relay.server().originEjections() >= 1, 20);
+      sendUntil(connection, () -> relay.server().originEjections() >= 1, 20,
+          () -> "A answered " + a.requests() + "; access log " + relay.accessLog());
       Thread.sleep(EJECTION.plus(MARGIN).toMillis());
       // Back from its first ejection and refusing again: one failure ejects B at once, now for 2 s.
-      sendUntil(connection, () -> relay.server().originEjections() >= 2, 4);
+      sendUntil(connection, () -> relay.server().originEjections() >= 2, 4,
+          () -> "A answered " + a.requests() + "; access log " + relay.accessLog());
       long secondEjection = System.nanoTime();
       assertEquals(2, relay.server().originEjections(), "ejections after B's first try once back");
 
-      try (CountingHttp1Origin backB = CountingHttp1Origin.startOn(b)) {
+      b.release();
+      try (CountingHttp1Origin backB = CountingHttp1Origin.startOn(b.address())) {
         int whileEjected = sendFor(connection, EJECTION.plus(MARGIN));
         assertEquals(0, backB.requests(), () -> "B got requests within 1.3 s of its second ejection, which should"
             + " last 2 s (" + whileEjected + " requests sent meanwhile)");
@@ -237,11 +246,15 @@ class OriginResilienceIT {
     return (int) ((i * 7919L) % (32 * 1024 + 1));
   }
 
-  /** Sends one GET at a time, each of which must succeed, until {@code done} holds; returns how many it sent. */
-  private static int sendUntil(Http3Connection connection, BooleanSupplier done, int atMost) throws Exception {
+  /**
+   * Sends one GET at a time, each of which must succeed, until {@code done} holds; returns how many it sent. When
+   * {@code atMost} were not enough, the failure says {@code whatHappened}.
+   */
+  private static int sendUntil(Http3Connection connection, BooleanSupplier done, int atMost,
+                               Supplier<String> whatHappened) throws Exception {
     int sent = 0;
     while (!done.getAsBoolean()) {
-      assertTrue(sent < atMost, () -> "condition not reached after " + atMost + " requests");
+      assertTrue(sent < atMost, () -> "condition not reached after " + atMost + " requests: " + whatHappened.get());
       sendOne(connection, sent++);
     }
     return sent;
