@@ -24,8 +24,8 @@ final class KwikCapsules {
         Thread thread = new Thread(() -> {
             try {
                 while (true) {
-                    long type = readVarint(in);
-                    long length = readVarint(in);
+                    long type = UdpTraffic.readVarint(in);
+                    long length = type < 0 ? -1 : UdpTraffic.readVarint(in);
                     if (type < 0 || length < 0) {
                         return;
                     }
@@ -47,24 +47,5 @@ final class KwikCapsules {
         thread.setDaemon(true);
         thread.start();
         return thread;
-    }
-
-    /**
-     * A QUIC varint from a stream, or -1 at a clean end of stream. Bytes are read with {@code read(byte[], int, int)}
-     * only: flupke's DATA frame reader returns end of stream from the one-byte {@code read()} at a frame boundary.
-     */
-    private static long readVarint(DataInputStream in) throws IOException {
-        byte[] one = new byte[1];
-        if (in.readNBytes(one, 0, 1) < 1) {
-            return -1;
-        }
-        int first = one[0] & 0xff;
-        int length = 1 << (first >> 6);
-        long v = first & 0x3f;
-        for (int i = 1; i < length; i++) {
-            in.readFully(one);
-            v = (v << 8) | (one[0] & 0xff);
-        }
-        return v;
     }
 }

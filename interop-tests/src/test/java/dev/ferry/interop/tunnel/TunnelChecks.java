@@ -27,8 +27,11 @@ final class TunnelChecks {
         out.flush();
         InputStream in = tunnel.stream().getInputStream();
         while (true) {
-            long type = readVarint(in);
-            long length = readVarint(in);
+            long type = UdpTraffic.readVarint(in);
+            long length = type < 0 ? -1 : UdpTraffic.readVarint(in);
+            if (length < 0) {
+                throw new IOException("the tunnel's stream ended before an answer");
+            }
             // Not readNBytes(int): it ends with a read of length 0, which flupke's DATA frame reader answers only
             // when the next frame arrives (it should return 0 at once), so the last capsule would wait for a later one.
             byte[] got = new byte[(int) length];
@@ -42,22 +45,5 @@ final class TunnelChecks {
                 }
             }
         }
-    }
-
-    /** A varint read with {@code read(byte[], int, int)} only (see KwikConnectUdpIT); EOF is an error here. */
-    static long readVarint(InputStream in) throws IOException {
-        byte[] one = new byte[1];
-        if (in.readNBytes(one, 0, 1) < 1) {
-            throw new IOException("end of stream");
-        }
-        int first = one[0] & 0xff;
-        long v = first & 0x3f;
-        for (int i = 1; i < 1 << (first >> 6); i++) {
-            if (in.readNBytes(one, 0, 1) < 1) {
-                throw new IOException("end of stream inside a varint");
-            }
-            v = (v << 8) | (one[0] & 0xff);
-        }
-        return v;
     }
 }

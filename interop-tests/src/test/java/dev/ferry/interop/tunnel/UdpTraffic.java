@@ -1,7 +1,9 @@
 package dev.ferry.interop.tunnel;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -177,6 +179,27 @@ final class UdpTraffic {
         long v = first & 0x3f;
         for (int i = 1; i < length; i++) {
             v = (v << 8) | (in.get() & 0xff);
+        }
+        return v;
+    }
+
+    /**
+     * Reads a varint from a stream, or returns -1 at a clean end of stream before its first byte; an end inside it
+     * is an error. Bytes are read with {@code read(byte[], int, int)} only: flupke's DATA frame reader returns end of
+     * stream from the one-byte {@code read()} at a frame boundary.
+     */
+    static long readVarint(InputStream in) throws IOException {
+        byte[] one = new byte[1];
+        if (in.readNBytes(one, 0, 1) < 1) {
+            return -1;
+        }
+        int first = one[0] & 0xff;
+        long v = first & 0x3f;
+        for (int i = 1; i < 1 << (first >> 6); i++) {
+            if (in.readNBytes(one, 0, 1) < 1) {
+                throw new EOFException("end of stream inside a varint");
+            }
+            v = (v << 8) | (one[0] & 0xff);
         }
         return v;
     }
