@@ -83,10 +83,14 @@ final class SimScenario implements AutoCloseable {
         return acted;
     }
 
-    /** Why {@code testCase}'s network cannot be played here, or null when it can. */
+    /**
+     * Why {@code testCase}'s network cannot be played here, or null when it can. Asked once the server has taken
+     * the case: a server that sits it out gives the cell its 127 first.
+     */
     static String cannotPlay(String testCase) {
         return switch (testCase) {
-            case "connectionmigration" -> "needs the server's preferred_address, which Ferry does not offer";
+            case "connectionmigration" -> "the simulator here gives the server no second address to offer as its"
+                    + " preferred_address";
             default -> null;
         };
     }
