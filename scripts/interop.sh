@@ -4,7 +4,7 @@
 #
 #   scripts/interop.sh                                   # all stacks, the cases below, the runner's file sizes
 #   scripts/interop.sh --cases handshake,http3 --servers ferry --clients quic-go,ngtcp2 --scale 0.1
-#   scripts/interop.sh --scale 0.2 --measurement-scale 0.3   # every case in about 45 minutes
+#   scripts/interop.sh --scale 0.2 --measurement-scale 1     # every case, full-size measurements, about 80 minutes
 #
 # Results go to interop-results/<date-time>/ (override the parent with --out DIR): matrix.md, matrix.html and
 # matrix.json for the QUIC cases, masque.md, masque.html and masque.json for the tunnel cases (Ferry's relay against
