@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * log must show both origins answering. Then a broken file: {@code ferry reload} refuses it before signalling
  * (exit 2), a bare SIGHUP makes the relay refuse it itself, and a listener changed in place is refused by the relay
  * (exit 1); the relay keeps serving on its previous configuration throughout. Last, a listener added under a new
- * name binds and serves, and removed again it closes its port.
+ * name binds and serves, and removed again it closes its port. And a relay started under {@code nohup}, which
+ * never gets SIGHUP, still reloads through {@code ferry reload}.
  */
 class ReloadUnderLoadIT {
     private static final int RELOADS = 10;
@@ -111,6 +112,57 @@ class ReloadUnderLoadIT {
         }
     }
 
+    /**
+     * A relay started under {@code nohup} inherits SIGHUP as ignored, and the JVM then never delivers it: the relay
+     * says so when it starts, a {@code kill -HUP} changes nothing, and {@code ferry reload}, which asks through the
+     * state directory, still applies a new route set.
+     */
+    @Test
+    void aRelayStartedUnderNohupSaysSoAndStillReloadsThroughFerryReload() throws Exception {
+        Path work = WorkDirs.create("reload-under-nohup");
+        int port = FreePorts.udpAndTcp();
+        try (BuiltinOrigin a = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build().start();
+             BuiltinOrigin b = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build()
+                     .start()) {
+            Path accessLog = work.resolve("access.log");
+            Path live = work.resolve("live.yaml");
+            Files.writeString(live, config(work, port, a, b, accessLog, "a"));
+            List<String> command = new ArrayList<>(List.of("nohup", Path.of(System.getProperty("java.home"), "bin",
+                    "java").toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    "dev.ferry.app.FerryMain", "serve", "--config", live.toString()));
+            Path stderr = work.resolve("relay.stderr");
+            Process relay = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(work.resolve("relay.stdout").toFile()).redirectError(stderr.toFile()).start();
+            try {
+                awaitText(stderr, "press Ctrl-C to stop");
+                assertTrue(Files.readString(stderr).contains("SIGHUP is ignored in this process"),
+                        Files.readString(stderr));
+                assertEquals(0, get(work, "https://127.0.0.1:" + port + "/bytes/10", "before.bin"));
+                assertTrue(lastLine(Files.readString(accessLog)).contains("\"origin\":\"a\""));
+
+                Files.writeString(live, config(work, port, a, b, accessLog, "b"));
+                assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(relay.pid())).start().waitFor());
+                Thread.sleep(2 * 200 + 500);
+                assertTrue(relay.isAlive(), "SIGHUP stopped the relay");
+                assertTrue(!Files.readString(stderr).contains("ferry: reloaded"),
+                        "an ignored SIGHUP reloaded: " + Files.readString(stderr));
+
+                assertEquals(0, reload(work, live, "reload-nohup"), Files.readString(work.resolve(
+                        "reload-nohup.stderr")));
+                assertEquals(0, get(work, "https://127.0.0.1:" + port + "/bytes/10", "after.bin"));
+                assertTrue(lastLine(Files.readString(accessLog)).contains("\"origin\":\"b\""),
+                        "the request after ferry reload should go to origin b: " + lastLine(Files.readString(
+                                accessLog)));
+            } finally {
+                relay.destroy();
+                if (!relay.waitFor(15, TimeUnit.SECONDS)) {
+                    relay.destroyForcibly();
+                }
+            }
+        }
+    }
+
     /** A configuration that sends everything to {@code target}, with both origins defined. */
     private static String config(Path work, int port, BuiltinOrigin a, BuiltinOrigin b, Path accessLog,
                                  String target) {
@@ -158,6 +210,14 @@ class ReloadUnderLoadIT {
             }
             assertTrue(System.nanoTime() < deadline, "UDP port " + port + " still bound:\n" + out);
             Thread.sleep(100);
+        }
+    }
+
+    private static void awaitText(Path file, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file) || !Files.readString(file).contains(text)) {
+            assertTrue(System.nanoTime() < deadline, "no \"" + text + "\" in " + file);
+            Thread.sleep(50);
         }
     }
 

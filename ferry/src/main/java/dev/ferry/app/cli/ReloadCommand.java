@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ferry reload --config FILE}: has the {@code ferry serve} running with FILE apply it again. The file is
  * checked here first (a broken one never reaches the relay); then the relay, found through the pid file in the
- * configuration's state directory, gets SIGHUP, and this command waits for its verdict and prints it.
+ * configuration's state directory, is asked through that directory ({@link ConfigReloader}; SIGHUP does the same
+ * where the relay can receive it), and this command waits for its verdict and prints it.
  *
  * <p>Exit codes: 0 applied, 1 refused by the relay (a setting that needs a restart), 2 invalid file, 3 no relay
  * running with that state directory or no answer from it.
  */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = "Apply the configuration file again to the running relay (SIGHUP)")
+        description = "Apply the configuration file again to the running relay")
 public final class ReloadCommand implements Callable<Integer> {
     static final int REFUSED = 1;
     static final int NO_RELAY = 3;
@@ -61,20 +62,21 @@ public final class ReloadCommand implements Callable<Integer> {
             return NO_RELAY;
         }
         // A relay killed without its shutdown hook leaves the file behind, and its number may belong to another
-        // program by now: SIGHUP would stop most programs, so only a JVM running Ferry gets it.
+        // program by now: say so at once rather than wait for a verdict nobody will write.
         String command = process.get().info().commandLine().orElse("");
         if (!command.contains("java") || !(command.contains("ferry") || command.contains("FerryMain"))) {
             err.println("ferry reload: process " + pid + " from " + pidFile + " is not a ferry relay ("
                     + (command.isEmpty() ? "its command line cannot be read" : command)
-                    + "); a stale pid file? Nothing was signalled");
+                    + "); a stale pid file? Nothing was asked");
             return NO_RELAY;
         }
         Path statusFile = stateDir.resolve(ConfigReloader.STATUS_FILE);
         String before = sequence(statusFile);
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            err.println("ferry reload: cannot signal process " + pid + ": "
-                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        // Asked through the state directory rather than by SIGHUP: a relay started under nohup never gets the signal.
+        try {
+            ConfigReloader.request(stateDir);
+        } catch (IOException e) {
+            err.println("ferry reload: cannot write the request into " + stateDir + ": " + e.getMessage());
             return NO_RELAY;
         }
         long deadline = System.nanoTime() + VERDICT_WAIT.toNanos();

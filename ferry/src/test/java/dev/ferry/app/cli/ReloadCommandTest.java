@@ -39,6 +39,8 @@ class ReloadCommandTest {
                     file.toString()));
             assertTrue(!other.waitFor(500, TimeUnit.MILLISECONDS) && other.isAlive(),
                     "the other program got a signal");
+            assertTrue(Files.notExists(dir.resolve("state").resolve(ConfigReloader.REQUEST_FILE)),
+                    "a reload was requested of a relay that is not there");
         } finally {
             other.destroyForcibly();
         }
