@@ -42,9 +42,7 @@ class ReloadUnderLoadIT {
     void tenReloadsUnderLoadFailNoRequestAndBadFilesAreRefused() throws Exception {
         Path work = WorkDirs.create("reload-under-load");
         int port = FreePorts.udpAndTcp();
-        try (BuiltinOrigin a = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build().start();
-             BuiltinOrigin b = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build()
-                     .start()) {
+        try (BuiltinOrigin a = loopbackOrigin(); BuiltinOrigin b = loopbackOrigin()) {
             Path accessLog = work.resolve("access.log");
             String toA = config(work, port, a, b, accessLog, "a");
             String toB = config(work, port, a, b, accessLog, "b");
@@ -121,9 +119,7 @@ class ReloadUnderLoadIT {
     void aRelayStartedUnderNohupSaysSoAndStillReloadsThroughFerryReload() throws Exception {
         Path work = WorkDirs.create("reload-under-nohup");
         int port = FreePorts.udpAndTcp();
-        try (BuiltinOrigin a = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build().start();
-             BuiltinOrigin b = BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build()
-                     .start()) {
+        try (BuiltinOrigin a = loopbackOrigin(); BuiltinOrigin b = loopbackOrigin()) {
             Path accessLog = work.resolve("access.log");
             Path live = work.resolve("live.yaml");
             Files.writeString(live, config(work, port, a, b, accessLog, "a"));
@@ -161,6 +157,10 @@ class ReloadUnderLoadIT {
                 }
             }
         }
+    }
+
+    private static BuiltinOrigin loopbackOrigin() {
+        return BuiltinOrigin.builder().address(new InetSocketAddress("127.0.0.1", 0)).build().start();
     }
 
     /** A configuration that sends everything to {@code target}, with both origins defined. */
