@@ -123,13 +123,8 @@ class ReloadUnderLoadIT {
             Path accessLog = work.resolve("access.log");
             Path live = work.resolve("live.yaml");
             Files.writeString(live, config(work, port, a, b, accessLog, "a"));
-            List<String> command = new ArrayList<>(List.of("nohup", Path.of(System.getProperty("java.home"), "bin",
-                    "java").toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    "dev.ferry.app.FerryMain", "serve", "--config", live.toString()));
+            Process relay = ferry(work, "relay", List.of("nohup"), List.of("serve", "--config", live.toString()));
             Path stderr = work.resolve("relay.stderr");
-            Process relay = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(work.resolve("relay.stdout").toFile()).redirectError(stderr.toFile()).start();
             try {
                 awaitText(stderr, "press Ctrl-C to stop");
                 assertTrue(Files.readString(stderr).contains("SIGHUP is ignored in this process"),
@@ -183,8 +178,14 @@ class ReloadUnderLoadIT {
 
     /** A {@code ferry} JVM with its output in NAME.stdout and NAME.stderr under {@code work}. */
     private static Process ferry(Path work, String name, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.ferry.app.FerryMain"));
+        return ferry(work, name, List.of(), args);
+    }
+
+    /** As {@link #ferry(Path, String, List)}, the JVM started through {@code wrapper} ({@code nohup}, say). */
+    private static Process ferry(Path work, String name, List<String> wrapper, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "dev.ferry.app.FerryMain"));
         command.addAll(args);
         return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(work.resolve(name + ".stdout").toFile())

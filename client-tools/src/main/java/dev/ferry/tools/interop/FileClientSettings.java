@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param connectTimeout   how long a handshake may take (default 90 s): under the runner's 30% loss each way a
  *                         handshake can need five or six probe timeouts, which double from about a second, and
  *                         the runner gives a whole handshakeloss run 300 s; at 30 s one handshake in ten failed
- *                         against quic-go's and kwik's servers
+ *                         against quic-go's and kwik's servers. The idle timeout still ends a handshake in which
+ *                         nothing at all arrives for that long
  * @param initialMaxData   initial_max_data, the connection's receive window at the start (default 1 MiB)
  * @param initialMaxStreamData initial_max_stream_data_bidi_local, each request stream's receive window at the start
  *                         (default 256 KiB)

@@ -229,10 +229,6 @@ final class CellRun {
         return Math.round((times.get(times.size() - 1) - times.get(0)) * 1000);
     }
 
-    /**
-     * The case name the endpoints are told, as the runner's {@code testname()}: the network scenarios are the
-     * simulator's business, so their endpoints just transfer, or connect once per file.
-     */
     /** How long a client may run, as the runner's {@code timeout()} of each case gives it. */
     static Duration clientTimeout(String testCase) {
         return switch (testCase) {
@@ -250,13 +246,16 @@ final class CellRun {
         return testCase.equals("keyupdate") ? "transfer" : endpointCase(testCase);
     }
 
+    /**
+     * The case name the endpoints are told, as the runner's {@code testname()}: the network scenarios are the
+     * simulator's business, so their endpoints just transfer, or connect once per file.
+     */
     static String endpointCase(String testCase) {
         return switch (testCase) {
             case "handshakeloss", "handshakecorruption" -> "multiconnect";
             case "longrtt" -> "handshake";
-            case "multiplexing", "amplificationlimit" -> "transfer";
-            case "transferloss", "transfercorruption", "blackhole", "goodput", "crosstraffic", "ipv6",
-                    "rebind-port", "rebind-addr" -> "transfer";
+            case "multiplexing", "amplificationlimit", "transferloss", "transfercorruption", "blackhole", "goodput",
+                    "crosstraffic", "ipv6", "rebind-port", "rebind-addr" -> "transfer";
             default -> testCase;
         };
     }

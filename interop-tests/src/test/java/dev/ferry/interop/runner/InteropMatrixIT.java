@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * namespace ({@link RunnerTopology}), graded by {@link CellRun}, written out by {@link MatrixReport}. CI runs a
  * fast subset; {@code scripts/interop.sh} runs the whole matrix by setting the system properties:
  * {@code interop.servers} (ferry, quic-go, ngtcp2, caddy, kwik), {@code interop.clients} (ferry, quic-go, ngtcp2,
- * kwik),
- * {@code interop.cases} (the runner's names), {@code interop.repetitions} (runs of each measurement: goodput,
+ * kwik), {@code interop.cases} (the runner's names), {@code interop.repetitions} (runs of each measurement: goodput,
  * crosstraffic; the runner's 5), {@code interop.measurement.scale} (their files' scale, by default the others'),
  * {@code interop.scale} (file sizes against the runner's, 1 = the same) and {@code interop.out}.
  *
